@@ -1,0 +1,25 @@
+/* The command line: an option table (names, arguments, help) from which
+   both getopt_long's table and --help are made. */
+#ifndef MBHOST_CLI_H
+#define MBHOST_CLI_H
+
+#include "run.h"
+
+typedef enum command {
+  COMMAND_BUILD,    /* mbhost --config FILE */
+  COMMAND_VALIDATE, /* mbhost validate --config FILE */
+  COMMAND_PLUGINS   /* mbhost plugins [--describe NAME] */
+} command;
+
+typedef struct cli {
+  command command;
+  run_options run;
+  const char *describe; /* plugins --describe NAME */
+} cli;
+
+/* Parses argv; prints help or version and exits, or exits with EXIT_USAGE
+   on a usage error. */
+void cli_parse(cli *c, int argc, char **argv);
+void cli_free(cli *c);
+
+#endif

@@ -1,0 +1,304 @@
+#include "executor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "interrupt.h"
+#include "log.h"
+#include "process.h"
+
+/* A running step. */
+typedef struct job {
+  size_t target;
+  size_t step;
+  pid_t pid;
+  int fd;
+  strbuf partial; /* an unfinished output line, for -v */
+} job;
+
+/* Per-target progress through its plan. */
+typedef struct progress {
+  size_t next_step;
+  size_t running;
+  bool failed;
+  FILE *log;
+  double started;
+} progress;
+
+typedef struct executor {
+  run *run;
+  size_t jobs_max;
+  job *jobs;
+  size_t njobs;
+  progress *progress;
+  bool stop; /* a target failed without --keep-going */
+  artifact_list *outputs;
+} executor;
+
+static bool can_start(const executor *ex, size_t t) {
+  const target_result *tr = &ex->run->results[t];
+  const progress *pg = &ex->progress[t];
+  if (tr->status != TARGET_PENDING || pg->failed) return false;
+  if (pg->next_step >= tr->plan.nsteps) return false;
+  if (pg->running == 0) return true;
+  /* Parallel steps share a group: start while the running ones are too. */
+  return tr->plan.steps[pg->next_step].parallel &&
+         tr->plan.steps[pg->next_step - 1].parallel;
+}
+
+static void fail_target(executor *ex, size_t t, char *reason) {
+  target_result *tr = &ex->run->results[t];
+  ex->progress[t].failed = true;
+  if (!tr->reason) tr->reason = reason;
+  else free(reason);
+  if (ex->progress[t].log) fprintf(ex->progress[t].log, "mbhost: %s\n", tr->reason);
+  if (!ex->run->opts->keep_going) ex->stop = true;
+}
+
+static char *describe_argv(const strvec *argv) {
+  strbuf out = {0};
+  for (size_t i = 0; i < argv->len && i < 6; i++)
+    strbuf_printf(&out, "%s%s", i ? " " : "", argv->items[i]);
+  if (argv->len > 6) strbuf_puts(&out, " ...");
+  return out.data;
+}
+
+static void start_step(executor *ex, size_t t) {
+  target_result *tr = &ex->run->results[t];
+  progress *pg = &ex->progress[t];
+  size_t s = pg->next_step++;
+  const plan_step *step = &tr->plan.steps[s];
+
+  strvec argv = {0}, env = {0};
+  for (size_t i = 0; i < step->argv.len; i++)
+    strvec_push_owned(&argv, plan_expand(step->argv.items[i], tr->staging, tr->scratch));
+  plan_child_env(&tr->plan, tr->staging, tr->scratch, &env);
+  char *cwd = tr->plan.workdir ? plan_expand(tr->plan.workdir, tr->staging, tr->scratch)
+                               : xstrdup(ex->run->project.source);
+  char *shown = describe_argv(&argv);
+  fprintf(pg->log, "mbhost: step %zu/%zu: %s\n", s + 1, tr->plan.nsteps, shown);
+  fflush(pg->log);
+  log_line(MB_LOG_DEBUG, tr->target->name, "step %zu/%zu: %s", s + 1,
+           tr->plan.nsteps, shown);
+
+  int fd;
+  pid_t pid = process_spawn((const char *const *)argv.items, env.items, cwd, true, &fd);
+  if (pid < 0) {
+    fail_target(ex, t, xasprintf("cannot run '%s': %s%s", argv.items[0], strerror(errno),
+                                 errno == ENOENT ? " (is it installed and in PATH?)" : ""));
+  } else {
+    ex->jobs = xrealloc(ex->jobs, (ex->njobs + 1) * sizeof *ex->jobs);
+    ex->jobs[ex->njobs++] = (job){.target = t, .step = s, .pid = pid, .fd = fd};
+    pg->running++;
+  }
+  free(shown);
+  free(cwd);
+  strvec_free(&argv);
+  strvec_free(&env);
+}
+
+static void start_jobs(executor *ex) {
+  for (size_t t = 0; t < ex->run->matrix.len && ex->njobs < ex->jobs_max; t++) {
+    if (ex->stop) return;
+    if (ex->progress[t].started == 0 && can_start(ex, t)) {
+      ex->progress[t].started = now_seconds();
+      log_line(MB_LOG_INFO, ex->run->results[t].target->name, "building");
+    }
+    while (ex->njobs < ex->jobs_max && can_start(ex, t)) start_step(ex, t);
+  }
+}
+
+/* Moves one declared output into staging under its final name. */
+static char *collect_output(target_result *tr, const plan_output *out) {
+  char *from = plan_expand(out->from, tr->staging, tr->scratch);
+  char *src = path_absolute(tr->staging, from);
+  char *dst = path_absolute(tr->staging, out->name);
+  char *problem = NULL;
+  struct stat st;
+  if (lstat(src, &st) != 0)
+    problem = xasprintf("declared output %s was not produced (%s)", out->name, src);
+  else if (!S_ISREG(st.st_mode))
+    problem = xasprintf("declared output %s is not a regular file (%s)", out->name, src);
+  else if (strcmp(src, dst) != 0) {
+    char *dir = path_dirname(dst);
+    mkdir_parents(dir);
+    free(dir);
+    unlink(dst);
+    if (link(src, dst) != 0 && copy_file_atomic(src, dst) != 0)
+      problem = xasprintf("cannot collect %s: %s", src, strerror(errno));
+  }
+  free(from), free(src), free(dst);
+  return problem;
+}
+
+static void finish_target(executor *ex, size_t t) {
+  target_result *tr = &ex->run->results[t];
+  progress *pg = &ex->progress[t];
+  tr->seconds = now_seconds() - pg->started;
+  for (size_t i = 0; i < tr->plan.noutputs && !pg->failed; i++) {
+    char *problem = collect_output(tr, &tr->plan.outputs[i]);
+    if (problem) fail_target(ex, t, problem);
+  }
+  if (pg->failed) {
+    tr->status = TARGET_FAILED;
+    log_line(MB_LOG_ERROR, tr->target->name, "failed after %.1fs: %s (log: %s)",
+             tr->seconds, tr->reason, tr->log_path);
+    return;
+  }
+  for (size_t i = 0; i < tr->plan.noutputs; i++) {
+    const plan_output *out = &tr->plan.outputs[i];
+    char *path = path_absolute(tr->staging, out->name);
+    char hex[65];
+    uint64_t size = 0;
+    if (sha256_file_hex(path, hex, &size) != 0) {
+      fail_target(ex, t, xasprintf("cannot read %s: %s", path, strerror(errno)));
+      free(path);
+      tr->status = TARGET_FAILED;
+      return;
+    }
+    artifact a = {.target = tr->target->name, .kind = out->kind, .name = out->name,
+                  .path = path, .sha256 = hex, .size = size, .exporter = "build"};
+    artifact_list_add(ex->outputs, &a);
+    free(path);
+  }
+  tr->status = TARGET_OK;
+  fprintf(pg->log, "mbhost: done in %.1fs\n", tr->seconds);
+  log_line(MB_LOG_INFO, tr->target->name, "done in %.1fs", tr->seconds);
+}
+
+static void echo_lines(job *j, const char *who, const char *data, size_t n,
+                       bool flush) {
+  strbuf_add(&j->partial, data, n);
+  char *start = j->partial.data;
+  for (char *nl; start && (nl = strchr(start, '\n')); start = nl + 1)
+    fprintf(stderr, "[%s] %.*s\n", who, (int)(nl - start), start);
+  if (flush && start && *start) fprintf(stderr, "[%s] %s\n", who, start), start += strlen(start);
+  size_t rest = start ? strlen(start) : 0;
+  memmove(j->partial.data, start, rest + 1);
+  j->partial.len = rest;
+}
+
+static void reap_job(executor *ex, size_t index) {
+  job j = ex->jobs[index];
+  ex->jobs[index] = ex->jobs[--ex->njobs];
+  close(j.fd);
+  int code = process_wait(j.pid);
+  strbuf_free(&j.partial);
+  target_result *tr = &ex->run->results[j.target];
+  progress *pg = &ex->progress[j.target];
+  pg->running--;
+  if (code != 0 && !interrupt_requested()) {
+    char *shown = describe_argv(&tr->plan.steps[j.step].argv);
+    fail_target(ex, j.target, xasprintf("step %zu (%s) exited with code %d", j.step + 1,
+                                        shown, code));
+    free(shown);
+  }
+  bool all_done = pg->next_step >= tr->plan.nsteps || pg->failed;
+  if (pg->running == 0 && all_done && !interrupt_requested()) finish_target(ex, j.target);
+}
+
+/* Reads what a job printed; returns false at end of output. */
+static bool pump_job(executor *ex, job *j) {
+  char buf[8192];
+  ssize_t n = read(j->fd, buf, sizeof buf);
+  if (n < 0 && errno == EINTR) return true;
+  const char *who = ex->run->results[j->target].target->name;
+  if (n <= 0) {
+    if (log_verbosity > 0) echo_lines(j, who, "", 0, true);
+    return false;
+  }
+  fwrite(buf, 1, (size_t)n, ex->progress[j->target].log);
+  if (log_verbosity > 0) echo_lines(j, who, buf, (size_t)n, false);
+  return true;
+}
+
+/* Stops every child's process group: SIGTERM, then SIGKILL after 2 s. */
+static void stop_all(executor *ex) {
+  pid_t *pids = xcalloc(ex->njobs, sizeof *pids);
+  for (size_t i = 0; i < ex->njobs; i++) pids[i] = ex->jobs[i].pid;
+  process_signal_groups(pids, ex->njobs, SIGTERM);
+  double deadline = now_seconds() + 2.0;
+  size_t left = ex->njobs;
+  while (left && now_seconds() < deadline) {
+    left = 0;
+    for (size_t i = 0; i < ex->njobs; i++)
+      if (pids[i] > 0 && kill(-pids[i], 0) == 0) left++;
+    if (left) usleep(20000);
+  }
+  process_signal_groups(pids, ex->njobs, SIGKILL);
+  free(pids);
+  while (ex->njobs) reap_job(ex, ex->njobs - 1);
+}
+
+static bool prepare_target(executor *ex, size_t t) {
+  target_result *tr = &ex->run->results[t];
+  if (remove_tree(tr->staging) != 0 || mkdir_parents(tr->staging) != 0 ||
+      mkdir_parents(tr->scratch) != 0) {
+    tr->status = TARGET_FAILED;
+    tr->reason = xasprintf("cannot prepare %s: %s", tr->staging, strerror(errno));
+    return false;
+  }
+  char *dir = path_dirname(tr->log_path);
+  mkdir_parents(dir);
+  free(dir);
+  FILE *log = fopen(tr->log_path, "we");
+  if (!log) {
+    tr->status = TARGET_FAILED;
+    tr->reason = xasprintf("cannot write %s: %s", tr->log_path, strerror(errno));
+    return false;
+  }
+  setvbuf(log, NULL, _IOLBF, 0);
+  fprintf(log, "mbhost: target %s\n", tr->target->name);
+  plan_print(&tr->plan, log);
+  ex->progress[t].log = log;
+  return true;
+}
+
+bool executor_run(run *r, int jobs, artifact_list *outputs) {
+  executor ex = {.run = r, .jobs_max = (size_t)(jobs > 0 ? jobs : 1), .outputs = outputs};
+  ex.progress = xcalloc(r->matrix.len, sizeof *ex.progress);
+  for (size_t t = 0; t < r->matrix.len; t++)
+    if (r->results[t].status == TARGET_PENDING && !prepare_target(&ex, t) &&
+        !r->opts->keep_going)
+      ex.stop = true;
+
+  for (;;) {
+    if (!interrupt_requested()) start_jobs(&ex);
+    /* A target with no steps (or whose steps all failed to spawn) ends here. */
+    for (size_t t = 0; t < r->matrix.len; t++)
+      if (r->results[t].status == TARGET_PENDING && ex.progress[t].log &&
+          ex.progress[t].running == 0 &&
+          (ex.progress[t].failed || ex.progress[t].next_step >= r->results[t].plan.nsteps))
+        finish_target(&ex, t);
+    if (ex.njobs == 0) break;
+    struct pollfd *fds = xcalloc(ex.njobs + 1, sizeof *fds);
+    for (size_t i = 0; i < ex.njobs; i++) fds[i] = (struct pollfd){ex.jobs[i].fd, POLLIN, 0};
+    fds[ex.njobs] = (struct pollfd){interrupt_fd(), POLLIN, 0};
+    size_t nfds = ex.njobs;
+    if (poll(fds, nfds + 1, -1) < 0 && errno != EINTR) fatal("poll: %s", strerror(errno));
+    if (interrupt_requested()) {
+      free(fds);
+      stop_all(&ex);
+      break;
+    }
+    for (size_t i = nfds; i-- > 0;)
+      if (fds[i].revents && !pump_job(&ex, &ex.jobs[i])) reap_job(&ex, i);
+    free(fds);
+  }
+
+  for (size_t t = 0; t < r->matrix.len; t++) {
+    if (ex.progress[t].log) fclose(ex.progress[t].log);
+    if (r->results[t].status == TARGET_PENDING) r->results[t].status = TARGET_SKIPPED;
+  }
+  free(ex.progress);
+  free(ex.jobs);
+  return !interrupt_requested();
+}

@@ -1,0 +1,67 @@
+#include "export.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "services.h"
+
+static char *section_of(const plugin *p) {
+  return xasprintf("export.%s", p->desc->name);
+}
+
+bool export_run(run *r, const artifact_list *build_outputs) {
+  double started = now_seconds();
+  artifact_list previous = {0};
+  const artifact_list *in = build_outputs;
+  bool ok = true;
+  for (size_t i = 0; i < r->nexporters && ok; i++) {
+    plugin *p = r->exporters[i];
+    export_io io = {.in = in};
+    mb_call call;
+    call_begin(&call, r, p);
+    char *section = section_of(p);
+    call.section = section;
+    call.io = &io;
+    log_line(MB_LOG_INFO, p->desc->name, "exporting %zu artifact%s", in->len,
+             in->len == 1 ? "" : "s");
+    int rc = p->exporter->export_artifacts(p->self, &call);
+    char *error = call_end(&call);
+    free(section);
+    if (rc != MB_OK) {
+      log_line(MB_LOG_ERROR, p->desc->name, "export failed: %s",
+               error ? error
+                     : rc == MB_CANCELLED ? "interrupted"
+                                          : "the exporter gave no reason");
+      ok = false;
+    }
+    free(error);
+    for (size_t a = 0; a < io.out.len; a++) artifact_list_add(&r->reported, &io.out.items[a]);
+    artifact_list_free(&previous);
+    previous = io.out;
+    in = &previous;
+  }
+  artifact_list_free(&previous);
+  r->export_seconds = now_seconds() - started;
+  return ok;
+}
+
+void export_describe(run *r) {
+  for (size_t i = 0; i < r->nexporters; i++) {
+    plugin *p = r->exporters[i];
+    printf("export %zu: %s\n", i + 1, p->desc->name);
+    fflush(stdout);
+    if (!p->exporter->describe) continue;
+    artifact_list none = {0};
+    export_io io = {.in = &none};
+    mb_call call;
+    call_begin(&call, r, p);
+    char *section = section_of(p);
+    call.section = section;
+    call.io = &io;
+    p->exporter->describe(p->self, &call);
+    free(call_end(&call));
+    free(section);
+    artifact_list_free(&io.out);
+  }
+}

@@ -1,0 +1,249 @@
+#include "loader.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef MBHOST_PLUGIN_SUBDIR
+#define MBHOST_PLUGIN_SUBDIR "lib/mbhost/plugins"
+#endif
+
+const char *plugin_kind_name(uint32_t kind) {
+  return kind == MB_KIND_TOOLCHAIN  ? "toolchain"
+         : kind == MB_KIND_EXPORTER ? "exporter"
+                                    : "unknown";
+}
+
+char *plugin_bundled_dir(void) {
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) return NULL;
+  exe[n] = '\0';
+  char *bindir = path_dirname(exe);
+  char *rel = xasprintf("../%s", MBHOST_PLUGIN_SUBDIR);
+  char *dir = path_absolute(bindir, rel);
+  free(bindir);
+  free(rel);
+  return dir;
+}
+
+static void push_colon_list(strvec *dirs, const char *list) {
+  char *copy = xstrdup(list);
+  for (char *save = NULL, *d = strtok_r(copy, ":", &save); d;
+       d = strtok_r(NULL, ":", &save))
+    strvec_push(dirs, d);
+  free(copy);
+}
+
+void plugin_search_path(strvec *dirs, const strvec *cli_dirs,
+                        const config *cfg) {
+  for (size_t i = 0; cli_dirs && i < cli_dirs->len; i++)
+    strvec_push(dirs, cli_dirs->items[i]);
+  const char *env = getenv("MBHOST_PLUGIN_PATH");
+  if (env && *env) push_colon_list(dirs, env);
+  const char *ini = cfg ? config_get(cfg, "host", "plugin_path") : NULL;
+  if (ini) {
+    char *copy = xstrdup(ini);
+    for (char *save = NULL, *d = strtok_r(copy, ",", &save); d;
+         d = strtok_r(NULL, ",", &save))
+      if (*trim(d)) strvec_push_owned(dirs, path_absolute(cfg->dir, trim(d)));
+    free(copy);
+  }
+  const char *data = getenv("XDG_DATA_HOME");
+  const char *home = getenv("HOME");
+  if (data && *data)
+    strvec_push_owned(dirs, xasprintf("%s/mbhost/plugins", data));
+  else if (home && *home)
+    strvec_push_owned(dirs, xasprintf("%s/.local/share/mbhost/plugins", home));
+  char *bundled = plugin_bundled_dir();
+  if (bundled) strvec_push_owned(dirs, bundled);
+}
+
+/* Plugins are code that runs as the user: refuse files others could swap. */
+static char *unsafe_reason(const char *path, const struct stat *st) {
+  if (st->st_mode & (S_IWGRP | S_IWOTH))
+    return xasprintf("%s is writable by %s (chmod go-w %s)", path,
+                     st->st_mode & S_IWOTH ? "others" : "its group", path);
+  if (st->st_uid != geteuid() && st->st_uid != 0)
+    return xasprintf("%s is owned by uid %u, not by you or root", path,
+                     (unsigned)st->st_uid);
+  return NULL;
+}
+
+static void refuse(plugin_registry *reg, const char *path, char *why) {
+  strvec_push_owned(&reg->refused, xasprintf("%s: %s", path, why));
+  free(why);
+}
+
+static bool is_plain_name(const char *name) {
+  if (!*name) return false;
+  for (const char *p = name; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+          *p == '_'))
+      return false;
+  return true;
+}
+
+/* NULL when the descriptor is usable, else why not. */
+static char *check_descriptor(const mb_plugin *d) {
+  if (d->abi_major != MB_ABI_MAJOR)
+    return xasprintf("built for mbhost plugin ABI %u, but this mbhost "
+                     "speaks ABI %u: rebuild it against this mbhost's headers",
+                     d->abi_major, MB_ABI_MAJOR);
+  if (d->kind != MB_KIND_TOOLCHAIN && d->kind != MB_KIND_EXPORTER)
+    return xasprintf("descriptor has an unknown kind %u", d->kind);
+  const struct {
+    const char *field, *value;
+  } strings[] = {{"id", d->id}, {"name", d->name}, {"version", d->version}};
+  for (size_t i = 0; i < 3; i++)
+    if (!strings[i].value || !*strings[i].value)
+      return xasprintf("descriptor field '%s' is empty", strings[i].field);
+  if (!is_plain_name(d->name))
+    return xasprintf("descriptor name '%s' must be lowercase letters, digits, "
+                     "'-' or '_'", d->name);
+  if (!d->init || !d->get_interface)
+    return xasprintf("descriptor lacks init or get_interface");
+  return NULL;
+}
+
+static char *fetch_interface(plugin *p) {
+  const char *id = p->desc->kind == MB_KIND_TOOLCHAIN ? MB_TOOLCHAIN_INTERFACE
+                                                      : MB_EXPORTER_INTERFACE;
+  const void *iface = p->desc->get_interface(NULL, id);
+  if (!iface) return xasprintf("a %s plugin without the %s interface",
+                               plugin_kind_name(p->desc->kind), id);
+  if (p->desc->kind == MB_KIND_TOOLCHAIN) {
+    p->toolchain = iface;
+    p->options = p->toolchain->options;
+    if (!p->toolchain->probe || !p->toolchain->plan)
+      return xasprintf("toolchain interface lacks probe or plan");
+  } else {
+    p->exporter = iface;
+    p->options = p->exporter->options;
+    if (!p->exporter->export_artifacts)
+      return xasprintf("exporter interface lacks export_artifacts");
+  }
+  return NULL;
+}
+
+static const plugin *find_by(const plugin *list, size_t n, const char *id,
+                             const char *name) {
+  for (size_t i = 0; i < n; i++)
+    if ((id && strcmp(list[i].desc->id, id) == 0) ||
+        (name && strcmp(list[i].desc->name, name) == 0))
+      return &list[i];
+  return NULL;
+}
+
+static void register_plugin(plugin_registry *reg, plugin *p) {
+  const plugin *same_name = find_by(reg->plugins, reg->len, NULL, p->desc->name);
+  const plugin *same_id = find_by(reg->plugins, reg->len, p->desc->id, NULL);
+  if (same_id && same_id != same_name) {
+    refuse(reg, p->path, xasprintf("id '%s' is already used by %s",
+                                   p->desc->id, same_id->path));
+    free(p->path);
+    return;
+  }
+  if (same_name) {
+    char *a = path_dirname(same_name->path), *b = path_dirname(p->path);
+    bool same_dir = strcmp(a, b) == 0;
+    free(a), free(b);
+    if (same_dir) {
+      refuse(reg, p->path, xasprintf("name '%s' is already used by %s",
+                                     p->desc->name, same_name->path));
+      free(p->path);
+      return;
+    }
+    reg->shadowed = xrealloc(reg->shadowed, (reg->nshadowed + 1) * sizeof *p);
+    reg->shadowed[reg->nshadowed++] = *p;
+    return;
+  }
+  reg->plugins = xrealloc(reg->plugins, (reg->len + 1) * sizeof *p);
+  reg->plugins[reg->len++] = *p;
+}
+
+static void load_candidate(plugin_registry *reg, const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return;
+  char *unsafe = unsafe_reason(path, &st);
+  if (unsafe) return refuse(reg, path, unsafe);
+  /* Never dlclose: a plugin's threads or atexit handlers may outlive use. */
+  void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!lib) return refuse(reg, path, xasprintf("cannot load: %s", dlerror()));
+  mb_plugin_entry_fn entry;
+  *(void **)&entry = dlsym(lib, MB_ENTRY_SYMBOL);
+  if (!entry)
+    return refuse(reg, path,
+                  xasprintf("not an mbhost plugin (no %s symbol)", MB_ENTRY_SYMBOL));
+  const mb_plugin *desc = entry(MB_ABI_MAJOR);
+  if (!desc)
+    return refuse(reg, path, xasprintf("the plugin cannot serve plugin ABI %u "
+                                       "(its entry returned NULL)",
+                                       MB_ABI_MAJOR));
+  char *why = check_descriptor(desc);
+  if (why) return refuse(reg, path, why);
+  plugin p = {.path = xstrdup(path), .desc = desc};
+  why = fetch_interface(&p);
+  if (why) {
+    free(p.path);
+    return refuse(reg, path, why);
+  }
+  register_plugin(reg, &p);
+}
+
+static int compare_names(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void load_dir(plugin_registry *reg, const char *dir) {
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return;
+  char *unsafe = unsafe_reason(dir, &st);
+  if (unsafe) return refuse(reg, dir, unsafe);
+  DIR *d = opendir(dir);
+  if (!d) return refuse(reg, dir, xasprintf("cannot list: %s", strerror(errno)));
+  strvec names = {0};
+  for (struct dirent *e; (e = readdir(d));) {
+    size_t n = strlen(e->d_name);
+    if (n > 3 && strcmp(e->d_name + n - 3, ".so") == 0) strvec_push(&names, e->d_name);
+  }
+  closedir(d);
+  if (names.len) qsort(names.items, names.len, sizeof *names.items, compare_names);
+  for (size_t i = 0; i < names.len; i++) {
+    char *path = path_join(dir, names.items[i]);
+    load_candidate(reg, path);
+    free(path);
+  }
+  strvec_free(&names);
+}
+
+void plugin_registry_load(plugin_registry *reg, const strvec *dirs) {
+  for (size_t i = 0; i < dirs->len; i++) {
+    if (strvec_contains(&reg->dirs, dirs->items[i])) continue;
+    strvec_push(&reg->dirs, dirs->items[i]);
+    load_dir(reg, dirs->items[i]);
+  }
+}
+
+plugin *plugin_find(const plugin_registry *reg, const char *name,
+                    uint32_t kind) {
+  for (size_t i = 0; i < reg->len; i++)
+    if (reg->plugins[i].desc->kind == kind &&
+        strcmp(reg->plugins[i].desc->name, name) == 0)
+      return &reg->plugins[i];
+  return NULL;
+}
+
+char *plugin_names(const plugin_registry *reg, uint32_t kind) {
+  strbuf out = {0};
+  strbuf_puts(&out, "");
+  for (size_t i = 0; i < reg->len; i++)
+    if (reg->plugins[i].desc->kind == kind)
+      strbuf_printf(&out, "%s%s", out.len ? ", " : "", reg->plugins[i].desc->name);
+  return out.data;
+}

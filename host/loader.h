@@ -1,0 +1,47 @@
+/* Plugin discovery and loading: the search path, dlopen of each candidate,
+   checks of the descriptor, and the registry of usable plugins by name. */
+#ifndef MBHOST_LOADER_H
+#define MBHOST_LOADER_H
+
+#include <mbhost/exporter.h>
+#include <mbhost/plugin.h>
+#include <mbhost/toolchain.h>
+#include <stdbool.h>
+
+#include "config.h"
+
+typedef struct plugin {
+  char *path;
+  const mb_plugin *desc;
+  const mb_toolchain *toolchain; /* set for MB_KIND_TOOLCHAIN */
+  const mb_exporter *exporter;   /* set for MB_KIND_EXPORTER */
+  const mb_option *options;      /* the interface's table (may be empty) */
+  void *self;                    /* after a successful init */
+  bool initialized;
+} plugin;
+
+typedef struct plugin_registry {
+  plugin *plugins; /* usable, first of each name in search order */
+  size_t len;
+  plugin *shadowed; /* same name later in the search path */
+  size_t nshadowed;
+  strvec refused; /* "path: why" */
+  strvec dirs;    /* the search path, in order */
+} plugin_registry;
+
+/* The search path: --plugin-dir folders, MBHOST_PLUGIN_PATH, [host]
+   plugin_path (cfg may be NULL), the user's plugin folder, the bundled one. */
+void plugin_search_path(strvec *dirs, const strvec *cli_dirs,
+                        const config *cfg);
+/* Loads every *.so in `dirs`; problems go to reg->refused. */
+void plugin_registry_load(plugin_registry *reg, const strvec *dirs);
+plugin *plugin_find(const plugin_registry *reg, const char *name,
+                    uint32_t kind);
+/* "a, b, c": the names of usable plugins of a kind, for error messages. */
+char *plugin_names(const plugin_registry *reg, uint32_t kind);
+const char *plugin_kind_name(uint32_t kind);
+
+/* The folder of bundled plugins, relative to the running executable. */
+char *plugin_bundled_dir(void);
+
+#endif

@@ -1,0 +1,96 @@
+/* mbhost: builds one application for a matrix of OS x CPU targets through
+   a toolchain plugin and publishes the results through exporter plugins.
+   The stages, in order: config.c, matrix.c, plugin.c, plan.c (via
+   services.c), executor.c, export.c, report.c; run.c strings them together. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "interrupt.h"
+#include "log.h"
+#include "run.h"
+#include "schema.h"
+
+static void print_plugin_row(const plugin *p, const char *note) {
+  printf("%-10s %-10s %-28s %-8s %u.%u  %s%s\n", p->desc->name,
+         plugin_kind_name(p->desc->kind), p->desc->id, p->desc->version,
+         p->desc->abi_major, p->desc->abi_minor, p->path, note);
+}
+
+static void describe_plugin(const plugin *p) {
+  printf("name:        %s\nkind:        %s\nid:          %s\nversion:     %s\n"
+         "ABI:         %u.%u\npath:        %s\ndescription: %s\n",
+         p->desc->name, plugin_kind_name(p->desc->kind), p->desc->id,
+         p->desc->version, p->desc->abi_major, p->desc->abi_minor, p->path,
+         p->desc->description ? p->desc->description : "");
+  printf("section:     [%s%s]\noptions:\n",
+         p->desc->kind == MB_KIND_TOOLCHAIN ? "toolchain" : "export.",
+         p->desc->kind == MB_KIND_TOOLCHAIN ? "" : p->desc->name);
+  for (const mb_option *o = p->options; o && o->key; o++) {
+    char key[64];
+    snprintf(key, sizeof key, "%s%s", o->key, (o->flags & MB_OPT_PREFIX) ? "NAME" : "");
+    printf("  %-22s %-9s %-12s %s%s%s\n", key, option_type_name(o->type),
+           o->default_value ? o->default_value : "-", o->help ? o->help : "",
+           (o->flags & MB_OPT_REQUIRED) ? " (required)" : "",
+           (o->flags & MB_OPT_PER_TARGET) ? " (per target)" : "");
+  }
+}
+
+static int list_plugins(const cli *c) {
+  plugin_registry reg = {0};
+  strvec dirs = {0};
+  plugin_search_path(&dirs, &c->run.plugin_dirs, NULL);
+  plugin_registry_load(&reg, &dirs);
+  int code = EXIT_OK;
+  if (c->describe) {
+    const plugin *p = NULL;
+    for (size_t i = 0; i < reg.len && !p; i++)
+      if (strcmp(reg.plugins[i].desc->name, c->describe) == 0) p = &reg.plugins[i];
+    if (p) describe_plugin(p);
+    else {
+      fprintf(stderr, "mbhost: error: no plugin named '%s' (run mbhost plugins)\n", c->describe);
+      code = EXIT_USAGE;
+    }
+  } else {
+    printf("%-10s %-10s %-28s %-8s %-4s  %s\n", "NAME", "KIND", "ID", "VERSION", "ABI", "PATH");
+    for (size_t i = 0; i < reg.len; i++) print_plugin_row(&reg.plugins[i], "");
+    for (size_t i = 0; i < reg.nshadowed; i++)
+      print_plugin_row(&reg.shadowed[i], "  (shadowed)");
+    for (size_t i = 0; i < reg.refused.len; i++) printf("refused: %s\n", reg.refused.items[i]);
+    printf("search path:\n");
+    for (size_t i = 0; i < dirs.len; i++) printf("  %s\n", dirs.items[i]);
+  }
+  for (size_t i = 0; i < reg.len; i++) free(reg.plugins[i].path);
+  for (size_t i = 0; i < reg.nshadowed; i++) free(reg.shadowed[i].path);
+  free(reg.plugins);
+  free(reg.shadowed);
+  strvec_free(&reg.refused);
+  strvec_free(&reg.dirs);
+  strvec_free(&dirs);
+  return code;
+}
+
+int main(int argc, char **argv) {
+  interrupt_install();
+  cli c;
+  cli_parse(&c, argc, argv);
+  int code;
+  if (c.command == COMMAND_PLUGINS) {
+    code = list_plugins(&c);
+  } else {
+    run r = {0};
+    if (c.command == COMMAND_VALIDATE) c.run.dry_run = true;
+    run_prepare(&r, &c.run);
+    if (c.command == COMMAND_VALIDATE) {
+      log_line(MB_LOG_INFO, NULL, "%s is valid: %zu target%s", r.cfg.path,
+               r.matrix.len, r.matrix.len == 1 ? "" : "s");
+      code = EXIT_OK;
+    } else {
+      code = run_main(&r);
+    }
+    run_free(&r);
+  }
+  cli_free(&c);
+  return code;
+}

@@ -1,0 +1,50 @@
+/* Stage 3: a target's plan, as a toolchain declared it through the plan_*
+   services: environment, steps, working folder, image, declared outputs. */
+#ifndef MBHOST_PLAN_H
+#define MBHOST_PLAN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "matrix.h"
+
+typedef struct plan_step {
+  strvec argv;
+  bool parallel; /* MB_STEP_PARALLEL */
+} plan_step;
+
+typedef struct plan_output {
+  char *name; /* relative to the target's destination */
+  char *from; /* where the steps leave it, before placeholder expansion */
+  char *kind;
+} plan_output;
+
+typedef struct plan {
+  const target *target;
+  strvec env; /* "NAME=value" to set, "NAME" to remove; later entries win */
+  char *workdir;
+  char *image;
+  plan_step *steps;
+  size_t nsteps;
+  plan_output *outputs;
+  size_t noutputs;
+} plan;
+
+void plan_set_env(plan *p, const char *name, const char *value);
+void plan_add_step(plan *p, const char *const *argv, bool parallel);
+void plan_add_output(plan *p, const char *name, const char *from,
+                     const char *kind);
+void plan_free(plan *p);
+
+/* Replaces {staging} and {scratch} in `text`. */
+char *plan_expand(const char *text, const char *staging, const char *scratch);
+
+/* The child environment: the host's environ with the plan's changes, and
+   placeholders expanded. */
+void plan_child_env(const plan *p, const char *staging, const char *scratch,
+                    strvec *out);
+
+/* Writes the plan as readable text (dry run, log headers). */
+void plan_print(const plan *p, FILE *out);
+
+#endif

@@ -1,0 +1,485 @@
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "executor.h"
+#include "export.h"
+#include "hash.h"
+#include "interrupt.h"
+#include "log.h"
+#include "report.h"
+#include "schema.h"
+#include "services.h"
+
+const char *facts_get(const facts *f, const char *key) {
+  for (size_t i = 0; i < f->keys.len; i++)
+    if (strcmp(f->keys.items[i], key) == 0) return f->values.items[i];
+  return NULL;
+}
+
+void facts_set(facts *f, const char *key, const char *value) {
+  for (size_t i = 0; i < f->keys.len; i++)
+    if (strcmp(f->keys.items[i], key) == 0) {
+      free(f->values.items[i]);
+      f->values.items[i] = xstrdup(value);
+      return;
+    }
+  strvec_push(&f->keys, key);
+  strvec_push(&f->values, value);
+}
+
+static int line_of(const config *cfg, const char *section, const char *key) {
+  const config_value *v = config_find(cfg, section, key);
+  if (v) return v->line;
+  const config_section *s = config_find_section(cfg, section);
+  return s ? s->line : 0;
+}
+
+/* --set section.key=value: the key is after the last dot. */
+static void apply_overrides(config *cfg, const strvec *sets) {
+  for (size_t i = 0; i < sets->len; i++) {
+    const char *text = sets->items[i];
+    const char *eq = strchr(text, '=');
+    const char *dot = eq ? memrchr(text, '.', (size_t)(eq - text)) : NULL;
+    if (!eq || !dot || dot == text || dot + 1 == eq)
+      fatal_usage("--set %s: expected section.key=value (e.g. --set "
+                  "toolchain.ldflags=-s)", text);
+    char *section = xstrndup(text, (size_t)(dot - text));
+    char *key = xstrndup(dot + 1, (size_t)(eq - dot - 1));
+    config_set(cfg, section, key, eq + 1);
+    free(section);
+    free(key);
+  }
+}
+
+static bool is_name_fragment(const char *name) {
+  if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) return false;
+  for (const char *p = name; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+          (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+      return false;
+  return true;
+}
+
+static void load_project(run *r) {
+  config *cfg = &r->cfg;
+  project *p = &r->project;
+  const char *name = config_get(cfg, "project", "name");
+  p->name = xstrdup(name ? name : "");
+  p->version = xstrdup(config_get(cfg, "project", "version") ? config_get(cfg, "project", "version") : "");
+  p->source = path_absolute(cfg->dir, config_get(cfg, "project", "source") ? config_get(cfg, "project", "source") : ".");
+  const char *output = r->opts->output_override;
+  char cwd[4096];
+  if (output && getcwd(cwd, sizeof cwd)) p->output = path_absolute(cwd, output);
+  else p->output = path_absolute(cfg->dir, config_get(cfg, "project", "output") ? config_get(cfg, "project", "output") : "dist");
+  char cwd2[4096];
+  p->config_path = getcwd(cwd2, sizeof cwd2) ? path_absolute(cwd2, cfg->path) : xstrdup(cfg->path);
+
+  if (name && !is_name_fragment(name))
+    config_error(cfg, line_of(cfg, "project", "name"),
+                 "name: '%s' must be a plain file-name fragment (letters, "
+                 "digits, '.', '_', '-')", name);
+  if (!path_is_dir(p->source))
+    config_error(cfg, line_of(cfg, "project", "source"),
+                 "source: %s is not a folder", p->source);
+  if (path_is_inside(p->source, p->output))
+    config_error(cfg, line_of(cfg, "project", "output"),
+                 "output: %s %s the source folder; choose a folder such as "
+                 "dist inside or beside it",
+                 p->output, strcmp(p->source, p->output) == 0 ? "is" : "contains");
+}
+
+static void check_target_sections(run *r) {
+  config *cfg = &r->cfg;
+  for (size_t i = 0; i < cfg->nsections; i++) {
+    const config_section *s = &cfg->sections[i];
+    if (!str_starts_with(s->name, "target ")) continue;
+    const char *name = s->name + strlen("target ");
+    char *os, *arch, *problem;
+    if (!parse_target_name(name, &os, &arch, &problem)) {
+      config_error(cfg, s->line, "[%s]: %s", s->name, problem);
+      free(problem);
+      continue;
+    }
+    free(os), free(arch);
+    if (!matrix_find(&r->matrix, name))
+      config_error(cfg, s->line, "[%s]: %s is not in the matrix", s->name, name);
+    else if (r->toolchain)
+      schema_check_section(cfg, s->name, r->toolchain->options, NULL, true);
+  }
+}
+
+static void find_toolchain(run *r) {
+  config *cfg = &r->cfg;
+  const char *use = config_get(cfg, "toolchain", "use");
+  if (!config_find_section(cfg, "toolchain")) {
+    config_error(cfg, 0, "no [toolchain] section (add one with use = go, rust or c)");
+    return;
+  }
+  if (!use || !*use) return; /* schema reports the missing key */
+  r->toolchain = plugin_find(&r->plugins, use, MB_KIND_TOOLCHAIN);
+  if (r->toolchain) {
+    schema_check_section(cfg, "toolchain", r->toolchain->options,
+                         schema_toolchain_host, false);
+    return;
+  }
+  char *names = plugin_names(&r->plugins, MB_KIND_TOOLCHAIN);
+  strvec list = {0};
+  for (size_t i = 0; i < r->plugins.len; i++)
+    if (r->plugins.plugins[i].desc->kind == MB_KIND_TOOLCHAIN)
+      strvec_push(&list, r->plugins.plugins[i].desc->name);
+  const char *near = nearest_word(use, (const char *const *)list.items, list.len);
+  config_error(cfg, line_of(cfg, "toolchain", "use"),
+               "use: no toolchain plugin named '%s'%s%s%s (available: %s)", use,
+               near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "",
+               *names ? names : "none");
+  strvec_free(&list);
+  free(names);
+  schema_check_section(cfg, "toolchain", NULL, schema_toolchain_host, false);
+  /* Keys of an unknown plugin cannot be judged: mark them to avoid noise. */
+  for (size_t i = 0; i < cfg->nvalues; i++)
+    if (strcmp(cfg->values[i].section, "toolchain") == 0) cfg->values[i].known = true;
+}
+
+static void find_exporters(run *r) {
+  config *cfg = &r->cfg;
+  schema_check_section(cfg, "export", schema_export, NULL, false);
+  const char *use = config_get(cfg, "export", "use");
+  char *copy = xstrdup(use ? use : "local");
+  strvec names = {0};
+  for (char *save = NULL, *n = strtok_r(copy, ",", &save); n; n = strtok_r(NULL, ",", &save))
+    if (*trim(n)) strvec_push(&names, trim(n));
+  free(copy);
+  int line = line_of(cfg, "export", "use");
+  if (names.len == 0) config_error(cfg, line, "use: the exporter chain is empty (e.g. use = local)");
+  for (size_t i = 0; i < names.len; i++) {
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(names.items[i], names.items[j]) == 0)
+        config_error(cfg, line, "use: exporter '%s' is listed twice", names.items[i]);
+    plugin *p = plugin_find(&r->plugins, names.items[i], MB_KIND_EXPORTER);
+    if (!p) {
+      char *avail = plugin_names(&r->plugins, MB_KIND_EXPORTER);
+      config_error(cfg, line, "use: no exporter plugin named '%s' (available: %s)",
+                   names.items[i], *avail ? avail : "none");
+      free(avail);
+      continue;
+    }
+    r->exporters = xrealloc(r->exporters, (r->nexporters + 1) * sizeof *r->exporters);
+    r->exporters[r->nexporters++] = p;
+    char *section = xasprintf("export.%s", p->desc->name);
+    schema_check_section(cfg, section, p->options, NULL, false);
+    free(section);
+  }
+  for (size_t i = 0; i < cfg->nsections; i++) {
+    const char *s = cfg->sections[i].name;
+    if (str_starts_with(s, "export.") && !strvec_contains(&names, s + strlen("export.")))
+      config_error(cfg, cfg->sections[i].line,
+                   "[%s] is not used: add %s to [export] use", s, s + strlen("export."));
+  }
+  strvec_free(&names);
+}
+
+static void check_sections_known(config *cfg) {
+  static const char *const known[] = {"project", "matrix", "toolchain", "export",
+                                      "cache",   "host",   "target linux/amd64",
+                                      "export.local"};
+  for (size_t i = 0; i < cfg->nsections; i++) {
+    const char *s = cfg->sections[i].name;
+    bool ok = str_starts_with(s, "target ") || str_starts_with(s, "export.");
+    for (size_t k = 0; k < 6 && !ok; k++) ok = strcmp(s, known[k]) == 0;
+    if (ok) continue;
+    const char *near = nearest_word(s, known, sizeof known / sizeof *known);
+    if (near)
+      config_error(cfg, cfg->sections[i].line, "unknown section [%s]; did you mean [%s]?", s, near);
+    else
+      config_error(cfg, cfg->sections[i].line,
+                   "unknown section [%s] (sections: project, matrix, toolchain, "
+                   "target OS/ARCH, export, export.NAME, cache, host)", s);
+  }
+}
+
+static void exit_on_config_errors(config *cfg) {
+  if (config_report_errors(cfg)) exit(EXIT_USAGE);
+}
+
+static void init_plugin(run *r, plugin *p, const char *section) {
+  mb_call call;
+  call_begin(&call, r, p);
+  call.section = section;
+  int rc = p->desc->init(&host_services, &call, &p->self);
+  char *error = call_end(&call);
+  if (rc != MB_OK)
+    fatal_usage("%s plugin '%s' (%s) could not start: %s", plugin_kind_name(p->desc->kind),
+                p->desc->name, p->path, error ? error : "it gave no reason");
+  free(error);
+  p->initialized = true;
+  /* The instance may hand out its own interface table. */
+  const void *iface = p->desc->get_interface(p->self, p->desc->kind == MB_KIND_TOOLCHAIN
+                                                          ? MB_TOOLCHAIN_INTERFACE
+                                                          : MB_EXPORTER_INTERFACE);
+  if (iface && p->desc->kind == MB_KIND_TOOLCHAIN) p->toolchain = iface;
+  if (iface && p->desc->kind == MB_KIND_EXPORTER) p->exporter = iface;
+}
+
+void run_prepare(run *r, const run_options *opts) {
+  r->opts = opts;
+  config *cfg = &r->cfg;
+  if (!config_load(cfg, opts->config_path)) exit_on_config_errors(cfg);
+  apply_overrides(cfg, &opts->sets);
+  schema_check_section(cfg, "project", schema_project, NULL, false);
+  schema_check_section(cfg, "matrix", schema_matrix, NULL, false);
+  schema_check_section(cfg, "cache", schema_cache, NULL, false);
+  schema_check_section(cfg, "host", schema_host, NULL, false);
+  check_sections_known(cfg);
+  load_project(r);
+  matrix_build(&r->matrix, cfg);
+
+  strvec dirs = {0};
+  plugin_search_path(&dirs, &opts->plugin_dirs, cfg);
+  plugin_registry_load(&r->plugins, &dirs);
+  strvec_free(&dirs);
+  for (size_t i = 0; i < r->plugins.refused.len; i++)
+    log_line(MB_LOG_WARN, NULL, "ignoring plugin %s", r->plugins.refused.items[i]);
+
+  find_toolchain(r);
+  find_exporters(r);
+  check_target_sections(r);
+  exit_on_config_errors(cfg);
+  if (!matrix_narrow(&r->matrix, cfg, &opts->targets)) exit_on_config_errors(cfg);
+
+  init_plugin(r, r->toolchain, "toolchain");
+  for (size_t i = 0; i < r->nexporters; i++) {
+    char *section = xasprintf("export.%s", r->exporters[i]->desc->name);
+    init_plugin(r, r->exporters[i], section);
+    free(section);
+  }
+}
+
+static char *cache_root(const run *r) {
+  const char *dir = config_get(&r->cfg, "cache", "dir");
+  if (dir) return xstrdup(dir);
+  const char *xdg = getenv("XDG_CACHE_HOME");
+  if (xdg && *xdg) return xasprintf("%s/mbhost", xdg);
+  const char *home = getenv("HOME");
+  return xasprintf("%s/.cache/mbhost", home && *home ? home : "/tmp");
+}
+
+/* Staging, logs and scratch live outside the output folder so a failed or
+   interrupted run leaves the output as it was. One lock per output folder
+   keeps two runs from sharing them. */
+static void open_state_dir(run *r) {
+  char hex[65];
+  sha256_hex(r->project.output, strlen(r->project.output), hex);
+  hex[16] = '\0';
+  char *root = cache_root(r);
+  r->state_dir = xasprintf("%s/projects/%s-%s", root, r->project.name, hex);
+  free(root);
+  if (mkdir_parents(r->state_dir) != 0)
+    fatal("cannot create %s: %s", r->state_dir, strerror(errno));
+  char *lock = path_join(r->state_dir, "lock");
+  int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0)
+    fatal("another mbhost run is building into %s (lock %s)", r->project.output, lock);
+  free(lock);
+}
+
+static void init_results(run *r) {
+  r->results = xcalloc(r->matrix.len, sizeof *r->results);
+  for (size_t i = 0; i < r->matrix.len; i++) {
+    target_result *tr = &r->results[i];
+    const target *t = &r->matrix.targets[i];
+    tr->target = t;
+    tr->plan.target = t;
+    tr->staging = xasprintf("%s/staging/%s-%s", r->state_dir, t->os, t->arch);
+    tr->scratch = xasprintf("%s/scratch/%s-%s", r->state_dir, t->os, t->arch);
+    tr->log_path = xasprintf("%s/logs/%s-%s.log", r->state_dir, t->os, t->arch);
+  }
+}
+
+static bool probe_toolchain(run *r) {
+  plugin *p = r->toolchain;
+  strvec deps = {0};
+  mb_call call;
+  call_begin(&call, r, p);
+  call.section = "toolchain";
+  call.facts = &r->facts;
+  call.probe_deps = &deps;
+  int rc = p->toolchain->probe(p->self, &call);
+  char *error = call_end(&call);
+  strvec_free(&deps);
+  bool ok = rc == MB_OK && facts_get(&r->facts, "version");
+  if (!ok)
+    log_line(MB_LOG_ERROR, p->desc->name, "toolchain is not usable: %s",
+             error ? error : "its probe recorded no version");
+  else
+    log_line(MB_LOG_INFO, p->desc->name, "%s", facts_get(&r->facts, "version"));
+  free(error);
+  return ok;
+}
+
+static void plan_target(run *r, target_result *tr) {
+  plugin *p = r->toolchain;
+  mb_target t = {.name = tr->target->name, .os = tr->target->os, .arch = tr->target->arch};
+  mb_call call;
+  call_begin(&call, r, p);
+  call.section = "toolchain";
+  call.target = tr->target;
+  call.plan = &tr->plan;
+  call.facts = &r->facts;
+  int rc = p->toolchain->plan(p->self, &call, &t);
+  char *error = call_end(&call);
+  if (rc == MB_OK && tr->plan.noutputs == 0) {
+    rc = MB_ERROR;
+    free(error);
+    error = xstrdup("the toolchain declared no outputs");
+  }
+  if (rc == MB_OK) {
+    free(error);
+    return;
+  }
+  tr->status = rc == MB_UNSUPPORTED ? TARGET_UNSUPPORTED : TARGET_FAILED;
+  tr->reason = error ? error : xstrdup("the toolchain gave no reason");
+}
+
+static bool plan_all(run *r) {
+  bool all_supported = true;
+  for (size_t i = 0; i < r->matrix.len; i++) {
+    target_result *tr = &r->results[i];
+    plan_target(r, tr);
+    if (tr->status == TARGET_PENDING) continue;
+    all_supported = false;
+    log_line(MB_LOG_ERROR, tr->target->name, "%s: %s",
+             tr->status == TARGET_UNSUPPORTED ? "cannot build here" : "cannot plan",
+             tr->reason);
+  }
+  return all_supported;
+}
+
+static void print_dry_run(run *r) {
+  for (size_t i = 0; i < r->matrix.len; i++) {
+    target_result *tr = &r->results[i];
+    printf("target %s\n", tr->target->name);
+    if (tr->status != TARGET_PENDING) {
+      printf("  %s: %s\n", tr->status == TARGET_UNSUPPORTED ? "unsupported" : "error", tr->reason);
+      continue;
+    }
+    printf("  staging: %s\n", tr->staging);
+    fflush(stdout);
+    plan_print(&tr->plan, stdout);
+  }
+  fflush(stdout);
+  export_describe(r);
+}
+
+static void print_summary(const run *r) {
+  static const char *const words[] = {[TARGET_PENDING] = "pending",
+                                      [TARGET_UNSUPPORTED] = "unsupported",
+                                      [TARGET_FAILED] = "FAILED",
+                                      [TARGET_OK] = "ok",
+                                      [TARGET_SKIPPED] = "skipped"};
+  if (log_verbosity < 0) return;
+  fprintf(stderr, "\n%-18s %-12s %8s\n", "target", "status", "time");
+  for (size_t i = 0; i < r->matrix.len; i++) {
+    const target_result *tr = &r->results[i];
+    fprintf(stderr, "%-18s %-12s %7.1fs\n", tr->target->name, words[tr->status], tr->seconds);
+  }
+  for (size_t i = 0; i < r->matrix.len; i++)
+    if (r->results[i].status == TARGET_FAILED && r->results[i].log_path)
+      fprintf(stderr, "log of %s: %s\n", r->results[i].target->name, r->results[i].log_path);
+}
+
+static void remove_staging(run *r) {
+  for (size_t i = 0; i < r->matrix.len; i++) remove_tree(r->results[i].staging);
+}
+
+static size_t count_status(const run *r, target_status s) {
+  size_t n = 0;
+  for (size_t i = 0; i < r->matrix.len; i++) n += r->results[i].status == s;
+  return n;
+}
+
+static int default_jobs(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (int)n : 1;
+}
+
+int run_main(run *r) {
+  double started = now_seconds();
+  if (!r->opts->dry_run) open_state_dir(r);
+  else r->state_dir = xasprintf("%s/projects/%s", "(cache)", r->project.name);
+  init_results(r);
+  if (!probe_toolchain(r)) return EXIT_BUILD;
+  bool all_supported = plan_all(r);
+  if (r->opts->dry_run) {
+    print_dry_run(r);
+    return all_supported ? EXIT_OK : EXIT_BUILD;
+  }
+  if (!all_supported && !r->opts->keep_going) {
+    log_line(MB_LOG_ERROR, NULL, "nothing was built: %zu target%s cannot be built "
+             "(use --keep-going to build the others)",
+             r->matrix.len - count_status(r, TARGET_PENDING),
+             r->matrix.len - count_status(r, TARGET_PENDING) == 1 ? "" : "s");
+    return EXIT_BUILD;
+  }
+
+  artifact_list outputs = {0};
+  int jobs = r->opts->jobs > 0 ? r->opts->jobs : default_jobs();
+  bool finished = executor_run(r, jobs, &outputs);
+  int code = EXIT_OK;
+  if (!finished) {
+    remove_staging(r);
+    artifact_list_free(&outputs);
+    log_line(MB_LOG_ERROR, NULL, "interrupted: every build was stopped; the output "
+             "folder was not touched");
+    return interrupt_exit_code();
+  }
+  bool any_failed = count_status(r, TARGET_OK) != r->matrix.len;
+  if (any_failed && !r->opts->keep_going) {
+    print_summary(r);
+    log_line(MB_LOG_ERROR, NULL, "build failed; nothing was exported");
+    code = EXIT_BUILD;
+  } else {
+    if (outputs.len && !export_run(r, &outputs)) code = EXIT_BUILD;
+    if (any_failed) code = EXIT_BUILD;
+    if (interrupt_requested()) code = interrupt_exit_code();
+    else if (!report_write(r, code, now_seconds() - started)) code = EXIT_BUILD;
+    print_summary(r);
+  }
+  remove_staging(r);
+  artifact_list_free(&outputs);
+  return code;
+}
+
+void run_free(run *r) {
+  for (size_t i = 0; r->results && i < r->matrix.len; i++) {
+    target_result *tr = &r->results[i];
+    plan_free(&tr->plan);
+    free(tr->reason), free(tr->log_path), free(tr->staging), free(tr->scratch);
+  }
+  free(r->results);
+  for (size_t i = 0; i < r->plugins.len; i++) {
+    plugin *p = &r->plugins.plugins[i];
+    if (p->initialized && p->desc->deinit) p->desc->deinit(p->self);
+    free(p->path);
+  }
+  for (size_t i = 0; i < r->plugins.nshadowed; i++) free(r->plugins.shadowed[i].path);
+  free(r->plugins.plugins);
+  free(r->plugins.shadowed);
+  strvec_free(&r->plugins.refused);
+  strvec_free(&r->plugins.dirs);
+  free(r->exporters);
+  strvec_free(&r->facts.keys);
+  strvec_free(&r->facts.values);
+  artifact_list_free(&r->reported);
+  free(r->state_dir);
+  free(r->project.name), free(r->project.version), free(r->project.source);
+  free(r->project.output), free(r->project.config_path);
+  matrix_free(&r->matrix);
+  config_free(&r->cfg);
+}

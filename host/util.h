@@ -1,0 +1,71 @@
+/* Small helpers every stage uses: allocation that cannot fail, string
+   vectors and buffers, paths, and fatal()-style exits. */
+#ifndef MBHOST_UTIL_H
+#define MBHOST_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Exit codes (see README): 0 ok, 1 build/export failure, 2 usage/config. */
+enum { EXIT_OK = 0, EXIT_BUILD = 1, EXIT_USAGE = 2 };
+
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+
+/* Prints "mbhost: error: ..." and exits with EXIT_USAGE. */
+_Noreturn void fatal_usage(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* Prints "mbhost: error: ..." and exits with EXIT_BUILD. */
+_Noreturn void fatal(const char *fmt, ...) PRINTF_LIKE(1, 2);
+void warn(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* A growable, NULL-terminated array of owned strings. */
+typedef struct strvec {
+  char **items;
+  size_t len, cap;
+} strvec;
+void strvec_push(strvec *v, const char *s);
+void strvec_push_owned(strvec *v, char *s);
+void strvec_free(strvec *v);
+bool strvec_contains(const strvec *v, const char *s);
+
+/* A growable byte buffer, always NUL-terminated. */
+typedef struct strbuf {
+  char *data;
+  size_t len, cap;
+} strbuf;
+void strbuf_add(strbuf *b, const char *s, size_t n);
+void strbuf_puts(strbuf *b, const char *s);
+void strbuf_printf(strbuf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void strbuf_free(strbuf *b);
+
+char *trim(char *s);
+bool str_starts_with(const char *s, const char *prefix);
+size_t edit_distance(const char *a, const char *b);
+/* The candidate closest to `word` if it is close enough to be a typo. */
+const char *nearest_word(const char *word, const char *const *candidates,
+                         size_t n);
+
+char *path_join(const char *dir, const char *name);
+/* An absolute, lexically clean path: `path` against `base` when relative. */
+char *path_absolute(const char *base, const char *path);
+char *path_dirname(const char *path);
+bool path_is_dir(const char *path);
+bool path_is_inside(const char *path, const char *dir);
+/* Creates `path` and its parents; 0 or -1 with errno. */
+int mkdir_parents(const char *path);
+/* Removes a file or a folder tree; 0 or -1 with errno. */
+int remove_tree(const char *path);
+/* Copies src to dst through a temporary file and rename; 0 or -1 + errno. */
+int copy_file_atomic(const char *src, const char *dst);
+
+double now_seconds(void);
+
+#endif

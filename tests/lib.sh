@@ -1,0 +1,41 @@
+# Shared helpers for the end-to-end tests: source it first.
+# Every test gets a private temporary folder ($T) and a private cache, so
+# tests never see each other's state nor the user's.
+set -euo pipefail
+
+: "${MBHOST:?run through ctest (MBHOST is the mbhost binary)}"
+: "${MBHOST_SOURCE_DIR:?}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/mbhost-test.XXXXXX")
+export XDG_CACHE_HOME="$T/cache" XDG_STATE_HOME="$T/state" XDG_DATA_HOME="$T/data"
+FIXTURES="$MBHOST_SOURCE_DIR/tests/fixtures"
+trap 'rm -rf "$T"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok: $*"; }
+
+# run_mbhost EXPECTED_EXIT args...: runs mbhost, keeps output in $OUT.
+run_mbhost() {
+  local want=$1; shift
+  local rc=0
+  OUT=$("$MBHOST" "$@" 2>&1) || rc=$?
+  if [ "$rc" != "$want" ]; then
+    echo "$OUT" >&2
+    fail "mbhost $* exited $rc, expected $want"
+  fi
+}
+
+# expect_output PATTERN: $OUT (from run_mbhost) must match the ERE.
+expect_output() {
+  grep -qE -- "$1" <<<"$OUT" || { echo "$OUT" >&2; fail "output lacks /$1/"; }
+}
+
+# copy_fixture NAME: a private copy of tests/fixtures/NAME in $T/NAME.
+copy_fixture() {
+  cp -r "$FIXTURES/$1" "$T/$1"
+  echo "$T/$1"
+}
+
+# tree_digest DIR: one digest of every file's path and content under DIR.
+tree_digest() {
+  (cd "$1" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum | sha256sum | cut -d' ' -f1)
+}
