@@ -6,6 +6,9 @@ set -euo pipefail
 : "${MBHOST:?run through ctest (MBHOST is the mbhost binary)}"
 : "${MBHOST_SOURCE_DIR:?}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/mbhost-test.XXXXXX")
+# Go keeps its build cache under XDG_CACHE_HOME: pin it first so the tests
+# share the user's compiled standard library instead of rebuilding it.
+if command -v go >/dev/null 2>&1; then export GOCACHE="${GOCACHE:-$(go env GOCACHE)}"; fi
 export XDG_CACHE_HOME="$T/cache" XDG_STATE_HOME="$T/state" XDG_DATA_HOME="$T/data"
 FIXTURES="$MBHOST_SOURCE_DIR/tests/fixtures"
 trap 'rm -rf "$T"' EXIT

@@ -3,14 +3,14 @@
 # lists every binary with its real size and sha256.
 source "$MBHOST_SOURCE_DIR/tests/lib.sh"
 
-mkdir -p "$T/conf"
-cp "$MBHOST_SOURCE_DIR/conf/examples/hello-go.ini" "$T/conf/"
+mkdir -p "$T/conf/examples"
+cp "$MBHOST_SOURCE_DIR/conf/examples/hello-go.ini" "$T/conf/examples/"
 mkdir -p "$T/tests/fixtures"
 cp -r "$FIXTURES/hello-go" "$T/tests/fixtures/"
 before=$(tree_digest "$T/tests/fixtures/hello-go")
 
-run_mbhost 0 --config "$T/conf/hello-go.ini" -j 2
-dist="$T/conf/dist"
+run_mbhost 0 --config "$T/conf/examples/hello-go.ini" -j 2
+dist="$T/conf/examples/dist"
 
 declare -A want=(
   [linux/amd64/hello]="ELF 64-bit LSB executable, x86-64"
