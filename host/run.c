@@ -186,17 +186,18 @@ static void find_exporters(run *r) {
 }
 
 static void check_sections_known(config *cfg) {
-  static const char *const known[] = {"project", "matrix", "toolchain", "export",
-                                      "cache",   "host",   "target linux/amd64",
-                                      "export.local"};
+  static const char *const fixed[] = {"project", "matrix", "toolchain",
+                                      "export",  "cache",  "host"};
+  const size_t nfixed = sizeof fixed / sizeof *fixed;
   for (size_t i = 0; i < cfg->nsections; i++) {
     const char *s = cfg->sections[i].name;
     bool ok = str_starts_with(s, "target ") || str_starts_with(s, "export.");
-    for (size_t k = 0; k < 6 && !ok; k++) ok = strcmp(s, known[k]) == 0;
+    for (size_t k = 0; k < nfixed && !ok; k++) ok = strcmp(s, fixed[k]) == 0;
     if (ok) continue;
-    const char *near = nearest_word(s, known, sizeof known / sizeof *known);
+    const char *near = nearest_word(s, fixed, nfixed);
     if (near)
-      config_error(cfg, cfg->sections[i].line, "unknown section [%s]; did you mean [%s]?", s, near);
+      config_error(cfg, cfg->sections[i].line,
+                   "unknown section [%s]; did you mean [%s]?", s, near);
     else
       config_error(cfg, cfg->sections[i].line,
                    "unknown section [%s] (sections: project, matrix, toolchain, "
@@ -273,13 +274,18 @@ static char *cache_root(const run *r) {
 /* Staging, logs and scratch live outside the output folder so a failed or
    interrupted run leaves the output as it was. One lock per output folder
    keeps two runs from sharing them. */
-static void open_state_dir(run *r) {
+static char *state_dir_path(const run *r) {
   char hex[65];
   sha256_hex(r->project.output, strlen(r->project.output), hex);
   hex[16] = '\0';
   char *root = cache_root(r);
-  r->state_dir = xasprintf("%s/projects/%s-%s", root, r->project.name, hex);
+  char *dir = xasprintf("%s/projects/%s-%s", root, r->project.name, hex);
   free(root);
+  return dir;
+}
+
+static void open_state_dir(run *r) {
+  r->state_dir = state_dir_path(r);
   if (mkdir_parents(r->state_dir) != 0)
     fatal("cannot create %s: %s", r->state_dir, strerror(errno));
   char *lock = path_join(r->state_dir, "lock");
@@ -411,8 +417,8 @@ static int default_jobs(void) {
 
 int run_main(run *r) {
   double started = now_seconds();
-  if (!r->opts->dry_run) open_state_dir(r);
-  else r->state_dir = xasprintf("%s/projects/%s", "(cache)", r->project.name);
+  if (r->opts->dry_run) r->state_dir = state_dir_path(r);
+  else open_state_dir(r);
   init_results(r);
   if (!probe_toolchain(r)) return EXIT_BUILD;
   bool all_supported = plan_all(r);
