@@ -215,6 +215,10 @@ static void init_plugin(run *r, plugin *p, const char *section) {
   call.section = section;
   int rc = p->desc->init(&host_services, &call, &p->self);
   char *error = call_end(&call);
+  if (rc != MB_OK && r->cfg.errors.len) {
+    free(error);
+    exit_on_config_errors(&r->cfg);
+  }
   if (rc != MB_OK)
     fatal_usage("%s plugin '%s' (%s) could not start: %s", plugin_kind_name(p->desc->kind),
                 p->desc->name, p->path, error ? error : "it gave no reason");
@@ -358,6 +362,8 @@ static bool plan_all(run *r) {
   for (size_t i = 0; i < r->matrix.len; i++) {
     target_result *tr = &r->results[i];
     plan_target(r, tr);
+    /* A plugin's option_error is a config error: nothing runs. */
+    if (r->cfg.errors.len) exit_on_config_errors(&r->cfg);
     if (tr->status == TARGET_PENDING) continue;
     all_supported = false;
     log_line(MB_LOG_ERROR, tr->target->name, "%s: %s",

@@ -330,6 +330,26 @@ static int svc_sha256_file(mb_call *call, const char *path, char hex[65]) {
   return MB_ERROR;
 }
 
+static void svc_option_error(mb_call *call, const char *key, const char *fmt,
+                             ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = xvasprintf(fmt, ap);
+  va_end(ap);
+  config *cfg = &call->run->cfg;
+  const config_value *v = NULL;
+  if (call->target) {
+    char *section = xasprintf("target %s", call->target->name);
+    v = config_find(cfg, section, key);
+    free(section);
+  }
+  if (!v && call->section) v = config_find(cfg, call->section, key);
+  pthread_mutex_lock(&call->lock);
+  config_error(cfg, v ? v->line : 0, "%s: %s", key, msg);
+  pthread_mutex_unlock(&call->lock);
+  free(msg);
+}
+
 const mb_host host_services = {
     .struct_size = sizeof(mb_host),
     .abi_major = MB_ABI_MAJOR,
@@ -358,4 +378,5 @@ const mb_host host_services = {
     .temp_file_for = svc_temp_file_for,
     .commit_file = svc_commit_file,
     .sha256_file = svc_sha256_file,
+    .option_error = svc_option_error,
 };

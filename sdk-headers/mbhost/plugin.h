@@ -297,6 +297,16 @@ typedef struct mb_host {
   /* Computes the SHA-256 of a file as lowercase hex into hex[65].
      Any thread. */
   int (*sha256_file)(mb_call *call, const char *path, char hex[65]);
+
+  /* --- Any callback, main thread --- */
+
+  /* Reports a problem with the value of one of this plugin's options, for
+     checks the options table cannot express. The host prints it as a
+     configuration error naming the INI file, the key's line and the key
+     ("build.ini:14: format.plan9: ...") and exits with the config-error
+     code once the callback returns MB_ERROR. */
+  void (*option_error)(mb_call *call, const char *key, const char *fmt, ...)
+      MB_PRINTF(3, 4);
 } mb_host;
 
 /* Step flags for plan_add_step. */
