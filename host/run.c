@@ -349,6 +349,17 @@ static void plan_target(run *r, target_result *tr) {
     free(error);
     error = xstrdup("the toolchain declared no outputs");
   }
+  for (size_t i = 0; rc == MB_OK && i < tr->plan.noutputs; i++) {
+    const char *name = tr->plan.outputs[i].name;
+    const char *problem = artifact_name_problem(name);
+    for (size_t j = 0; !problem && j < i; j++)
+      if (strcmp(tr->plan.outputs[j].name, name) == 0)
+        problem = "two outputs have this name";
+    if (!problem) continue;
+    rc = MB_ERROR;
+    free(error);
+    error = xasprintf("output '%s': %s", name, problem);
+  }
   if (rc == MB_OK) {
     free(error);
     return;

@@ -77,6 +77,20 @@ static const char *svc_option(mb_call *call, const char *key) {
   return keep(call, normalized);
 }
 
+/* Hands a NULL-terminated array to the plugin until the call ends. */
+static const char *const *keep_array(mb_call *call, strvec *items,
+                                     size_t *count) {
+  if (count) *count = items->len;
+  if (!items->items) items->items = xcalloc(1, sizeof *items->items);
+  pthread_mutex_lock(&call->lock);
+  for (size_t i = 0; i < items->len; i++)
+    strvec_push_owned(&call->keep, items->items[i]);
+  /* The array is freed with the kept strings when the call ends. */
+  strvec_push_owned(&call->keep, (char *)items->items);
+  pthread_mutex_unlock(&call->lock);
+  return (const char *const *)items->items;
+}
+
 /* Splits at whitespace; '...' and "..." group words. */
 static void split_words(const char *text, strvec *out) {
   strbuf word = {0};
@@ -111,15 +125,7 @@ static const char *const *svc_option_split(mb_call *call, const char *key,
       if (*trim(it)) strvec_push(&items, trim(it));
     free(copy);
   }
-  if (count) *count = items.len;
-  if (!items.items) items.items = xcalloc(1, sizeof *items.items);
-  pthread_mutex_lock(&call->lock);
-  for (size_t i = 0; i < items.len; i++)
-    strvec_push_owned(&call->keep, items.items[i]);
-  /* The array is freed with the kept strings when the call ends. */
-  strvec_push_owned(&call->keep, (char *)items.items);
-  pthread_mutex_unlock(&call->lock);
-  return (const char *const *)items.items;
+  return keep_array(call, &items, count);
 }
 
 static const char *svc_project(mb_call *call, const char *key) {
@@ -350,6 +356,17 @@ static void svc_option_error(mb_call *call, const char *key, const char *fmt,
   free(msg);
 }
 
+static const char *const *svc_option_keys(mb_call *call, const char *prefix,
+                                          size_t *count) {
+  const config *cfg = &call->run->cfg;
+  strvec keys = {0};
+  for (size_t i = 0; call->section && i < cfg->nvalues; i++)
+    if (strcmp(cfg->values[i].section, call->section) == 0 &&
+        str_starts_with(cfg->values[i].key, prefix ? prefix : ""))
+      strvec_push(&keys, cfg->values[i].key);
+  return keep_array(call, &keys, count);
+}
+
 const mb_host host_services = {
     .struct_size = sizeof(mb_host),
     .abi_major = MB_ABI_MAJOR,
@@ -379,4 +396,5 @@ const mb_host host_services = {
     .commit_file = svc_commit_file,
     .sha256_file = svc_sha256_file,
     .option_error = svc_option_error,
+    .option_keys = svc_option_keys,
 };

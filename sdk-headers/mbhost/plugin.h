@@ -286,7 +286,8 @@ typedef struct mb_host {
   int (*copy_file_atomic)(mb_call *call, const char *src, const char *dst);
 
   /* Writes a temporary path in dst's folder into buf (creating folders), for
-     a plugin that produces a file itself; finish with commit_file. */
+     a plugin that produces a file itself; finish with commit_file.
+     Any thread. */
   int (*temp_file_for)(mb_call *call, const char *dst, char *buf, size_t cap);
 
   /* Renames a temporary file from temp_file_for over `dst` (after fsync),
@@ -307,6 +308,13 @@ typedef struct mb_host {
      code once the callback returns MB_ERROR. */
   void (*option_error)(mb_call *call, const char *key, const char *fmt, ...)
       MB_PRINTF(3, 4);
+
+  /* The keys set in this plugin's section that start with `prefix` (for
+     MB_OPT_PREFIX options such as "format."), in file order, as a
+     NULL-terminated array; *count may be NULL. Read each value with
+     option(). Main thread. */
+  const char *const *(*option_keys)(mb_call *call, const char *prefix,
+                                    size_t *count);
 } mb_host;
 
 /* Step flags for plan_add_step. */
