@@ -1,0 +1,314 @@
+/* The C toolchain plugin (`use = c`): picks each target's compiler (the
+   host's cc, Debian's <triple>-gcc cross compilers, clang --target, or the
+   `cc` key), refuses targets whose compiler or C library is missing with
+   the Debian package to install, and plans the build in one of three
+   modes (see build.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build.h"
+
+typedef struct c_plugin {
+  const mb_host *host;
+} c_plugin;
+
+static const char *const modes[] = {"sources", "make", "cmake", NULL};
+
+static const mb_option options[] = {
+    {"mode", MB_OPT_CHOICE, "sources",
+     "how to build: sources (compile and link), make, or cmake", 0, modes},
+    {"cc", MB_OPT_WORDS, NULL,
+     "compiler and fixed arguments (default: cc for the host, "
+     "<triple>-gcc when cross compiling)",
+     MB_OPT_PER_TARGET, NULL},
+    {"ar", MB_OPT_STRING, NULL,
+     "archiver for make and cmake (default: the compiler's own)",
+     MB_OPT_PER_TARGET, NULL},
+    {"sources", MB_OPT_LIST, "*.c",
+     "sources mode: files or glob patterns relative to the source folder",
+     MB_OPT_PER_TARGET, NULL},
+    {"cflags", MB_OPT_WORDS, NULL,
+     "compiler flags (sources mode: -O2 when unset)", MB_OPT_PER_TARGET, NULL},
+    {"ldflags", MB_OPT_WORDS, NULL, "linker flags", MB_OPT_PER_TARGET, NULL},
+    {"libs", MB_OPT_LIST, NULL,
+     "sources mode: libraries to link, without -l (m, pthread)",
+     MB_OPT_PER_TARGET, NULL},
+    {"include_dirs", MB_OPT_LIST, NULL,
+     "sources mode: include folders, relative to the source folder",
+     MB_OPT_PER_TARGET, NULL},
+    {"defines", MB_OPT_LIST, NULL, "sources mode: NAME or NAME=value macros",
+     MB_OPT_PER_TARGET, NULL},
+    {"binary", MB_OPT_STRING, NULL,
+     "sources mode: the executable's name (default: the project's name)",
+     MB_OPT_PER_TARGET, NULL},
+    {"make_args", MB_OPT_WORDS, NULL,
+     "make mode: extra arguments (targets, VAR=value, -j2)", MB_OPT_PER_TARGET,
+     NULL},
+    {"cmake_args", MB_OPT_WORDS, "-DCMAKE_BUILD_TYPE=Release",
+     "cmake mode: extra configure arguments", MB_OPT_PER_TARGET, NULL},
+    {"outputs", MB_OPT_LIST, NULL,
+     "make and cmake modes: files to collect, relative to the build folder "
+     "(default: binary)",
+     MB_OPT_PER_TARGET, NULL},
+    {0},
+};
+
+/* --- probe: the host's own compiler --- */
+
+static void first_line(char *text) {
+  text[strcspn(text, "\n")] = '\0';
+}
+
+/* Runs `cc arg` and keeps the first line of its output in out. */
+static int ask_compiler(const mb_host *host, mb_call *call, const char *cc,
+                        const char *arg, char *out, size_t cap) {
+  const char *argv[] = {cc, arg, NULL};
+  int status = 0;
+  int rc = host->run(call, argv, NULL, NULL, 1, out, cap, &status);
+  if (rc == MB_CANCELLED) return rc;
+  if (rc != MB_OK || status != 0) {
+    host->set_error(call, "`%s %s` failed", cc, arg);
+    return MB_ERROR;
+  }
+  first_line(out);
+  return MB_OK;
+}
+
+/* Records the version of every installed cross gcc the table knows, as
+   fact "cc.<triple>", and depends on it: a cross compiler's upgrade then
+   changes the facts (and so what the cache keys on) like the host's. */
+static int probe_cross_compilers(const mb_host *host, mb_call *call) {
+  size_t count;
+  const c_target *targets = c_targets(&count);
+  char name[128], path[PATH_CAP], out[1024], fact[160];
+  for (size_t i = 0; i < count; i++) {
+    if (!targets[i].package) continue;
+    snprintf(name, sizeof name, "%s-gcc", targets[i].triple);
+    if (host->find_program(call, name, path, sizeof path) != MB_OK) continue;
+    int rc = ask_compiler(host, call, path, "--version", out, sizeof out);
+    if (rc == MB_CANCELLED) return rc;
+    if (rc != MB_OK) continue; /* a broken one is reported at plan time */
+    snprintf(fact, sizeof fact, "cc.%s", targets[i].triple);
+    host->probe_set_fact(call, fact, out);
+    host->probe_depends_on(call, path);
+  }
+  return MB_OK;
+}
+
+static int c_probe(void *self, mb_call *call) {
+  const mb_host *host = ((c_plugin *)self)->host;
+  static const char *const names[] = {"cc", "gcc", "clang"};
+  char cc[PATH_CAP], out[1024];
+  size_t i = 0;
+  while (i < 3 && host->find_program(call, names[i], cc, sizeof cc) != MB_OK)
+    i++;
+  if (i == 3) {
+    host->set_error(call, "no C compiler in PATH (cc, gcc, clang): install "
+                          "the Debian package build-essential");
+    return MB_UNSUPPORTED;
+  }
+  int rc;
+  if ((rc = ask_compiler(host, call, cc, "--version", out, sizeof out)) !=
+      MB_OK)
+    return rc;
+  host->probe_set_fact(call, "version", out);
+  if ((rc = ask_compiler(host, call, cc, "-dumpmachine", out, sizeof out)) !=
+      MB_OK)
+    return rc;
+  host->probe_set_fact(call, "host_triple", out);
+  host->probe_set_fact(call, "cc", cc);
+  host->probe_depends_on(call, cc);
+  return probe_cross_compilers(host, call);
+}
+
+/* --- plan: the target's compiler --- */
+
+static const char *base_name(const char *path) {
+  const char *slash = strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
+static bool has_target_flag(const char *const *words, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (strncmp(words[i], "--target", 8) == 0 ||
+        strncmp(words[i], "-target", 7) == 0)
+      return true;
+  return false;
+}
+
+static int missing_compiler(c_build *b, const char *program, bool chosen) {
+  const char *name = b->target->name;
+  if (chosen)
+    b->host->set_error(b->call,
+                       "C compiler %s (set by `cc`) for %s not found%s",
+                       program, name,
+                       strncmp(base_name(program), "clang", 5) == 0
+                           ? ": install the Debian package clang"
+                           : "");
+  else if (b->known && b->known->package)
+    b->host->set_error(b->call,
+                       "C compiler %s for %s not found: install the Debian "
+                       "package %s",
+                       program, name, b->known->package);
+  else
+    b->host->set_error(b->call,
+                       "C compiler %s for %s not found: no Debian package "
+                       "provides one; install a cross compiler and set `cc` "
+                       "in [target %s]",
+                       program, name, name);
+  return MB_UNSUPPORTED;
+}
+
+/* Debian's cross gcc only recommends its C library: ask the compiler
+   whether it finds the library's file. */
+static int check_libc(c_build *b, const char *compiler) {
+  if (!b->known || !b->known->libc_file) return MB_OK;
+  char flag[128], out[PATH_CAP];
+  snprintf(flag, sizeof flag, "-print-file-name=%s", b->known->libc_file);
+  const char *argv[] = {compiler, flag, NULL};
+  int status = 0;
+  int rc = b->host->run(b->call, argv, NULL, NULL, 0, out, sizeof out, &status);
+  if (rc == MB_CANCELLED) return rc;
+  if (rc == MB_OK && status == 0 && strchr(out, '/')) return MB_OK;
+  b->host->set_error(b->call,
+                     "the C library for %s is missing: install the Debian "
+                     "package %s",
+                     b->target->name,
+                     b->cross ? b->known->libc_package : "libc6-dev");
+  return MB_UNSUPPORTED;
+}
+
+/* The compiler program when `cc` is unset: the host's for the host's own
+   target, else Debian's cross gcc by its usual name. */
+static int default_compiler(c_build *b, char *program, size_t cap) {
+  if (!b->cross) {
+    snprintf(program, cap, "%s", b->host->fact(b->call, "cc"));
+    return MB_OK;
+  }
+  if (!b->known) {
+    b->host->set_error(b->call,
+                       "no C cross compiler known for %s: set `cc` in "
+                       "[target %s]",
+                       b->target->name, b->target->name);
+    return MB_UNSUPPORTED;
+  }
+  snprintf(program, cap, "%s-gcc", b->known->triple);
+  return MB_OK;
+}
+
+/* The archiver that goes with the compiler: llvm-ar for clang when
+   present, <prefix>-ar for <prefix>-gcc, plain ar otherwise. */
+static void default_ar(c_build *b, const char *compiler) {
+  const char *name = base_name(compiler);
+  size_t len = strlen(name);
+  char found[PATH_CAP];
+  if (strncmp(name, "clang", 5) == 0 &&
+      b->host->find_program(b->call, "llvm-ar", found, sizeof found) == MB_OK)
+    snprintf(b->ar, sizeof b->ar, "llvm-ar");
+  else if (len > 4 && strcmp(name + len - 4, "-gcc") == 0)
+    snprintf(b->ar, sizeof b->ar, "%.*s-ar", (int)(len - 4), name);
+  else
+    snprintf(b->ar, sizeof b->ar, "ar");
+}
+
+static int resolve_compiler(c_build *b) {
+  size_t nwords;
+  const char *const *words =
+      b->host->option_split(b->call, "cc", MB_SPLIT_WORDS, &nwords);
+  char program[PATH_CAP], path[PATH_CAP];
+  int rc;
+  if (nwords > 0)
+    snprintf(program, sizeof program, "%s", words[0]);
+  else if ((rc = default_compiler(b, program, sizeof program)) != MB_OK)
+    return rc;
+  if (b->host->find_program(b->call, program, path, sizeof path) != MB_OK)
+    return missing_compiler(b, program, nwords > 0);
+  if (nwords == 0 && (rc = check_libc(b, path)) != MB_OK) return rc;
+
+  argv_add(&b->cc, path);
+  for (size_t i = 1; i < nwords; i++)
+    argv_add(&b->cc, words[i]);
+  if (b->cross && b->known && strncmp(base_name(path), "clang", 5) == 0 &&
+      !has_target_flag(words, nwords))
+    argv_addf2(&b->cc, "--target=", b->known->triple);
+
+  const char *ar = b->host->option(b->call, "ar");
+  b->ar_chosen = ar && *ar;
+  if (b->ar_chosen)
+    snprintf(b->ar, sizeof b->ar, "%s", ar);
+  else
+    default_ar(b, path);
+  return MB_OK;
+}
+
+static int c_plan(void *self, mb_call *call, const mb_target *target) {
+  const mb_host *host = ((c_plugin *)self)->host;
+  const char *host_triple = host->fact(call, "host_triple");
+  c_build b = {
+      .host = host,
+      .call = call,
+      .target = target,
+      .known = c_target_for(target->name),
+      .exe_suffix = strcmp(target->os, "windows") == 0 ? ".exe" : "",
+  };
+  b.cross =
+      !b.known || !host_triple || strcmp(b.known->triple, host_triple) != 0;
+  int rc = resolve_compiler(&b);
+  if (rc == MB_OK) {
+    const char *mode = host->option(call, "mode");
+    if (strcmp(mode, "make") == 0)
+      rc = c_plan_make(&b);
+    else if (strcmp(mode, "cmake") == 0)
+      rc = c_plan_cmake(&b);
+    else
+      rc = c_plan_sources(&b);
+  }
+  argv_free(&b.cc);
+  return rc;
+}
+
+/* --- descriptor --- */
+
+static const mb_toolchain toolchain = {
+    .options = options,
+    .probe = c_probe,
+    .plan = c_plan,
+};
+
+static int c_init(const mb_host *host, mb_call *call, void **self) {
+  c_plugin *cp = calloc(1, sizeof *cp);
+  if (!cp) {
+    host->set_error(call, "out of memory");
+    return MB_ERROR;
+  }
+  cp->host = host;
+  *self = cp;
+  return MB_OK;
+}
+
+static void c_deinit(void *self) {
+  free(self);
+}
+
+static const void *c_get_interface(void *self, const char *id) {
+  (void)self;
+  return strcmp(id, MB_TOOLCHAIN_INTERFACE) == 0 ? &toolchain : NULL;
+}
+
+static const mb_plugin descriptor = {
+    .abi_major = MB_ABI_MAJOR,
+    .abi_minor = MB_ABI_MINOR,
+    .kind = MB_KIND_TOOLCHAIN,
+    .id = "org.mbhost.c",
+    .name = "c",
+    .version = "1.0.0",
+    .description = "C with gcc, clang, make or cmake: cross builds per target",
+    .init = c_init,
+    .deinit = c_deinit,
+    .get_interface = c_get_interface,
+};
+
+MB_EXPORT const mb_plugin *mbhost_plugin_entry(uint32_t host_abi_major) {
+  return host_abi_major == MB_ABI_MAJOR ? &descriptor : NULL;
+}

@@ -1,0 +1,535 @@
+/* The Rust toolchain plugin (`use = rust`): one `cargo build --target` per
+   matrix target, each with its own cargo target folder in the target's
+   scratch space (so parallel targets never wait on cargo's lock and
+   rebuilds are incremental), the cross linker set when the host is not the
+   target. Targets the machine cannot build are refused at plan time with
+   what to install: the standard library (`rustup target add`) or the
+   linker's Debian package. */
+#include <ctype.h>
+#include <mbhost/toolchain.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "metadata.h"
+#include "triples.h"
+
+#define PATH_CAP 4096
+#define PROBE_OUTPUT_CAP 8192
+/* cargo metadata of a large workspace runs to a few hundred KiB. */
+#define METADATA_CAP (8u << 20)
+#define MAX_ARGS 512
+
+typedef struct rust_plugin {
+  const mb_host *host;
+  /* The bins of the package, from cargo metadata, read at the first plan
+     call and shared by every target. */
+  bool bins_loaded;
+  char **bins;
+  size_t nbins;
+} rust_plugin;
+
+static const mb_option options[] = {
+    {"triple", MB_OPT_STRING, NULL,
+     "Rust target triple; overrides the one mapped from os/arch",
+     MB_OPT_PER_TARGET, NULL},
+    {"profile", MB_OPT_STRING, "release",
+     "cargo profile: release, dev, or one defined in Cargo.toml",
+     MB_OPT_PER_TARGET, NULL},
+    {"bin", MB_OPT_LIST, NULL,
+     "binaries to build and collect (default: every bin of the package)",
+     MB_OPT_PER_TARGET, NULL},
+    {"features", MB_OPT_LIST, NULL, "cargo features to enable",
+     MB_OPT_PER_TARGET, NULL},
+    {"no_default_features", MB_OPT_BOOL, "false",
+     "build without the package's default features", MB_OPT_PER_TARGET, NULL},
+    {"linker", MB_OPT_STRING, NULL,
+     "linker program (default: the target's usual cross linker)",
+     MB_OPT_PER_TARGET, NULL},
+    {"env", MB_OPT_LIST, NULL,
+     "extra build environment, NAME=value, comma-separated", MB_OPT_PER_TARGET,
+     NULL},
+    {0},
+};
+
+/* --- small helpers --- */
+
+static bool is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool is_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static char *trim_end(char *s) {
+  size_t n = strlen(s);
+  while (n > 0 && isspace((unsigned char)s[n - 1]))
+    s[--n] = '\0';
+  return s;
+}
+
+/* A name cargo accepts for a bin or a profile, and safe in a path. */
+static bool is_plain_name(const char *s) {
+  if (!*s) return false;
+  for (; *s; s++)
+    if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_') return false;
+  return true;
+}
+
+/* Runs argv and keeps its standard output; MB_OK only on exit status 0.
+   A failing command runs once more with its standard error kept, so the
+   error can say why (cargo explains itself there, not in its JSON). */
+static int run_tool(const mb_host *host, mb_call *call, const char *const *argv,
+                    const char *cwd, char *out, size_t cap) {
+  int status = 0;
+  int rc = host->run(call, argv, NULL, cwd, 0, out, cap, &status);
+  if (rc == MB_OK && status != 0)
+    rc = host->run(call, argv, NULL, cwd, 1, out, cap, &status);
+  if (rc == MB_CANCELLED) return rc;
+  if (rc != MB_OK) {
+    host->set_error(call, "could not run %s", argv[0]);
+    return MB_ERROR;
+  }
+  if (status != 0) {
+    host->set_error(call, "`%s %s` failed with status %d: %s", argv[0], argv[1],
+                    status, trim_end(out));
+    return MB_ERROR;
+  }
+  return MB_OK;
+}
+
+/* The value of "key: value" in rustc -vV's output, trimmed, into buf. */
+static bool verbose_field(const char *text, const char *key, char *buf,
+                          size_t cap) {
+  size_t klen = strlen(key);
+  for (const char *line = text; line && *line;) {
+    const char *end = strchr(line, '\n');
+    size_t len = end ? (size_t)(end - line) : strlen(line);
+    if (len > klen + 2 && strncmp(line, key, klen) == 0 && line[klen] == ':' &&
+        line[klen + 1] == ' ') {
+      snprintf(buf, cap, "%.*s", (int)(len - klen - 2), line + klen + 2);
+      trim_end(buf);
+      return true;
+    }
+    line = end ? end + 1 : NULL;
+  }
+  return false;
+}
+
+/* --- probe --- */
+
+static int find_tool(const mb_host *host, mb_call *call, const char *name,
+                     char *path) {
+  if (host->find_program(call, name, path, PATH_CAP) == MB_OK) return MB_OK;
+  host->set_error(call,
+                  "%s not found in PATH: install Rust with rustup "
+                  "(https://rustup.rs) or Debian's rustc and cargo packages",
+                  name);
+  return MB_UNSUPPORTED;
+}
+
+/* rustup's rustc and cargo are proxies that never change; the real
+   executables in the sysroot do when the toolchain is updated. */
+static void depend_on_sysroot_tools(const mb_host *host, mb_call *call,
+                                    const char *sysroot) {
+  static const char *const tools[] = {"rustc", "cargo"};
+  char path[PATH_CAP];
+  for (size_t i = 0; i < 2; i++) {
+    int n = snprintf(path, sizeof path, "%s/bin/%s", sysroot, tools[i]);
+    if (n < (int)sizeof path && is_file(path))
+      host->probe_depends_on(call, path);
+  }
+}
+
+/* Which toolchain rustup runs is chosen by the project's
+   rust-toolchain(.toml) and by rustup's settings (`rustup default`):
+   changing either changes the facts. */
+static void depend_on_toolchain_choice(const mb_host *host, mb_call *call,
+                                       const char *source) {
+  char path[PATH_CAP];
+  const char *rustup_home = getenv("RUSTUP_HOME");
+  const char *home = getenv("HOME");
+  const char *candidates[3][2] = {
+      {source, "rust-toolchain.toml"},
+      {source, "rust-toolchain"},
+      {rustup_home ? rustup_home : home,
+       rustup_home ? "settings.toml" : ".rustup/settings.toml"},
+  };
+  for (size_t i = 0; i < 3; i++) {
+    if (!candidates[i][0]) continue;
+    int n = snprintf(path, sizeof path, "%s/%s", candidates[i][0],
+                     candidates[i][1]);
+    if (n < (int)sizeof path && is_file(path))
+      host->probe_depends_on(call, path);
+  }
+}
+
+static int rust_probe(void *self, mb_call *call) {
+  const mb_host *host = ((rust_plugin *)self)->host;
+  /* The project's rust-toolchain.toml (read by rustup) picks the
+     toolchain, so every command runs in the source folder. */
+  const char *source = host->project(call, "source");
+  char rustc[PATH_CAP], cargo[PATH_CAP], out[PROBE_OUTPUT_CAP];
+  char field[256];
+  int rc;
+  if ((rc = find_tool(host, call, "rustc", rustc)) != MB_OK ||
+      (rc = find_tool(host, call, "cargo", cargo)) != MB_OK)
+    return rc;
+
+  const char *verbose[] = {rustc, "-vV", NULL};
+  if ((rc = run_tool(host, call, verbose, source, out, sizeof out)) != MB_OK)
+    return rc;
+  snprintf(field, sizeof field, "%.*s", (int)strcspn(out, "\n"), out);
+  host->probe_set_fact(call, "version", field);
+  if (!verbose_field(out, "host", field, sizeof field)) {
+    host->set_error(call, "`rustc -vV` did not name the host triple");
+    return MB_ERROR;
+  }
+  host->probe_set_fact(call, "host", field);
+
+  const char *sysroot[] = {rustc, "--print", "sysroot", NULL};
+  if ((rc = run_tool(host, call, sysroot, source, out, sizeof out)) != MB_OK)
+    return rc;
+  host->probe_set_fact(call, "sysroot", trim_end(out));
+  depend_on_sysroot_tools(host, call, out);
+
+  const char *version[] = {cargo, "--version", NULL};
+  if ((rc = run_tool(host, call, version, source, out, sizeof out)) != MB_OK)
+    return rc;
+  host->probe_set_fact(call, "cargo_version", trim_end(out));
+  host->probe_set_fact(call, "cargo", cargo);
+  host->probe_depends_on(call, rustc);
+  host->probe_depends_on(call, cargo);
+  depend_on_toolchain_choice(host, call, source);
+  return MB_OK;
+}
+
+/* --- plan: what can be built --- */
+
+static const char *target_triple(const mb_host *host, mb_call *call,
+                                 const mb_target *target) {
+  const char *triple = host->option(call, "triple");
+  if (triple && *triple) return triple;
+  triple = rust_triple_for(target->name);
+  if (!triple)
+    host->set_error(call,
+                    "no usual Rust target for %s: set `triple` in "
+                    "[target %s]",
+                    target->name, target->name);
+  return triple;
+}
+
+static int check_std_installed(const mb_host *host, mb_call *call,
+                               const char *triple) {
+  const char *sysroot = host->fact(call, "sysroot");
+  char path[PATH_CAP];
+  snprintf(path, sizeof path, "%s/lib/rustlib/%s/lib", sysroot ? sysroot : "",
+           triple);
+  if (is_dir(path)) return MB_OK;
+  host->set_error(call,
+                  "rust target %s is not installed: run `rustup target add "
+                  "%s`",
+                  triple, triple);
+  return MB_UNSUPPORTED;
+}
+
+/* glibc targets link against the cross C library, which Debian's cross
+   gcc only recommends: ask the linker whether it can find libc.so. */
+static int check_cross_libc(const mb_host *host, mb_call *call,
+                            const rust_linker *linker, const char *path) {
+  if (!linker->libc_package) return MB_OK;
+  const char *argv[] = {path, "-print-file-name=libc.so", NULL};
+  char out[PATH_CAP];
+  int status = 0;
+  int rc = host->run(call, argv, NULL, NULL, 0, out, sizeof out, &status);
+  if (rc == MB_CANCELLED) return rc;
+  if (rc == MB_OK && status == 0 && strchr(out, '/')) return MB_OK;
+  host->set_error(call,
+                  "the C library for %s is missing: install the Debian "
+                  "package %s",
+                  linker->triple, linker->libc_package);
+  return MB_UNSUPPORTED;
+}
+
+static int missing_linker(const mb_host *host, mb_call *call,
+                          const mb_target *target, const char *program,
+                          const rust_linker *known) {
+  if (known && known->package)
+    host->set_error(call,
+                    "linker %s for %s not found: install the Debian package "
+                    "%s (or set `linker` in [target %s])",
+                    program, known->triple, known->package, target->name);
+  else
+    host->set_error(call,
+                    "linker %s for %s not found: no Debian package provides "
+                    "it; install one and set `linker` in [target %s]",
+                    program, target->name, target->name);
+  return MB_UNSUPPORTED;
+}
+
+/* Sets cargo's linker for `triple` when the host is not the target (or the
+   user chose one), after checking the linker and its C library exist. */
+static int plan_linker(const mb_host *host, mb_call *call,
+                       const mb_target *target, const char *triple) {
+  const char *chosen = host->option(call, "linker");
+  if (chosen && !*chosen) chosen = NULL;
+  const char *host_triple = host->fact(call, "host");
+  const rust_linker *known = rust_linker_for(triple);
+  bool native = host_triple && strcmp(host_triple, triple) == 0;
+  if (!chosen && native) return MB_OK;
+  if (!chosen && !known) {
+    host->set_error(call,
+                    "no cross linker known for %s: set `linker` in "
+                    "[target %s]",
+                    triple, target->name);
+    return MB_UNSUPPORTED;
+  }
+  const char *program = chosen ? chosen : known->program;
+  if (!*program) return MB_OK; /* rustc links by itself */
+  char path[PATH_CAP], env_name[256];
+  if (host->find_program(call, program, path, sizeof path) != MB_OK)
+    return missing_linker(host, call, target, program, chosen ? NULL : known);
+  int rc;
+  if (!chosen && (rc = check_cross_libc(host, call, known, path)) != MB_OK)
+    return rc;
+  if (rust_linker_env_name(triple, env_name, sizeof env_name) != 0) {
+    host->set_error(call, "target triple too long: %s", triple);
+    return MB_ERROR;
+  }
+  host->plan_set_env(call, env_name, program);
+  return MB_OK;
+}
+
+/* --- plan: which binaries --- */
+
+static int load_bins(rust_plugin *rp, mb_call *call) {
+  const mb_host *host = rp->host;
+  const char *source = host->project(call, "source");
+  char manifest[PATH_CAP];
+  snprintf(manifest, sizeof manifest, "%s/Cargo.toml", source);
+  if (!is_file(manifest)) {
+    host->set_error(call, "no Cargo.toml in %s (the project's source)", source);
+    return MB_ERROR;
+  }
+  char *out = malloc(METADATA_CAP);
+  if (!out) {
+    host->set_error(call, "out of memory");
+    return MB_ERROR;
+  }
+  const char *argv[] = {host->fact(call, "cargo"), "metadata", "--no-deps",
+                        "--format-version",        "1",        NULL};
+  if (!argv[0]) argv[0] = "cargo";
+  int rc = run_tool(host, call, argv, source, out, METADATA_CAP);
+  char err[256];
+  if (rc == MB_OK && strlen(out) >= METADATA_CAP - 1) {
+    host->set_error(call,
+                    "cargo metadata printed more than %u bytes; list "
+                    "the binaries with `bin`",
+                    METADATA_CAP);
+    rc = MB_ERROR;
+  } else if (rc == MB_OK &&
+             cargo_bins_from_metadata(out, &rp->bins, &rp->nbins, err,
+                                      sizeof err) != MB_OK) {
+    host->set_error(call, "%s", err);
+    rc = MB_ERROR;
+  }
+  free(out);
+  rp->bins_loaded = rc == MB_OK;
+  return rc;
+}
+
+/* The binaries to build: `bin` when set, else the package's own. */
+static int plan_bins(rust_plugin *rp, mb_call *call, const char *const **bins,
+                     size_t *count) {
+  const mb_host *host = rp->host;
+  *bins = host->option_split(call, "bin", MB_SPLIT_LIST, count);
+  for (size_t i = 0; i < *count; i++) {
+    if (!is_plain_name((*bins)[i])) {
+      host->set_error(call, "bin: `%s` is not a binary name", (*bins)[i]);
+      return MB_ERROR;
+    }
+  }
+  if (*count > 0) return MB_OK;
+  int rc;
+  if (!rp->bins_loaded && (rc = load_bins(rp, call)) != MB_OK) return rc;
+  if (rp->nbins == 0) {
+    host->set_error(call, "the package defines no binary (cargo metadata "
+                          "lists no bin target)");
+    return MB_ERROR;
+  }
+  *bins = (const char *const *)rp->bins;
+  *count = rp->nbins;
+  return MB_OK;
+}
+
+/* --- plan: the cargo command --- */
+
+typedef struct argv_builder {
+  const char *items[MAX_ARGS + 1];
+  size_t len;
+  bool overflow;
+} argv_builder;
+
+static void arg(argv_builder *b, const char *value) {
+  if (b->len < MAX_ARGS)
+    b->items[b->len++] = value;
+  else
+    b->overflow = true;
+  b->items[b->len] = NULL;
+}
+
+static int plan_env(const mb_host *host, mb_call *call) {
+  size_t n;
+  const char *const *words = host->option_split(call, "env", MB_SPLIT_LIST, &n);
+  for (size_t i = 0; i < n; i++) {
+    const char *eq = strchr(words[i], '=');
+    if (!eq || eq == words[i]) {
+      host->set_error(call, "env: `%s` is not NAME=value", words[i]);
+      return MB_ERROR;
+    }
+    char name[256];
+    snprintf(name, sizeof name, "%.*s", (int)(eq - words[i]), words[i]);
+    host->plan_set_env(call, name, eq + 1);
+  }
+  return MB_OK;
+}
+
+static int plan_cargo_build(const mb_host *host, mb_call *call,
+                            const char *triple, const char *profile,
+                            const char *const *bins, size_t nbins,
+                            bool bins_chosen) {
+  argv_builder b = {.len = 0};
+  const char *cargo = host->fact(call, "cargo");
+  arg(&b, cargo ? cargo : "cargo");
+  arg(&b, "build");
+  if (strcmp(profile, "release") == 0) {
+    arg(&b, "--release");
+  } else {
+    arg(&b, "--profile");
+    arg(&b, profile);
+  }
+  arg(&b, "--target");
+  arg(&b, triple);
+  for (size_t i = 0; bins_chosen && i < nbins; i++) {
+    arg(&b, "--bin");
+    arg(&b, bins[i]);
+  }
+  char features[4096] = "";
+  size_t nfeatures;
+  const char *const *list =
+      host->option_split(call, "features", MB_SPLIT_LIST, &nfeatures);
+  for (size_t i = 0; i < nfeatures; i++) {
+    size_t used = strlen(features);
+    snprintf(features + used, sizeof features - used, "%s%s", i ? "," : "",
+             list[i]);
+  }
+  if (nfeatures) {
+    arg(&b, "--features");
+    arg(&b, features);
+  }
+  const char *no_default = host->option(call, "no_default_features");
+  if (no_default && strcmp(no_default, "true") == 0)
+    arg(&b, "--no-default-features");
+  if (b.overflow) {
+    host->set_error(call, "too many cargo arguments");
+    return MB_ERROR;
+  }
+  host->plan_add_step(call, b.items, 0);
+  return MB_OK;
+}
+
+static void plan_outputs(const mb_host *host, mb_call *call, const char *triple,
+                         const char *profile, const char *const *bins,
+                         size_t nbins) {
+  const char *suffix = rust_exe_suffix(triple);
+  char name[512], from[PATH_CAP];
+  for (size_t i = 0; i < nbins; i++) {
+    snprintf(name, sizeof name, "%s%s", bins[i], suffix);
+    snprintf(from, sizeof from, "{scratch}/target/%s/%s/%s", triple,
+             rust_profile_dir(profile), name);
+    host->plan_add_output(call, name, from, "binary");
+  }
+}
+
+static int rust_plan(void *self, mb_call *call, const mb_target *target) {
+  rust_plugin *rp = self;
+  const mb_host *host = rp->host;
+  const char *triple = target_triple(host, call, target);
+  if (!triple) return MB_UNSUPPORTED;
+  const char *profile = host->option(call, "profile");
+  if (!profile || !is_plain_name(profile)) {
+    host->set_error(call, "profile: `%s` is not a cargo profile name",
+                    profile ? profile : "");
+    return MB_ERROR;
+  }
+  int rc;
+  if ((rc = check_std_installed(host, call, triple)) != MB_OK ||
+      (rc = plan_linker(host, call, target, triple)) != MB_OK)
+    return rc;
+
+  const char *const *bins;
+  size_t nbins;
+  if ((rc = plan_bins(rp, call, &bins, &nbins)) != MB_OK) return rc;
+  bool bins_chosen = bins != (const char *const *)rp->bins;
+
+  host->plan_set_env(call, "CARGO_TARGET_DIR", "{scratch}/target");
+  if ((rc = plan_env(host, call)) != MB_OK ||
+      (rc = plan_cargo_build(host, call, triple, profile, bins, nbins,
+                             bins_chosen)) != MB_OK)
+    return rc;
+  plan_outputs(host, call, triple, profile, bins, nbins);
+  return MB_OK;
+}
+
+/* --- descriptor --- */
+
+static const mb_toolchain toolchain = {
+    .options = options,
+    .probe = rust_probe,
+    .plan = rust_plan,
+};
+
+static int rust_init(const mb_host *host, mb_call *call, void **self) {
+  rust_plugin *rp = calloc(1, sizeof *rp);
+  if (!rp) {
+    host->set_error(call, "out of memory");
+    return MB_ERROR;
+  }
+  rp->host = host;
+  *self = rp;
+  return MB_OK;
+}
+
+static void rust_deinit(void *self) {
+  rust_plugin *rp = self;
+  if (!rp) return;
+  cargo_bins_free(rp->bins, rp->nbins);
+  free(rp);
+}
+
+static const void *rust_get_interface(void *self, const char *id) {
+  (void)self;
+  return strcmp(id, MB_TOOLCHAIN_INTERFACE) == 0 ? &toolchain : NULL;
+}
+
+static const mb_plugin descriptor = {
+    .abi_major = MB_ABI_MAJOR,
+    .abi_minor = MB_ABI_MINOR,
+    .kind = MB_KIND_TOOLCHAIN,
+    .id = "org.mbhost.rust",
+    .name = "rust",
+    .version = "1.0.0",
+    .description = "Rust with cargo: cross builds per target triple",
+    .init = rust_init,
+    .deinit = rust_deinit,
+    .get_interface = rust_get_interface,
+};
+
+MB_EXPORT const mb_plugin *mbhost_plugin_entry(uint32_t host_abi_major) {
+  return host_abi_major == MB_ABI_MAJOR ? &descriptor : NULL;
+}
