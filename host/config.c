@@ -34,6 +34,16 @@ void config_error(config *cfg, int line, const char *fmt, ...) {
   free(msg);
 }
 
+static void add_section(config *cfg, const char *name, int line) {
+  if (cfg->nsections == cfg->sections_cap) {
+    cfg->sections_cap = cfg->sections_cap ? cfg->sections_cap * 2 : 8;
+    cfg->sections =
+        xrealloc(cfg->sections, cfg->sections_cap * sizeof *cfg->sections);
+  }
+  cfg->sections[cfg->nsections++] =
+      (config_section){.name = xstrdup(name), .line = line};
+}
+
 static void note_section(reader *r, const char *line) {
   const char *p = line;
   while (*p == ' ' || *p == '\t') p++;
@@ -47,13 +57,7 @@ static void note_section(reader *r, const char *line) {
   if (config_find_section(cfg, clean)) {
     config_error(cfg, r->line, "section [%s] appears twice", clean);
   } else {
-    if (cfg->nsections == cfg->sections_cap) {
-      cfg->sections_cap = cfg->sections_cap ? cfg->sections_cap * 2 : 8;
-      cfg->sections = xrealloc(cfg->sections,
-                               cfg->sections_cap * sizeof *cfg->sections);
-    }
-    cfg->sections[cfg->nsections++] =
-        (config_section){.name = xstrdup(clean), .line = r->line};
+    add_section(cfg, clean, r->line);
   }
   free(name);
 }
@@ -272,6 +276,7 @@ void config_set(config *cfg, const char *section, const char *key,
     return;
   }
   add_value(cfg, section, key, value, CONFIG_LINE_CLI);
+  if (!config_find_section(cfg, section)) add_section(cfg, section, CONFIG_LINE_CLI);
 }
 
 config_value *config_find(const config *cfg, const char *section,

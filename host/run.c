@@ -41,13 +41,16 @@ static int line_of(const config *cfg, const char *section, const char *key) {
   return s ? s->line : 0;
 }
 
-/* --set section.key=value: the key is after the last dot. */
+/* --set section.key=value. Sections have no dots except export.NAME, and
+   keys may have them (format.windows), so the section ends at the first dot,
+   or the second after "export.". */
 static void apply_overrides(config *cfg, const strvec *sets) {
   for (size_t i = 0; i < sets->len; i++) {
     const char *text = sets->items[i];
     const char *eq = strchr(text, '=');
-    const char *dot = eq ? memrchr(text, '.', (size_t)(eq - text)) : NULL;
-    if (!eq || !dot || dot == text || dot + 1 == eq)
+    const char *from = str_starts_with(text, "export.") ? text + strlen("export.") : text;
+    const char *dot = eq ? memchr(from, '.', (size_t)(eq - from)) : NULL;
+    if (!eq || !dot || dot == from || dot + 1 == eq)
       fatal_usage("--set %s: expected section.key=value (e.g. --set "
                   "toolchain.ldflags=-s)", text);
     char *section = xstrndup(text, (size_t)(dot - text));

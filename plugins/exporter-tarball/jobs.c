@@ -1,0 +1,297 @@
+#include "jobs.h"
+
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "mem.h"
+#include "naming.h"
+
+/* Adds an entry that takes `name` over and copies `path` (NULL: folder). */
+static void add_entry(archive_job *job, char *name, const char *path) {
+  job->entries =
+      mem_grow(job->entries, job->entry_count + 1, sizeof *job->entries);
+  job->entries[job->entry_count++] =
+      (entry_spec){name, path ? mem_strdup(path) : NULL};
+}
+
+/* The job for `target`, created (in order of first appearance) if new. */
+static archive_job *job_for(job_list *list, const char *target) {
+  for (size_t i = 0; i < list->count; i++)
+    if (strcmp(list->jobs[i].target, target) == 0) return &list->jobs[i];
+  list->jobs = mem_grow(list->jobs, list->count + 1, sizeof *list->jobs);
+  archive_job *job = &list->jobs[list->count++];
+  *job = (archive_job){.target = mem_strdup(target)};
+  job->os = mem_strdup(target);
+  char *slash = strchr(job->os, '/');
+  job->arch = slash ? slash + 1 : "";
+  if (slash) *slash = '\0';
+  return job;
+}
+
+static int add_artifact(const mb_host *host, mb_call *call, job_list *list,
+                        const mb_artifact *a) {
+  if (!a->target) {
+    list->passthrough = mem_grow(list->passthrough, list->passthrough_count + 1,
+                                 sizeof *list->passthrough);
+    list->passthrough[list->passthrough_count++] = *a;
+    return MB_OK;
+  }
+  const char *problem = entry_name_problem(a->name, strlen(a->name));
+  if (problem) {
+    host->set_error(call, "refusing artifact \"%s\" of %s: its name %s",
+                    a->name, a->target, problem);
+    return MB_ERROR;
+  }
+  if (!a->path) {
+    host->set_error(call, "artifact \"%s\" of %s is not a local file", a->name,
+                    a->target);
+    return MB_ERROR;
+  }
+  add_entry(job_for(list, a->target), mem_strdup(a->name), a->path);
+  return MB_OK;
+}
+
+static int name_archive(const mb_host *host, mb_call *call,
+                        const tarball_settings *s, const char *output,
+                        archive_job *job) {
+  name_values values = {host->project(call, "name"),
+                        host->project(call, "version"), job->os, job->arch};
+  char base[PATH_MAX], why[512];
+  if (expand_name(s->name_template, &values, base, sizeof base, why,
+                  sizeof why) != 0) {
+    host->set_error(call, "name_template: %s", why);
+    return MB_ERROR;
+  }
+  job->format = settings_format_for(host, call, job->os);
+  if (asprintf(&job->name, "%s.%s", base, format_names[job->format]) < 0 ||
+      asprintf(&job->path, "%s/%s", output, job->name) < 0)
+    abort(); /* out of memory, as in mem.h */
+  return MB_OK;
+}
+
+static int by_archive_name(const void *a, const void *b) {
+  return strcmp(((const archive_job *)a)->name, ((const archive_job *)b)->name);
+}
+
+/* Two targets must not write the same archive (a name_template without
+   {os} or {arch}); the jobs are sorted by name. */
+static int check_names_differ(const mb_host *host, mb_call *call,
+                              const job_list *list) {
+  for (size_t i = 1; i < list->count; i++) {
+    const archive_job *a = &list->jobs[i - 1], *b = &list->jobs[i];
+    if (strcmp(a->name, b->name) == 0) {
+      host->set_error(call,
+                      "%s and %s would both be archived as %s; put {os} and "
+                      "{arch} in name_template",
+                      a->target, b->target, b->name);
+      return MB_ERROR;
+    }
+  }
+  return MB_OK;
+}
+
+int jobs_plan(const mb_host *host, mb_call *call, const tarball_settings *s,
+              job_list *list) {
+  *list = (job_list){0};
+  size_t count = host->artifact_count(call);
+  for (size_t i = 0; i < count; i++) {
+    mb_artifact a = {.struct_size = sizeof a};
+    if (host->artifact_get(call, i, &a) != MB_OK) {
+      host->set_error(call, "cannot read artifact %zu of %zu", i + 1, count);
+      return MB_ERROR;
+    }
+    if (add_artifact(host, call, list, &a) != MB_OK) return MB_ERROR;
+  }
+  const char *output = host->project(call, "output");
+  for (size_t i = 0; i < list->count; i++)
+    if (name_archive(host, call, s, output, &list->jobs[i]) != MB_OK)
+      return MB_ERROR;
+  /* Artifacts arrive in the order targets finished; sorting makes the log,
+     the emitted artifacts and the checksums file the same on every run. */
+  qsort(list->jobs, list->count, sizeof *list->jobs, by_archive_name);
+  return check_names_differ(host, call, list);
+}
+
+/* A copy of `path` with glob's special characters escaped, so a project
+   source folder such as "/src/[v2]" is matched literally. */
+static char *glob_escape(const char *path) {
+  char *out = mem_grow(NULL, 2 * strlen(path) + 1, 1);
+  char *o = out;
+  for (const char *p = path; *p; p++) {
+    if (strchr("*?[]\\", *p)) *o++ = '\\';
+    *o++ = *p;
+  }
+  *o = '\0';
+  return out;
+}
+
+typedef struct extra_files {
+  char **names; /* relative to the project source */
+  char **paths;
+  size_t count;
+} extra_files;
+
+/* Adds one glob match, named as `path` without its first `skip` bytes
+   (the project source folder and its slash). */
+static int add_match(const mb_host *host, mb_call *call, extra_files *extra,
+                     const char *pattern, const char *path, size_t skip) {
+  struct stat st;
+  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+    host->set_error(call,
+                    "files: \"%s\" matches %s, which is not a regular file "
+                    "(to add a folder's files, write e.g. docs/*)",
+                    pattern, path);
+    return MB_ERROR;
+  }
+  const char *problem = entry_name_problem(path + skip, strlen(path + skip));
+  if (problem) {
+    host->set_error(call, "files: \"%s\" matches \"%s\", whose name %s",
+                    pattern, path + skip, problem);
+    return MB_ERROR;
+  }
+  extra->names = mem_grow(extra->names, extra->count + 1, sizeof(char *));
+  extra->paths = mem_grow(extra->paths, extra->count + 1, sizeof(char *));
+  extra->names[extra->count] = mem_strdup(path + skip);
+  extra->paths[extra->count++] = mem_strdup(path);
+  return MB_OK;
+}
+
+/* Adds the files one `files` pattern matches (none is only a warning:
+   "LICENSE*" suits projects without a license file too). */
+static int glob_pattern(const mb_host *host, mb_call *call,
+                        const char *escaped_source, size_t skip,
+                        const char *pattern, extra_files *extra) {
+  char *full;
+  if (asprintf(&full, "%s/%s", escaped_source, pattern) < 0) abort();
+  glob_t g;
+  int found = glob(full, 0, NULL, &g);
+  free(full);
+  if (found == GLOB_NOMATCH) {
+    host->log(call, MB_LOG_WARN, "files: \"%s\" matches nothing", pattern);
+    return MB_OK;
+  }
+  if (found != 0) {
+    host->set_error(call, "files: cannot search for \"%s\"", pattern);
+    return MB_ERROR;
+  }
+  int rc = MB_OK;
+  for (size_t i = 0; i < g.gl_pathc && rc == MB_OK; i++)
+    rc = add_match(host, call, extra, pattern, g.gl_pathv[i], skip);
+  globfree(&g);
+  return rc;
+}
+
+static int glob_extra_files(const mb_host *host, mb_call *call,
+                            const tarball_settings *s, extra_files *extra) {
+  const char *source = host->project(call, "source");
+  char *escaped = glob_escape(source);
+  int rc = MB_OK;
+  for (const char *const *f = s->files; *f && rc == MB_OK; f++)
+    rc = glob_pattern(host, call, escaped, strlen(source) + 1, *f, extra);
+  free(escaped);
+  return rc;
+}
+
+static void free_extra_files(extra_files *extra) {
+  for (size_t i = 0; i < extra->count; i++) {
+    free(extra->names[i]);
+    free(extra->paths[i]);
+  }
+  free(extra->names);
+  free(extra->paths);
+}
+
+/* Prefixes every entry with the top folder and adds the folders that
+   contain entries, so extracting creates them with a known mode. */
+static void add_folders(archive_job *job, const char *top) {
+  size_t files = job->entry_count;
+  for (size_t i = 0; i < files; i++) {
+    if (top) {
+      char *full;
+      if (asprintf(&full, "%s/%s", top, job->entries[i].name) < 0) abort();
+      free(job->entries[i].name);
+      job->entries[i].name = full;
+    }
+    const char *name = job->entries[i].name;
+    for (const char *slash = strchr(name, '/'); slash;
+         slash = strchr(slash + 1, '/'))
+      add_entry(job, mem_strndup(name, (size_t)(slash - name + 1)), NULL);
+  }
+}
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(((const entry_spec *)a)->name, ((const entry_spec *)b)->name);
+}
+
+/* Sorts the entries and drops repeated folders; two files with one name
+   are an error. */
+static int sort_entries(const mb_host *host, mb_call *call, archive_job *job) {
+  qsort(job->entries, job->entry_count, sizeof *job->entries, by_name);
+  size_t kept = 0;
+  for (size_t i = 0; i < job->entry_count; i++) {
+    entry_spec *e = &job->entries[i];
+    if (kept > 0 && strcmp(job->entries[kept - 1].name, e->name) == 0) {
+      if (e->path) {
+        host->set_error(call, "%s: two files would be named \"%s\"", job->name,
+                        e->name);
+        return MB_ERROR;
+      }
+      free(e->name);
+      free(e->path);
+      continue;
+    }
+    job->entries[kept++] = *e;
+  }
+  job->entry_count = kept;
+  return MB_OK;
+}
+
+static int complete_job(const mb_host *host, mb_call *call,
+                        const tarball_settings *s, const extra_files *extra,
+                        archive_job *job) {
+  for (size_t i = 0; i < extra->count; i++)
+    add_entry(job, mem_strdup(extra->names[i]), extra->paths[i]);
+  char top[PATH_MAX], why[512];
+  name_values values = {host->project(call, "name"),
+                        host->project(call, "version"), job->os, job->arch};
+  if (s->wrap_template && expand_name(s->wrap_template, &values, top,
+                                      sizeof top, why, sizeof why) != 0) {
+    host->set_error(call, "wrap_in_directory: %s", why);
+    return MB_ERROR;
+  }
+  add_folders(job, s->wrap_template ? top : NULL);
+  return sort_entries(host, call, job);
+}
+
+int jobs_add_entries(const mb_host *host, mb_call *call,
+                     const tarball_settings *s, job_list *list) {
+  extra_files extra = {0};
+  int rc = glob_extra_files(host, call, s, &extra);
+  for (size_t i = 0; i < list->count && rc == MB_OK; i++)
+    rc = complete_job(host, call, s, &extra, &list->jobs[i]);
+  free_extra_files(&extra);
+  return rc;
+}
+
+void jobs_free(job_list *list) {
+  for (size_t i = 0; i < list->count; i++) {
+    archive_job *job = &list->jobs[i];
+    for (size_t e = 0; e < job->entry_count; e++) {
+      free(job->entries[e].name);
+      free(job->entries[e].path);
+    }
+    free(job->entries);
+    free(job->target);
+    free(job->os);
+    free(job->name);
+    free(job->path);
+    free(job->temp);
+  }
+  free(list->jobs);
+  free(list->passthrough);
+  *list = (job_list){0};
+}
