@@ -5,7 +5,9 @@
 
 #include "util.h"
 
-static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
+static char *dup_or_null(const char *s) {
+  return s ? xstrdup(s) : NULL;
+}
 
 void artifact_list_add(artifact_list *list, const artifact *a) {
   list->items = xrealloc(list->items, (list->len + 1) * sizeof *list->items);

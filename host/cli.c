@@ -19,7 +19,7 @@ enum {
 
 typedef struct cli_option {
   const char *name;
-  int key; /* short option character, or OPT_* */
+  int key;         /* short option character, or OPT_* */
   const char *arg; /* argument name, or NULL */
   const char *help;
 } cli_option;
@@ -29,12 +29,16 @@ static const cli_option options[] = {
     {"jobs", 'j', "N", "run at most N processes at once (default: CPUs)"},
     {"target", 't', "OS/ARCH", "build only this target (repeatable)"},
     {"keep-going", 'k', NULL, "build the other targets when one fails"},
-    {"output", OPT_OUTPUT, "DIR", "write results to DIR instead of [project] output"},
-    {"set", OPT_SET, "SECTION.KEY=VALUE", "override a config value (repeatable)"},
+    {"output", OPT_OUTPUT, "DIR",
+     "write results to DIR instead of [project] output"},
+    {"set", OPT_SET, "SECTION.KEY=VALUE",
+     "override a config value (repeatable)"},
     {"dry-run", OPT_DRY_RUN, NULL, "print each target's plan; build nothing"},
     {"no-cache", OPT_NO_CACHE, NULL, "do not use cached results"},
-    {"plugin-dir", OPT_PLUGIN_DIR, "DIR", "look for plugins in DIR first (repeatable)"},
-    {"describe", OPT_DESCRIBE, "NAME", "with `plugins`: show a plugin's options"},
+    {"plugin-dir", OPT_PLUGIN_DIR, "DIR",
+     "look for plugins in DIR first (repeatable)"},
+    {"describe", OPT_DESCRIBE, "NAME",
+     "with `plugins`: show a plugin's options"},
     {"verbose", 'v', NULL, "stream every target's full output"},
     {"quiet", 'q', NULL, "print only errors"},
     {"help", 'h', NULL, "show this help"},
@@ -43,24 +47,28 @@ static const cli_option options[] = {
 #define NOPTIONS (sizeof options / sizeof *options)
 
 static void print_help(FILE *out) {
-  fprintf(out,
-          "usage: mbhost --config FILE [options]     build and export the matrix\n"
-          "       mbhost validate --config FILE      check the config; build nothing\n"
-          "       mbhost plugins [--describe NAME]   list plugins, or one's options\n"
-          "\noptions:\n");
+  fprintf(
+      out,
+      "usage: mbhost --config FILE [options]     build and export the matrix\n"
+      "       mbhost validate --config FILE      check the config; build "
+      "nothing\n"
+      "       mbhost plugins [--describe NAME]   list plugins, or one's "
+      "options\n"
+      "\noptions:\n");
   for (size_t i = 0; i < NOPTIONS; i++) {
     char left[64];
     const cli_option *o = &options[i];
     if (o->key < 256)
-      snprintf(left, sizeof left, "-%c, --%s%s%s", o->key, o->name, o->arg ? " " : "",
-               o->arg ? o->arg : "");
+      snprintf(left, sizeof left, "-%c, --%s%s%s", o->key, o->name,
+               o->arg ? " " : "", o->arg ? o->arg : "");
     else
       snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "",
                o->arg ? o->arg : "");
     fprintf(out, "  %-32s %s\n", left, o->help);
   }
-  fprintf(out, "\nexit codes: 0 ok, 1 a build or export failed, 2 usage or config "
-               "error, 130/143 interrupted\n");
+  fprintf(out,
+          "\nexit codes: 0 ok, 1 a build or export failed, 2 usage or config "
+          "error, 130/143 interrupted\n");
 }
 
 static int parse_jobs(const char *text) {
@@ -74,21 +82,52 @@ static int parse_jobs(const char *text) {
 static void apply_option(cli *c, int key, const char *arg) {
   run_options *o = &c->run;
   switch (key) {
-  case 'c': o->config_path = arg; break;
-  case 'j': o->jobs = parse_jobs(arg); break;
-  case 't': strvec_push(&o->targets, arg); break;
-  case 'k': o->keep_going = true; break;
-  case 'v': log_verbosity = 1; break;
-  case 'q': log_verbosity = -1; break;
-  case OPT_OUTPUT: o->output_override = arg; break;
-  case OPT_SET: strvec_push(&o->sets, arg); break;
-  case OPT_DRY_RUN: o->dry_run = true; break;
-  case OPT_NO_CACHE: o->no_cache = true; break;
-  case OPT_PLUGIN_DIR: strvec_push(&o->plugin_dirs, arg); break;
-  case OPT_DESCRIBE: c->describe = arg; break;
-  case 'h': print_help(stdout); exit(EXIT_OK);
-  case 'V': printf("mbhost %s (plugin ABI %d.%d)\n", MBHOST_VERSION, MB_ABI_MAJOR, MB_ABI_MINOR); exit(EXIT_OK);
-  default: fprintf(stderr, "run `mbhost --help` for the options\n"); exit(EXIT_USAGE);
+  case 'c':
+    o->config_path = arg;
+    break;
+  case 'j':
+    o->jobs = parse_jobs(arg);
+    break;
+  case 't':
+    strvec_push(&o->targets, arg);
+    break;
+  case 'k':
+    o->keep_going = true;
+    break;
+  case 'v':
+    log_verbosity = 1;
+    break;
+  case 'q':
+    log_verbosity = -1;
+    break;
+  case OPT_OUTPUT:
+    o->output_override = arg;
+    break;
+  case OPT_SET:
+    strvec_push(&o->sets, arg);
+    break;
+  case OPT_DRY_RUN:
+    o->dry_run = true;
+    break;
+  case OPT_NO_CACHE:
+    o->no_cache = true;
+    break;
+  case OPT_PLUGIN_DIR:
+    strvec_push(&o->plugin_dirs, arg);
+    break;
+  case OPT_DESCRIBE:
+    c->describe = arg;
+    break;
+  case 'h':
+    print_help(stdout);
+    exit(EXIT_OK);
+  case 'V':
+    printf("mbhost %s (plugin ABI %d.%d)\n", MBHOST_VERSION, MB_ABI_MAJOR,
+           MB_ABI_MINOR);
+    exit(EXIT_OK);
+  default:
+    fprintf(stderr, "run `mbhost --help` for the options\n");
+    exit(EXIT_USAGE);
   }
 }
 
@@ -98,8 +137,9 @@ void cli_parse(cli *c, int argc, char **argv) {
   strbuf shorts = {0};
   strbuf_puts(&shorts, "+");
   for (size_t i = 0; i < NOPTIONS; i++) {
-    longopts[i] = (struct option){options[i].name, options[i].arg ? required_argument : no_argument,
-                                  NULL, options[i].key};
+    longopts[i] = (struct option){
+        options[i].name, options[i].arg ? required_argument : no_argument, NULL,
+        options[i].key};
     if (options[i].key < 256) {
       char s[3] = {(char)options[i].key, options[i].arg ? ':' : '\0', '\0'};
       strbuf_puts(&shorts, s);
@@ -112,22 +152,32 @@ void cli_parse(cli *c, int argc, char **argv) {
     while ((key = getopt_long(argc, argv, shorts.data, longopts, NULL)) != -1) {
       if (key == '?') {
         strbuf_free(&shorts);
-        if (optopt) fatal_usage("unknown or incomplete option -%c (see mbhost --help)", optopt);
-        fatal_usage("unknown or incomplete option %s (see mbhost --help)", argv[optind - 1]);
+        if (optopt)
+          fatal_usage("unknown or incomplete option -%c (see mbhost --help)",
+                      optopt);
+        fatal_usage("unknown or incomplete option %s (see mbhost --help)",
+                    argv[optind - 1]);
       }
       apply_option(c, key, optarg);
     }
     if (pass == 1 || optind >= argc) break;
     const char *word = argv[optind++];
-    if (strcmp(word, "plugins") == 0) c->command = COMMAND_PLUGINS;
-    else if (strcmp(word, "validate") == 0) c->command = COMMAND_VALIDATE;
-    else if (strcmp(word, "build") == 0) c->command = COMMAND_BUILD;
-    else fatal_usage("unknown command '%s' (commands: build, validate, plugins)", word);
+    if (strcmp(word, "plugins") == 0)
+      c->command = COMMAND_PLUGINS;
+    else if (strcmp(word, "validate") == 0)
+      c->command = COMMAND_VALIDATE;
+    else if (strcmp(word, "build") == 0)
+      c->command = COMMAND_BUILD;
+    else
+      fatal_usage("unknown command '%s' (commands: build, validate, plugins)",
+                  word);
   }
   strbuf_free(&shorts);
-  if (optind < argc) fatal_usage("unexpected argument '%s' (see mbhost --help)", argv[optind]);
+  if (optind < argc)
+    fatal_usage("unexpected argument '%s' (see mbhost --help)", argv[optind]);
   if (c->command != COMMAND_PLUGINS && !c->run.config_path)
-    fatal_usage("no config given: run mbhost --config build.ini (see mbhost --help)");
+    fatal_usage(
+        "no config given: run mbhost --config build.ini (see mbhost --help)");
   if (c->describe && c->command != COMMAND_PLUGINS)
     fatal_usage("--describe goes with `mbhost plugins`");
 }

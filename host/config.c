@@ -28,7 +28,8 @@ void config_error(config *cfg, int line, const char *fmt, ...) {
   if (line == CONFIG_LINE_CLI)
     strvec_push_owned(&cfg->errors, xasprintf("--set: %s", msg));
   else if (line > 0)
-    strvec_push_owned(&cfg->errors, xasprintf("%s:%d: %s", cfg->path, line, msg));
+    strvec_push_owned(&cfg->errors,
+                      xasprintf("%s:%d: %s", cfg->path, line, msg));
   else
     strvec_push_owned(&cfg->errors, xasprintf("%s: %s", cfg->path, msg));
   free(msg);
@@ -46,7 +47,8 @@ static void add_section(config *cfg, const char *name, int line) {
 
 static void note_section(reader *r, const char *line) {
   const char *p = line;
-  while (*p == ' ' || *p == '\t') p++;
+  while (*p == ' ' || *p == '\t')
+    p++;
   if (*p != '[') return;
   const char *close = strchr(p, ']');
   if (!close) return; /* inih reports the syntax error */
@@ -63,7 +65,8 @@ static void note_section(reader *r, const char *line) {
 }
 
 static bool is_blank_or_comment(const char *line) {
-  while (*line == ' ' || *line == '\t') line++;
+  while (*line == ' ' || *line == '\t')
+    line++;
   return *line == '\0' || *line == '\n' || *line == '\r' || *line == ';' ||
          *line == '#';
 }
@@ -124,8 +127,7 @@ static int on_value(void *user, const char *section, const char *key,
   }
   if (section[0] == '\0') {
     config_error(cfg, r->line,
-                 "key '%s' is outside any section (start with [project])",
-                 key);
+                 "key '%s' is outside any section (start with [project])", key);
     return 1;
   }
   snprintf(r->last_key, sizeof r->last_key, "%s", key);
@@ -196,7 +198,8 @@ bool config_load_text(config *cfg, const char *name, const char *text,
   const char *nul = memchr(text, '\0', len);
   if (nul) {
     int line = 1;
-    for (const char *p = text; p < nul; p++) line += *p == '\n';
+    for (const char *p = text; p < nul; p++)
+      line += *p == '\n';
     config_error(cfg, line, "contains a NUL byte: this is not a text file");
     return false;
   }
@@ -213,7 +216,8 @@ bool config_load_text(config *cfg, const char *name, const char *text,
 bool config_load(config *cfg, const char *path) {
   cfg->path = xstrdup(path);
   char cwd[4096];
-  if (!getcwd(cwd, sizeof cwd)) fatal("cannot read the current folder: %s", strerror(errno));
+  if (!getcwd(cwd, sizeof cwd))
+    fatal("cannot read the current folder: %s", strerror(errno));
   char *abs = path_absolute(cwd, path);
   cfg->dir = path_dirname(abs);
   free(abs);
@@ -224,7 +228,8 @@ bool config_load(config *cfg, const char *path) {
     return false;
   }
   if (S_ISDIR(st.st_mode)) {
-    config_error(cfg, 0, "is a folder; give the INI file (e.g. %s/build.ini)", path);
+    config_error(cfg, 0, "is a folder; give the INI file (e.g. %s/build.ini)",
+                 path);
     return false;
   }
   FILE *f = fopen(path, "rb");
@@ -235,7 +240,8 @@ bool config_load(config *cfg, const char *path) {
   strbuf text = {0};
   char buf[8192];
   size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) strbuf_add(&text, buf, n);
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    strbuf_add(&text, buf, n);
   bool read_error = ferror(f);
   fclose(f);
   if (read_error) {
@@ -255,7 +261,8 @@ void config_free(config *cfg) {
     free(cfg->values[i].value);
     free(cfg->values[i].normalized);
   }
-  for (size_t i = 0; i < cfg->nsections; i++) free(cfg->sections[i].name);
+  for (size_t i = 0; i < cfg->nsections; i++)
+    free(cfg->sections[i].name);
   free(cfg->values);
   free(cfg->sections);
   strvec_free(&cfg->errors);
@@ -276,7 +283,8 @@ void config_set(config *cfg, const char *section, const char *key,
     return;
   }
   add_value(cfg, section, key, value, CONFIG_LINE_CLI);
-  if (!config_find_section(cfg, section)) add_section(cfg, section, CONFIG_LINE_CLI);
+  if (!config_find_section(cfg, section))
+    add_section(cfg, section, CONFIG_LINE_CLI);
 }
 
 config_value *config_find(const config *cfg, const char *section,
@@ -288,8 +296,7 @@ config_value *config_find(const config *cfg, const char *section,
   return NULL;
 }
 
-const config_section *config_find_section(const config *cfg,
-                                          const char *name) {
+const config_section *config_find_section(const config *cfg, const char *name) {
   for (size_t i = 0; i < cfg->nsections; i++)
     if (strcmp(cfg->sections[i].name, name) == 0) return &cfg->sections[i];
   return NULL;

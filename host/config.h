@@ -54,11 +54,9 @@ void config_set(config *cfg, const char *section, const char *key,
 
 config_value *config_find(const config *cfg, const char *section,
                           const char *key);
-const config_section *config_find_section(const config *cfg,
-                                          const char *name);
+const config_section *config_find_section(const config *cfg, const char *name);
 /* The value's normalized form when validated, else its text; NULL if unset. */
-const char *config_get(const config *cfg, const char *section,
-                       const char *key);
+const char *config_get(const config *cfg, const char *section, const char *key);
 
 /* Expands ${VAR}, ${VAR:-default} and $$ from the environment. Returns NULL
    and sets *missing (owned by the caller) when a variable is unset. */

@@ -57,9 +57,12 @@ static bool can_start(const executor *ex, size_t t) {
 static void fail_target(executor *ex, size_t t, char *reason) {
   target_result *tr = &ex->run->results[t];
   ex->progress[t].failed = true;
-  if (!tr->reason) tr->reason = reason;
-  else free(reason);
-  if (ex->progress[t].log) fprintf(ex->progress[t].log, "mbhost: %s\n", tr->reason);
+  if (!tr->reason)
+    tr->reason = reason;
+  else
+    free(reason);
+  if (ex->progress[t].log)
+    fprintf(ex->progress[t].log, "mbhost: %s\n", tr->reason);
   if (!ex->run->opts->keep_going) ex->stop = true;
 }
 
@@ -79,10 +82,12 @@ static void start_step(executor *ex, size_t t) {
 
   strvec argv = {0}, env = {0};
   for (size_t i = 0; i < step->argv.len; i++)
-    strvec_push_owned(&argv, plan_expand(step->argv.items[i], tr->staging, tr->scratch));
+    strvec_push_owned(
+        &argv, plan_expand(step->argv.items[i], tr->staging, tr->scratch));
   plan_child_env(&tr->plan, tr->staging, tr->scratch, &env);
-  char *cwd = tr->plan.workdir ? plan_expand(tr->plan.workdir, tr->staging, tr->scratch)
-                               : xstrdup(ex->run->project.source);
+  char *cwd = tr->plan.workdir
+                  ? plan_expand(tr->plan.workdir, tr->staging, tr->scratch)
+                  : xstrdup(ex->run->project.source);
   char *shown = describe_argv(&argv);
   fprintf(pg->log, "mbhost: step %zu/%zu: %s\n", s + 1, tr->plan.nsteps, shown);
   fflush(pg->log);
@@ -90,10 +95,13 @@ static void start_step(executor *ex, size_t t) {
            tr->plan.nsteps, shown);
 
   int fd;
-  pid_t pid = process_spawn((const char *const *)argv.items, env.items, cwd, true, &fd);
+  pid_t pid =
+      process_spawn((const char *const *)argv.items, env.items, cwd, true, &fd);
   if (pid < 0) {
-    fail_target(ex, t, xasprintf("cannot run '%s': %s%s", argv.items[0], strerror(errno),
-                                 errno == ENOENT ? " (is it installed and in PATH?)" : ""));
+    fail_target(
+        ex, t,
+        xasprintf("cannot run '%s': %s%s", argv.items[0], strerror(errno),
+                  errno == ENOENT ? " (is it installed and in PATH?)" : ""));
   } else {
     ex->jobs = xrealloc(ex->jobs, (ex->njobs + 1) * sizeof *ex->jobs);
     ex->jobs[ex->njobs++] = (job){.target = t, .step = s, .pid = pid, .fd = fd};
@@ -112,7 +120,8 @@ static void start_jobs(executor *ex) {
       ex->progress[t].started = now_seconds();
       log_line(MB_LOG_INFO, ex->run->results[t].target->name, "building");
     }
-    while (ex->njobs < ex->jobs_max && can_start(ex, t)) start_step(ex, t);
+    while (ex->njobs < ex->jobs_max && can_start(ex, t))
+      start_step(ex, t);
   }
 }
 
@@ -124,9 +133,11 @@ static char *collect_output(target_result *tr, const plan_output *out) {
   char *problem = NULL;
   struct stat st;
   if (lstat(src, &st) != 0)
-    problem = xasprintf("declared output %s was not produced (%s)", out->name, src);
+    problem =
+        xasprintf("declared output %s was not produced (%s)", out->name, src);
   else if (!S_ISREG(st.st_mode))
-    problem = xasprintf("declared output %s is not a regular file (%s)", out->name, src);
+    problem = xasprintf("declared output %s is not a regular file (%s)",
+                        out->name, src);
   else if (strcmp(src, dst) != 0) {
     char *dir = path_dirname(dst);
     mkdir_parents(dir);
@@ -159,13 +170,19 @@ static void finish_target(executor *ex, size_t t) {
     char hex[65];
     uint64_t size = 0;
     if (sha256_file_hex(path, hex, &size) != 0) {
-      fail_target(ex, t, xasprintf("cannot read %s: %s", path, strerror(errno)));
+      fail_target(ex, t,
+                  xasprintf("cannot read %s: %s", path, strerror(errno)));
       free(path);
       tr->status = TARGET_FAILED;
       return;
     }
-    artifact a = {.target = tr->target->name, .kind = out->kind, .name = out->name,
-                  .path = path, .sha256 = hex, .size = size, .exporter = "build"};
+    artifact a = {.target = tr->target->name,
+                  .kind = out->kind,
+                  .name = out->name,
+                  .path = path,
+                  .sha256 = hex,
+                  .size = size,
+                  .exporter = "build"};
     artifact_list_add(ex->outputs, &a);
     free(path);
   }
@@ -180,7 +197,8 @@ static void echo_lines(job *j, const char *who, const char *data, size_t n,
   char *start = j->partial.data;
   for (char *nl; start && (nl = strchr(start, '\n')); start = nl + 1)
     fprintf(stderr, "[%s] %.*s\n", who, (int)(nl - start), start);
-  if (flush && start && *start) fprintf(stderr, "[%s] %s\n", who, start), start += strlen(start);
+  if (flush && start && *start)
+    fprintf(stderr, "[%s] %s\n", who, start), start += strlen(start);
   size_t rest = start ? strlen(start) : 0;
   memmove(j->partial.data, start, rest + 1);
   j->partial.len = rest;
@@ -197,12 +215,14 @@ static void reap_job(executor *ex, size_t index) {
   pg->running--;
   if (code != 0 && !interrupt_requested()) {
     char *shown = describe_argv(&tr->plan.steps[j.step].argv);
-    fail_target(ex, j.target, xasprintf("step %zu (%s) exited with code %d", j.step + 1,
-                                        shown, code));
+    fail_target(ex, j.target,
+                xasprintf("step %zu (%s) exited with code %d", j.step + 1,
+                          shown, code));
     free(shown);
   }
   bool all_done = pg->next_step >= tr->plan.nsteps || pg->failed;
-  if (pg->running == 0 && all_done && !interrupt_requested()) finish_target(ex, j.target);
+  if (pg->running == 0 && all_done && !interrupt_requested())
+    finish_target(ex, j.target);
 }
 
 /* Reads what a job printed; returns false at end of output. */
@@ -223,7 +243,8 @@ static bool pump_job(executor *ex, job *j) {
 /* Stops every child's process group: SIGTERM, then SIGKILL after 2 s. */
 static void stop_all(executor *ex) {
   pid_t *pids = xcalloc(ex->njobs, sizeof *pids);
-  for (size_t i = 0; i < ex->njobs; i++) pids[i] = ex->jobs[i].pid;
+  for (size_t i = 0; i < ex->njobs; i++)
+    pids[i] = ex->jobs[i].pid;
   process_signal_groups(pids, ex->njobs, SIGTERM);
   double deadline = now_seconds() + 2.0;
   size_t left = ex->njobs;
@@ -235,7 +256,8 @@ static void stop_all(executor *ex) {
   }
   process_signal_groups(pids, ex->njobs, SIGKILL);
   free(pids);
-  while (ex->njobs) reap_job(ex, ex->njobs - 1);
+  while (ex->njobs)
+    reap_job(ex, ex->njobs - 1);
 }
 
 static bool prepare_target(executor *ex, size_t t) {
@@ -243,7 +265,8 @@ static bool prepare_target(executor *ex, size_t t) {
   if (remove_tree(tr->staging) != 0 || mkdir_parents(tr->staging) != 0 ||
       mkdir_parents(tr->scratch) != 0) {
     tr->status = TARGET_FAILED;
-    tr->reason = xasprintf("cannot prepare %s: %s", tr->staging, strerror(errno));
+    tr->reason =
+        xasprintf("cannot prepare %s: %s", tr->staging, strerror(errno));
     return false;
   }
   char *dir = path_dirname(tr->log_path);
@@ -252,7 +275,8 @@ static bool prepare_target(executor *ex, size_t t) {
   FILE *log = fopen(tr->log_path, "we");
   if (!log) {
     tr->status = TARGET_FAILED;
-    tr->reason = xasprintf("cannot write %s: %s", tr->log_path, strerror(errno));
+    tr->reason =
+        xasprintf("cannot write %s: %s", tr->log_path, strerror(errno));
     return false;
   }
   setvbuf(log, NULL, _IOLBF, 0);
@@ -263,7 +287,8 @@ static bool prepare_target(executor *ex, size_t t) {
 }
 
 bool executor_run(run *r, int jobs, artifact_list *outputs) {
-  executor ex = {.run = r, .jobs_max = (size_t)(jobs > 0 ? jobs : 1), .outputs = outputs};
+  executor ex = {
+      .run = r, .jobs_max = (size_t)(jobs > 0 ? jobs : 1), .outputs = outputs};
   ex.progress = xcalloc(r->matrix.len, sizeof *ex.progress);
   for (size_t t = 0; t < r->matrix.len; t++)
     if (r->results[t].status == TARGET_PENDING && !prepare_target(&ex, t) &&
@@ -276,14 +301,17 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
     for (size_t t = 0; t < r->matrix.len; t++)
       if (r->results[t].status == TARGET_PENDING && ex.progress[t].log &&
           ex.progress[t].running == 0 &&
-          (ex.progress[t].failed || ex.progress[t].next_step >= r->results[t].plan.nsteps))
+          (ex.progress[t].failed ||
+           ex.progress[t].next_step >= r->results[t].plan.nsteps))
         finish_target(&ex, t);
     if (ex.njobs == 0) break;
     struct pollfd *fds = xcalloc(ex.njobs + 1, sizeof *fds);
-    for (size_t i = 0; i < ex.njobs; i++) fds[i] = (struct pollfd){ex.jobs[i].fd, POLLIN, 0};
+    for (size_t i = 0; i < ex.njobs; i++)
+      fds[i] = (struct pollfd){ex.jobs[i].fd, POLLIN, 0};
     fds[ex.njobs] = (struct pollfd){interrupt_fd(), POLLIN, 0};
     size_t nfds = ex.njobs;
-    if (poll(fds, nfds + 1, -1) < 0 && errno != EINTR) fatal("poll: %s", strerror(errno));
+    if (poll(fds, nfds + 1, -1) < 0 && errno != EINTR)
+      fatal("poll: %s", strerror(errno));
     if (interrupt_requested()) {
       free(fds);
       stop_all(&ex);
@@ -296,7 +324,8 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
 
   for (size_t t = 0; t < r->matrix.len; t++) {
     if (ex.progress[t].log) fclose(ex.progress[t].log);
-    if (r->results[t].status == TARGET_PENDING) r->results[t].status = TARGET_SKIPPED;
+    if (r->results[t].status == TARGET_PENDING)
+      r->results[t].status = TARGET_SKIPPED;
   }
   free(ex.progress);
   free(ex.jobs);

@@ -30,13 +30,14 @@ bool export_run(run *r, const artifact_list *build_outputs) {
     free(section);
     if (rc != MB_OK) {
       log_line(MB_LOG_ERROR, p->desc->name, "export failed: %s",
-               error ? error
-                     : rc == MB_CANCELLED ? "interrupted"
-                                          : "the exporter gave no reason");
+               error                ? error
+               : rc == MB_CANCELLED ? "interrupted"
+                                    : "the exporter gave no reason");
       ok = false;
     }
     free(error);
-    for (size_t a = 0; a < io.out.len; a++) artifact_list_add(&r->reported, &io.out.items[a]);
+    for (size_t a = 0; a < io.out.len; a++)
+      artifact_list_add(&r->reported, &io.out.items[a]);
     artifact_list_free(&previous);
     previous = io.out;
     in = &previous;

@@ -17,7 +17,8 @@ static void on_signal(int signo) {
 }
 
 void interrupt_install(void) {
-  if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) wake_pipe[0] = wake_pipe[1] = -1;
+  if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+    wake_pipe[0] = wake_pipe[1] = -1;
   struct sigaction sa = {0};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
@@ -26,6 +27,12 @@ void interrupt_install(void) {
   signal(SIGPIPE, SIG_IGN);
 }
 
-int interrupt_requested(void) { return received; }
-int interrupt_fd(void) { return wake_pipe[0]; }
-int interrupt_exit_code(void) { return 128 + received; }
+int interrupt_requested(void) {
+  return received;
+}
+int interrupt_fd(void) {
+  return wake_pipe[0];
+}
+int interrupt_exit_code(void) {
+  return 128 + received;
+}

@@ -105,7 +105,8 @@ static char *check_descriptor(const mb_plugin *d) {
       return xasprintf("descriptor field '%s' is empty", strings[i].field);
   if (!is_plain_name(d->name))
     return xasprintf("descriptor name '%s' must be lowercase letters, digits, "
-                     "'-' or '_'", d->name);
+                     "'-' or '_'",
+                     d->name);
   if (!d->init || !d->get_interface)
     return xasprintf("descriptor lacks init or get_interface");
   return NULL;
@@ -115,8 +116,9 @@ static char *fetch_interface(plugin *p) {
   const char *id = p->desc->kind == MB_KIND_TOOLCHAIN ? MB_TOOLCHAIN_INTERFACE
                                                       : MB_EXPORTER_INTERFACE;
   const void *iface = p->desc->get_interface(NULL, id);
-  if (!iface) return xasprintf("a %s plugin without the %s interface",
-                               plugin_kind_name(p->desc->kind), id);
+  if (!iface)
+    return xasprintf("a %s plugin without the %s interface",
+                     plugin_kind_name(p->desc->kind), id);
   if (p->desc->kind == MB_KIND_TOOLCHAIN) {
     p->toolchain = iface;
     p->options = p->toolchain->options;
@@ -141,11 +143,13 @@ static const plugin *find_by(const plugin *list, size_t n, const char *id,
 }
 
 static void register_plugin(plugin_registry *reg, plugin *p) {
-  const plugin *same_name = find_by(reg->plugins, reg->len, NULL, p->desc->name);
+  const plugin *same_name =
+      find_by(reg->plugins, reg->len, NULL, p->desc->name);
   const plugin *same_id = find_by(reg->plugins, reg->len, p->desc->id, NULL);
   if (same_id && same_id != same_name) {
-    refuse(reg, p->path, xasprintf("id '%s' is already used by %s",
-                                   p->desc->id, same_id->path));
+    refuse(
+        reg, p->path,
+        xasprintf("id '%s' is already used by %s", p->desc->id, same_id->path));
     free(p->path);
     return;
   }
@@ -154,8 +158,9 @@ static void register_plugin(plugin_registry *reg, plugin *p) {
     bool same_dir = strcmp(a, b) == 0;
     free(a), free(b);
     if (same_dir) {
-      refuse(reg, p->path, xasprintf("name '%s' is already used by %s",
-                                     p->desc->name, same_name->path));
+      refuse(reg, p->path,
+             xasprintf("name '%s' is already used by %s", p->desc->name,
+                       same_name->path));
       free(p->path);
       return;
     }
@@ -178,13 +183,15 @@ static void load_candidate(plugin_registry *reg, const char *path) {
   mb_plugin_entry_fn entry;
   *(void **)&entry = dlsym(lib, MB_ENTRY_SYMBOL);
   if (!entry)
-    return refuse(reg, path,
-                  xasprintf("not an mbhost plugin (no %s symbol)", MB_ENTRY_SYMBOL));
+    return refuse(
+        reg, path,
+        xasprintf("not an mbhost plugin (no %s symbol)", MB_ENTRY_SYMBOL));
   const mb_plugin *desc = entry(MB_ABI_MAJOR);
   if (!desc)
-    return refuse(reg, path, xasprintf("the plugin cannot serve plugin ABI %u "
-                                       "(its entry returned NULL)",
-                                       MB_ABI_MAJOR));
+    return refuse(reg, path,
+                  xasprintf("the plugin cannot serve plugin ABI %u "
+                            "(its entry returned NULL)",
+                            MB_ABI_MAJOR));
   char *why = check_descriptor(desc);
   if (why) return refuse(reg, path, why);
   plugin p = {.path = xstrdup(path), .desc = desc};
@@ -206,14 +213,17 @@ static void load_dir(plugin_registry *reg, const char *dir) {
   char *unsafe = unsafe_reason(dir, &st);
   if (unsafe) return refuse(reg, dir, unsafe);
   DIR *d = opendir(dir);
-  if (!d) return refuse(reg, dir, xasprintf("cannot list: %s", strerror(errno)));
+  if (!d)
+    return refuse(reg, dir, xasprintf("cannot list: %s", strerror(errno)));
   strvec names = {0};
   for (struct dirent *e; (e = readdir(d));) {
     size_t n = strlen(e->d_name);
-    if (n > 3 && strcmp(e->d_name + n - 3, ".so") == 0) strvec_push(&names, e->d_name);
+    if (n > 3 && strcmp(e->d_name + n - 3, ".so") == 0)
+      strvec_push(&names, e->d_name);
   }
   closedir(d);
-  if (names.len) qsort(names.items, names.len, sizeof *names.items, compare_names);
+  if (names.len)
+    qsort(names.items, names.len, sizeof *names.items, compare_names);
   for (size_t i = 0; i < names.len; i++) {
     char *path = path_join(dir, names.items[i]);
     load_candidate(reg, path);
@@ -244,6 +254,7 @@ char *plugin_names(const plugin_registry *reg, uint32_t kind) {
   strbuf_puts(&out, "");
   for (size_t i = 0; i < reg->len; i++)
     if (reg->plugins[i].desc->kind == kind)
-      strbuf_printf(&out, "%s%s", out.len ? ", " : "", reg->plugins[i].desc->name);
+      strbuf_printf(&out, "%s%s", out.len ? ", " : "",
+                    reg->plugins[i].desc->name);
   return out.data;
 }

@@ -7,7 +7,7 @@
 int log_verbosity = 0;
 
 static int max_level(void) {
-  return log_verbosity < 0 ? MB_LOG_ERROR
+  return log_verbosity < 0   ? MB_LOG_ERROR
          : log_verbosity > 0 ? MB_LOG_DEBUG
                              : MB_LOG_INFO;
 }

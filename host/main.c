@@ -29,7 +29,8 @@ static void describe_plugin(const plugin *p) {
          p->desc->kind == MB_KIND_TOOLCHAIN ? "" : p->desc->name);
   for (const mb_option *o = p->options; o && o->key; o++) {
     char key[64];
-    snprintf(key, sizeof key, "%s%s", o->key, (o->flags & MB_OPT_PREFIX) ? "NAME" : "");
+    snprintf(key, sizeof key, "%s%s", o->key,
+             (o->flags & MB_OPT_PREFIX) ? "NAME" : "");
     printf("  %-22s %-9s %-12s %s%s%s\n", key, option_type_name(o->type),
            o->default_value ? o->default_value : "-", o->help ? o->help : "",
            (o->flags & MB_OPT_REQUIRED) ? " (required)" : "",
@@ -46,23 +47,33 @@ static int list_plugins(const cli *c) {
   if (c->describe) {
     const plugin *p = NULL;
     for (size_t i = 0; i < reg.len && !p; i++)
-      if (strcmp(reg.plugins[i].desc->name, c->describe) == 0) p = &reg.plugins[i];
-    if (p) describe_plugin(p);
+      if (strcmp(reg.plugins[i].desc->name, c->describe) == 0)
+        p = &reg.plugins[i];
+    if (p)
+      describe_plugin(p);
     else {
-      fprintf(stderr, "mbhost: error: no plugin named '%s' (run mbhost plugins)\n", c->describe);
+      fprintf(stderr,
+              "mbhost: error: no plugin named '%s' (run mbhost plugins)\n",
+              c->describe);
       code = EXIT_USAGE;
     }
   } else {
-    printf("%-10s %-10s %-28s %-8s %-4s  %s\n", "NAME", "KIND", "ID", "VERSION", "ABI", "PATH");
-    for (size_t i = 0; i < reg.len; i++) print_plugin_row(&reg.plugins[i], "");
+    printf("%-10s %-10s %-28s %-8s %-4s  %s\n", "NAME", "KIND", "ID", "VERSION",
+           "ABI", "PATH");
+    for (size_t i = 0; i < reg.len; i++)
+      print_plugin_row(&reg.plugins[i], "");
     for (size_t i = 0; i < reg.nshadowed; i++)
       print_plugin_row(&reg.shadowed[i], "  (shadowed)");
-    for (size_t i = 0; i < reg.refused.len; i++) printf("refused: %s\n", reg.refused.items[i]);
+    for (size_t i = 0; i < reg.refused.len; i++)
+      printf("refused: %s\n", reg.refused.items[i]);
     printf("search path:\n");
-    for (size_t i = 0; i < dirs.len; i++) printf("  %s\n", dirs.items[i]);
+    for (size_t i = 0; i < dirs.len; i++)
+      printf("  %s\n", dirs.items[i]);
   }
-  for (size_t i = 0; i < reg.len; i++) free(reg.plugins[i].path);
-  for (size_t i = 0; i < reg.nshadowed; i++) free(reg.shadowed[i].path);
+  for (size_t i = 0; i < reg.len; i++)
+    free(reg.plugins[i].path);
+  for (size_t i = 0; i < reg.nshadowed; i++)
+    free(reg.shadowed[i].path);
   free(reg.plugins);
   free(reg.shadowed);
   strvec_free(&reg.refused);

@@ -3,18 +3,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const known_os[] = {
-    "linux",   "darwin",  "windows", "freebsd", "netbsd",    "openbsd",
-    "android", "ios",     "illumos", "solaris", "dragonfly", "aix",
-    "plan9",   "js",      "wasip1",  NULL};
-const char *const known_arch[] = {
-    "amd64",  "arm64",  "386",    "arm",    "riscv64",  "ppc64le",
-    "ppc64",  "s390x",  "mips",   "mipsle", "mips64",   "mips64le",
-    "loong64", "wasm",  NULL};
+const char *const known_os[] = {"linux",   "darwin",  "windows",   "freebsd",
+                                "netbsd",  "openbsd", "android",   "ios",
+                                "illumos", "solaris", "dragonfly", "aix",
+                                "plan9",   "js",      "wasip1",    NULL};
+const char *const known_arch[] = {"amd64",   "arm64",   "386",    "arm",
+                                  "riscv64", "ppc64le", "ppc64",  "s390x",
+                                  "mips",    "mipsle",  "mips64", "mips64le",
+                                  "loong64", "wasm",    NULL};
 
 static size_t count(const char *const *words) {
   size_t n = 0;
-  while (words[n]) n++;
+  while (words[n])
+    n++;
   return n;
 }
 
@@ -26,7 +27,8 @@ static char *check_word(const char *word, const char *const *known,
   for (const char *const *k = known; *k; k++)
     if (strcmp(*k, word) == 0) return NULL;
   const char *near = nearest_word(word, known, count(known));
-  if (near) return xasprintf("unknown %s '%s'; did you mean '%s'?", what, word, near);
+  if (near)
+    return xasprintf("unknown %s '%s'; did you mean '%s'?", what, word, near);
   strbuf list = {0};
   for (const char *const *k = known; *k; k++)
     strbuf_printf(&list, "%s%s", k == known ? "" : ", ", *k);
@@ -39,7 +41,8 @@ static bool split_pair(const char *text, char **os, char **arch, char **problem,
                        bool wildcard) {
   const char *slash = strchr(text, '/');
   if (!slash || strchr(slash + 1, '/') || slash == text || !slash[1]) {
-    *problem = xasprintf("'%s' is not an os/arch pair such as linux/amd64", text);
+    *problem =
+        xasprintf("'%s' is not an os/arch pair such as linux/amd64", text);
     return false;
   }
   char *o = xstrndup(text, (size_t)(slash - text));
@@ -191,7 +194,8 @@ bool matrix_build(matrix *m, config *cfg) {
 }
 
 void matrix_free(matrix *m) {
-  while (m->len) remove_target(m, m->len - 1);
+  while (m->len)
+    remove_target(m, m->len - 1);
   free(m->targets);
   *m = (matrix){0};
 }

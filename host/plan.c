@@ -25,7 +25,8 @@ void plan_add_step(plan *p, const char *const *argv, bool parallel) {
   p->steps = xrealloc(p->steps, (p->nsteps + 1) * sizeof *p->steps);
   plan_step *s = &p->steps[p->nsteps++];
   *s = (plan_step){.parallel = parallel};
-  for (size_t i = 0; argv[i]; i++) strvec_push(&s->argv, argv[i]);
+  for (size_t i = 0; argv[i]; i++)
+    strvec_push(&s->argv, argv[i]);
 }
 
 void plan_add_output(plan *p, const char *name, const char *from,
@@ -41,7 +42,8 @@ void plan_free(plan *p) {
   strvec_free(&p->env);
   free(p->workdir);
   free(p->image);
-  for (size_t i = 0; i < p->nsteps; i++) strvec_free(&p->steps[i].argv);
+  for (size_t i = 0; i < p->nsteps; i++)
+    strvec_free(&p->steps[i].argv);
   free(p->steps);
   for (size_t i = 0; i < p->noutputs; i++) {
     free(p->outputs[i].name);
@@ -100,7 +102,8 @@ void plan_print(const plan *p, FILE *out) {
     fprintf(out, "  env: %s%s\n", p->env.items[i],
             strchr(p->env.items[i], '=') ? "" : " (removed)");
   for (size_t i = 0; i < p->nsteps; i++) {
-    fprintf(out, "  step %zu%s:", i + 1, p->steps[i].parallel ? " (parallel)" : "");
+    fprintf(out, "  step %zu%s:", i + 1,
+            p->steps[i].parallel ? " (parallel)" : "");
     for (size_t a = 0; a < p->steps[i].argv.len; a++) {
       const char *arg = p->steps[i].argv.items[a];
       bool quote = !*arg || strpbrk(arg, " \t\"'\\$") != NULL;

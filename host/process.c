@@ -35,10 +35,12 @@ pid_t process_spawn(const char *const *argv, char *const *env, const char *cwd,
   sigaddset(&defaults, SIGPIPE);
   posix_spawnattr_setsigdefault(&attr, &defaults);
   posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
 
   pid_t pid;
-  int rc = posix_spawnp(&pid, argv[0], &actions, &attr, (char *const *)argv, env);
+  int rc =
+      posix_spawnp(&pid, argv[0], &actions, &attr, (char *const *)argv, env);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   close(fds[1]);
@@ -60,9 +62,8 @@ int process_wait(pid_t pid) {
   return 127;
 }
 
-int capture_process(const char *const *argv, char *const *env,
-                    const char *cwd, int merge_stderr, char *out, size_t cap,
-                    int *exit_code) {
+int capture_process(const char *const *argv, char *const *env, const char *cwd,
+                    int merge_stderr, char *out, size_t cap, int *exit_code) {
   int fd;
   pid_t pid = process_spawn(argv, env, cwd, merge_stderr, &fd);
   if (pid < 0) return MB_ERROR;

@@ -19,9 +19,8 @@ int process_wait(pid_t pid);
 
 /* Runs to completion, capturing output into out (see mb_host.run).
    MB_OK, MB_ERROR (could not start) or MB_CANCELLED. */
-int capture_process(const char *const *argv, char *const *env,
-                    const char *cwd, int merge_stderr, char *out, size_t cap,
-                    int *exit_code);
+int capture_process(const char *const *argv, char *const *env, const char *cwd,
+                    int merge_stderr, char *out, size_t cap, int *exit_code);
 
 /* Sends `signo` to the process group of every pid in the list. */
 void process_signal_groups(const pid_t *pids, size_t n, int signo);

@@ -43,7 +43,8 @@ static json_t *targets_json(const run *r) {
 /* Paths inside the output folder are reported relative to it. */
 static json_t *relative_path(const run *r, const char *path) {
   if (!path) return json_null();
-  if (path_is_inside(path, r->project.output) && strlen(path) > strlen(r->project.output))
+  if (path_is_inside(path, r->project.output) &&
+      strlen(path) > strlen(r->project.output))
     return json_string(path + strlen(r->project.output) + 1);
   return json_null();
 }
@@ -70,8 +71,10 @@ static json_t *toolchain_json(const run *r) {
   json_t *t = json_object();
   json_object_set_new(t, "name", json_string(r->toolchain->desc->name));
   json_object_set_new(t, "id", json_string(r->toolchain->desc->id));
-  json_object_set_new(t, "plugin_version", json_string(r->toolchain->desc->version));
-  json_object_set_new(t, "version", string_or_null(facts_get(&r->facts, "version")));
+  json_object_set_new(t, "plugin_version",
+                      json_string(r->toolchain->desc->version));
+  json_object_set_new(t, "version",
+                      string_or_null(facts_get(&r->facts, "version")));
   return t;
 }
 
@@ -83,7 +86,8 @@ bool report_write(const run *r, int exit_code, double seconds) {
   json_object_set_new(proj, "version", json_string(r->project.version));
   json_object_set_new(proj, "config", json_string(r->project.config_path));
   json_object_set_new(root, "project", proj);
-  json_object_set_new(root, "status", json_string(exit_code == 0 ? "ok" : "failed"));
+  json_object_set_new(root, "status",
+                      json_string(exit_code == 0 ? "ok" : "failed"));
   json_object_set_new(root, "exit_code", json_integer(exit_code));
   json_object_set_new(root, "duration_seconds", json_real(seconds));
   json_object_set_new(root, "export_seconds", json_real(r->export_seconds));

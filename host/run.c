@@ -48,11 +48,13 @@ static void apply_overrides(config *cfg, const strvec *sets) {
   for (size_t i = 0; i < sets->len; i++) {
     const char *text = sets->items[i];
     const char *eq = strchr(text, '=');
-    const char *from = str_starts_with(text, "export.") ? text + strlen("export.") : text;
+    const char *from =
+        str_starts_with(text, "export.") ? text + strlen("export.") : text;
     const char *dot = eq ? memchr(from, '.', (size_t)(eq - from)) : NULL;
     if (!eq || !dot || dot == from || dot + 1 == eq)
       fatal_usage("--set %s: expected section.key=value (e.g. --set "
-                  "toolchain.ldflags=-s)", text);
+                  "toolchain.ldflags=-s)",
+                  text);
     char *section = xstrndup(text, (size_t)(dot - text));
     char *key = xstrndup(dot + 1, (size_t)(eq - dot - 1));
     config_set(cfg, section, key, eq + 1);
@@ -75,19 +77,30 @@ static void load_project(run *r) {
   project *p = &r->project;
   const char *name = config_get(cfg, "project", "name");
   p->name = xstrdup(name ? name : "");
-  p->version = xstrdup(config_get(cfg, "project", "version") ? config_get(cfg, "project", "version") : "");
-  p->source = path_absolute(cfg->dir, config_get(cfg, "project", "source") ? config_get(cfg, "project", "source") : ".");
+  p->version = xstrdup(config_get(cfg, "project", "version")
+                           ? config_get(cfg, "project", "version")
+                           : "");
+  p->source = path_absolute(cfg->dir, config_get(cfg, "project", "source")
+                                          ? config_get(cfg, "project", "source")
+                                          : ".");
   const char *output = r->opts->output_override;
   char cwd[4096];
-  if (output && getcwd(cwd, sizeof cwd)) p->output = path_absolute(cwd, output);
-  else p->output = path_absolute(cfg->dir, config_get(cfg, "project", "output") ? config_get(cfg, "project", "output") : "dist");
+  if (output && getcwd(cwd, sizeof cwd))
+    p->output = path_absolute(cwd, output);
+  else
+    p->output =
+        path_absolute(cfg->dir, config_get(cfg, "project", "output")
+                                    ? config_get(cfg, "project", "output")
+                                    : "dist");
   char cwd2[4096];
-  p->config_path = getcwd(cwd2, sizeof cwd2) ? path_absolute(cwd2, cfg->path) : xstrdup(cfg->path);
+  p->config_path = getcwd(cwd2, sizeof cwd2) ? path_absolute(cwd2, cfg->path)
+                                             : xstrdup(cfg->path);
 
   if (name && !is_name_fragment(name))
     config_error(cfg, line_of(cfg, "project", "name"),
                  "name: '%s' must be a plain file-name fragment (letters, "
-                 "digits, '.', '_', '-')", name);
+                 "digits, '.', '_', '-')",
+                 name);
   if (!path_is_dir(p->source))
     config_error(cfg, line_of(cfg, "project", "source"),
                  "source: %s is not a folder", p->source);
@@ -95,7 +108,8 @@ static void load_project(run *r) {
     config_error(cfg, line_of(cfg, "project", "output"),
                  "output: %s %s the source folder; choose a folder such as "
                  "dist inside or beside it",
-                 p->output, strcmp(p->source, p->output) == 0 ? "is" : "contains");
+                 p->output,
+                 strcmp(p->source, p->output) == 0 ? "is" : "contains");
 }
 
 static void check_target_sections(run *r) {
@@ -112,7 +126,8 @@ static void check_target_sections(run *r) {
     }
     free(os), free(arch);
     if (!matrix_find(&r->matrix, name))
-      config_error(cfg, s->line, "[%s]: %s is not in the matrix", s->name, name);
+      config_error(cfg, s->line, "[%s]: %s is not in the matrix", s->name,
+                   name);
     else if (r->toolchain)
       schema_check_section(cfg, s->name, r->toolchain->options, NULL, true);
   }
@@ -122,7 +137,8 @@ static void find_toolchain(run *r) {
   config *cfg = &r->cfg;
   const char *use = config_get(cfg, "toolchain", "use");
   if (!config_find_section(cfg, "toolchain")) {
-    config_error(cfg, 0, "no [toolchain] section (add one with use = go, rust or c)");
+    config_error(cfg, 0,
+                 "no [toolchain] section (add one with use = go, rust or c)");
     return;
   }
   if (!use || !*use) return; /* schema reports the missing key */
@@ -137,17 +153,19 @@ static void find_toolchain(run *r) {
   for (size_t i = 0; i < r->plugins.len; i++)
     if (r->plugins.plugins[i].desc->kind == MB_KIND_TOOLCHAIN)
       strvec_push(&list, r->plugins.plugins[i].desc->name);
-  const char *near = nearest_word(use, (const char *const *)list.items, list.len);
+  const char *near =
+      nearest_word(use, (const char *const *)list.items, list.len);
   config_error(cfg, line_of(cfg, "toolchain", "use"),
                "use: no toolchain plugin named '%s'%s%s%s (available: %s)", use,
-               near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "",
-               *names ? names : "none");
+               near ? "; did you mean '" : "", near ? near : "",
+               near ? "'?" : "", *names ? names : "none");
   strvec_free(&list);
   free(names);
   schema_check_section(cfg, "toolchain", NULL, schema_toolchain_host, false);
   /* Keys of an unknown plugin cannot be judged: mark them to avoid noise. */
   for (size_t i = 0; i < cfg->nvalues; i++)
-    if (strcmp(cfg->values[i].section, "toolchain") == 0) cfg->values[i].known = true;
+    if (strcmp(cfg->values[i].section, "toolchain") == 0)
+      cfg->values[i].known = true;
 }
 
 static void find_exporters(run *r) {
@@ -156,24 +174,30 @@ static void find_exporters(run *r) {
   const char *use = config_get(cfg, "export", "use");
   char *copy = xstrdup(use ? use : "local");
   strvec names = {0};
-  for (char *save = NULL, *n = strtok_r(copy, ",", &save); n; n = strtok_r(NULL, ",", &save))
+  for (char *save = NULL, *n = strtok_r(copy, ",", &save); n;
+       n = strtok_r(NULL, ",", &save))
     if (*trim(n)) strvec_push(&names, trim(n));
   free(copy);
   int line = line_of(cfg, "export", "use");
-  if (names.len == 0) config_error(cfg, line, "use: the exporter chain is empty (e.g. use = local)");
+  if (names.len == 0)
+    config_error(cfg, line,
+                 "use: the exporter chain is empty (e.g. use = local)");
   for (size_t i = 0; i < names.len; i++) {
     for (size_t j = 0; j < i; j++)
       if (strcmp(names.items[i], names.items[j]) == 0)
-        config_error(cfg, line, "use: exporter '%s' is listed twice", names.items[i]);
+        config_error(cfg, line, "use: exporter '%s' is listed twice",
+                     names.items[i]);
     plugin *p = plugin_find(&r->plugins, names.items[i], MB_KIND_EXPORTER);
     if (!p) {
       char *avail = plugin_names(&r->plugins, MB_KIND_EXPORTER);
-      config_error(cfg, line, "use: no exporter plugin named '%s' (available: %s)",
+      config_error(cfg, line,
+                   "use: no exporter plugin named '%s' (available: %s)",
                    names.items[i], *avail ? avail : "none");
       free(avail);
       continue;
     }
-    r->exporters = xrealloc(r->exporters, (r->nexporters + 1) * sizeof *r->exporters);
+    r->exporters =
+        xrealloc(r->exporters, (r->nexporters + 1) * sizeof *r->exporters);
     r->exporters[r->nexporters++] = p;
     char *section = xasprintf("export.%s", p->desc->name);
     schema_check_section(cfg, section, p->options, NULL, false);
@@ -181,9 +205,11 @@ static void find_exporters(run *r) {
   }
   for (size_t i = 0; i < cfg->nsections; i++) {
     const char *s = cfg->sections[i].name;
-    if (str_starts_with(s, "export.") && !strvec_contains(&names, s + strlen("export.")))
+    if (str_starts_with(s, "export.") &&
+        !strvec_contains(&names, s + strlen("export.")))
       config_error(cfg, cfg->sections[i].line,
-                   "[%s] is not used: add %s to [export] use", s, s + strlen("export."));
+                   "[%s] is not used: add %s to [export] use", s,
+                   s + strlen("export."));
   }
   strvec_free(&names);
 }
@@ -195,16 +221,19 @@ static void check_sections_known(config *cfg) {
   for (size_t i = 0; i < cfg->nsections; i++) {
     const char *s = cfg->sections[i].name;
     bool ok = str_starts_with(s, "target ") || str_starts_with(s, "export.");
-    for (size_t k = 0; k < nfixed && !ok; k++) ok = strcmp(s, fixed[k]) == 0;
+    for (size_t k = 0; k < nfixed && !ok; k++)
+      ok = strcmp(s, fixed[k]) == 0;
     if (ok) continue;
     const char *near = nearest_word(s, fixed, nfixed);
     if (near)
       config_error(cfg, cfg->sections[i].line,
                    "unknown section [%s]; did you mean [%s]?", s, near);
     else
-      config_error(cfg, cfg->sections[i].line,
-                   "unknown section [%s] (sections: project, matrix, toolchain, "
-                   "target OS/ARCH, export, export.NAME, cache, host)", s);
+      config_error(
+          cfg, cfg->sections[i].line,
+          "unknown section [%s] (sections: project, matrix, toolchain, "
+          "target OS/ARCH, export, export.NAME, cache, host)",
+          s);
   }
 }
 
@@ -223,14 +252,15 @@ static void init_plugin(run *r, plugin *p, const char *section) {
     exit_on_config_errors(&r->cfg);
   }
   if (rc != MB_OK)
-    fatal_usage("%s plugin '%s' (%s) could not start: %s", plugin_kind_name(p->desc->kind),
-                p->desc->name, p->path, error ? error : "it gave no reason");
+    fatal_usage("%s plugin '%s' (%s) could not start: %s",
+                plugin_kind_name(p->desc->kind), p->desc->name, p->path,
+                error ? error : "it gave no reason");
   free(error);
   p->initialized = true;
   /* The instance may hand out its own interface table. */
-  const void *iface = p->desc->get_interface(p->self, p->desc->kind == MB_KIND_TOOLCHAIN
-                                                          ? MB_TOOLCHAIN_INTERFACE
-                                                          : MB_EXPORTER_INTERFACE);
+  const void *iface = p->desc->get_interface(
+      p->self, p->desc->kind == MB_KIND_TOOLCHAIN ? MB_TOOLCHAIN_INTERFACE
+                                                  : MB_EXPORTER_INTERFACE);
   if (iface && p->desc->kind == MB_KIND_TOOLCHAIN) p->toolchain = iface;
   if (iface && p->desc->kind == MB_KIND_EXPORTER) p->exporter = iface;
 }
@@ -253,13 +283,15 @@ void run_prepare(run *r, const run_options *opts) {
   plugin_registry_load(&r->plugins, &dirs);
   strvec_free(&dirs);
   for (size_t i = 0; i < r->plugins.refused.len; i++)
-    log_line(MB_LOG_WARN, NULL, "ignoring plugin %s", r->plugins.refused.items[i]);
+    log_line(MB_LOG_WARN, NULL, "ignoring plugin %s",
+             r->plugins.refused.items[i]);
 
   find_toolchain(r);
   find_exporters(r);
   check_target_sections(r);
   exit_on_config_errors(cfg);
-  if (!matrix_narrow(&r->matrix, cfg, &opts->targets)) exit_on_config_errors(cfg);
+  if (!matrix_narrow(&r->matrix, cfg, &opts->targets))
+    exit_on_config_errors(cfg);
 
   init_plugin(r, r->toolchain, "toolchain");
   for (size_t i = 0; i < r->nexporters; i++) {
@@ -298,7 +330,8 @@ static void open_state_dir(run *r) {
   char *lock = path_join(r->state_dir, "lock");
   int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0)
-    fatal("another mbhost run is building into %s (lock %s)", r->project.output, lock);
+    fatal("another mbhost run is building into %s (lock %s)", r->project.output,
+          lock);
   free(lock);
 }
 
@@ -338,7 +371,8 @@ static bool probe_toolchain(run *r) {
 
 static void plan_target(run *r, target_result *tr) {
   plugin *p = r->toolchain;
-  mb_target t = {.name = tr->target->name, .os = tr->target->os, .arch = tr->target->arch};
+  mb_target t = {
+      .name = tr->target->name, .os = tr->target->os, .arch = tr->target->arch};
   mb_call call;
   call_begin(&call, r, p);
   call.section = "toolchain";
@@ -381,7 +415,8 @@ static bool plan_all(run *r) {
     if (tr->status == TARGET_PENDING) continue;
     all_supported = false;
     log_line(MB_LOG_ERROR, tr->target->name, "%s: %s",
-             tr->status == TARGET_UNSUPPORTED ? "cannot build here" : "cannot plan",
+             tr->status == TARGET_UNSUPPORTED ? "cannot build here"
+                                              : "cannot plan",
              tr->reason);
   }
   return all_supported;
@@ -392,7 +427,9 @@ static void print_dry_run(run *r) {
     target_result *tr = &r->results[i];
     printf("target %s\n", tr->target->name);
     if (tr->status != TARGET_PENDING) {
-      printf("  %s: %s\n", tr->status == TARGET_UNSUPPORTED ? "unsupported" : "error", tr->reason);
+      printf("  %s: %s\n",
+             tr->status == TARGET_UNSUPPORTED ? "unsupported" : "error",
+             tr->reason);
       continue;
     }
     printf("  staging: %s\n", tr->staging);
@@ -413,20 +450,24 @@ static void print_summary(const run *r) {
   fprintf(stderr, "\n%-18s %-12s %8s\n", "target", "status", "time");
   for (size_t i = 0; i < r->matrix.len; i++) {
     const target_result *tr = &r->results[i];
-    fprintf(stderr, "%-18s %-12s %7.1fs\n", tr->target->name, words[tr->status], tr->seconds);
+    fprintf(stderr, "%-18s %-12s %7.1fs\n", tr->target->name, words[tr->status],
+            tr->seconds);
   }
   for (size_t i = 0; i < r->matrix.len; i++)
     if (r->results[i].status == TARGET_FAILED && r->results[i].log_path)
-      fprintf(stderr, "log of %s: %s\n", r->results[i].target->name, r->results[i].log_path);
+      fprintf(stderr, "log of %s: %s\n", r->results[i].target->name,
+              r->results[i].log_path);
 }
 
 static void remove_staging(run *r) {
-  for (size_t i = 0; i < r->matrix.len; i++) remove_tree(r->results[i].staging);
+  for (size_t i = 0; i < r->matrix.len; i++)
+    remove_tree(r->results[i].staging);
 }
 
 static size_t count_status(const run *r, target_status s) {
   size_t n = 0;
-  for (size_t i = 0; i < r->matrix.len; i++) n += r->results[i].status == s;
+  for (size_t i = 0; i < r->matrix.len; i++)
+    n += r->results[i].status == s;
   return n;
 }
 
@@ -437,8 +478,10 @@ static int default_jobs(void) {
 
 int run_main(run *r) {
   double started = now_seconds();
-  if (r->opts->dry_run) r->state_dir = state_dir_path(r);
-  else open_state_dir(r);
+  if (r->opts->dry_run)
+    r->state_dir = state_dir_path(r);
+  else
+    open_state_dir(r);
   init_results(r);
   if (!probe_toolchain(r)) return EXIT_BUILD;
   bool all_supported = plan_all(r);
@@ -447,7 +490,8 @@ int run_main(run *r) {
     return all_supported ? EXIT_OK : EXIT_BUILD;
   }
   if (!all_supported && !r->opts->keep_going) {
-    log_line(MB_LOG_ERROR, NULL, "nothing was built: %zu target%s cannot be built "
+    log_line(MB_LOG_ERROR, NULL,
+             "nothing was built: %zu target%s cannot be built "
              "(use --keep-going to build the others)",
              r->matrix.len - count_status(r, TARGET_PENDING),
              r->matrix.len - count_status(r, TARGET_PENDING) == 1 ? "" : "s");
@@ -461,7 +505,8 @@ int run_main(run *r) {
   if (!finished) {
     remove_staging(r);
     artifact_list_free(&outputs);
-    log_line(MB_LOG_ERROR, NULL, "interrupted: every build was stopped; the output "
+    log_line(MB_LOG_ERROR, NULL,
+             "interrupted: every build was stopped; the output "
              "folder was not touched");
     return interrupt_exit_code();
   }
@@ -473,8 +518,10 @@ int run_main(run *r) {
   } else {
     if (outputs.len && !export_run(r, &outputs)) code = EXIT_BUILD;
     if (any_failed) code = EXIT_BUILD;
-    if (interrupt_requested()) code = interrupt_exit_code();
-    else if (!report_write(r, code, now_seconds() - started)) code = EXIT_BUILD;
+    if (interrupt_requested())
+      code = interrupt_exit_code();
+    else if (!report_write(r, code, now_seconds() - started))
+      code = EXIT_BUILD;
     print_summary(r);
   }
   remove_staging(r);
@@ -494,7 +541,8 @@ void run_free(run *r) {
     if (p->initialized && p->desc->deinit) p->desc->deinit(p->self);
     free(p->path);
   }
-  for (size_t i = 0; i < r->plugins.nshadowed; i++) free(r->plugins.shadowed[i].path);
+  for (size_t i = 0; i < r->plugins.nshadowed; i++)
+    free(r->plugins.shadowed[i].path);
   free(r->plugins.plugins);
   free(r->plugins.shadowed);
   strvec_free(&r->plugins.refused);

@@ -7,9 +7,9 @@
 
 #include "artifact.h"
 #include "config.h"
+#include "loader.h"
 #include "matrix.h"
 #include "plan.h"
-#include "loader.h"
 
 typedef struct run_options {
   const char *config_path;

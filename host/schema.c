@@ -23,8 +23,8 @@ const mb_option schema_matrix[] = {
      MB_OPT_REQUIRED, NULL},
     {"arch", MB_OPT_LIST, NULL, "architectures: amd64, arm64, ...",
      MB_OPT_REQUIRED, NULL},
-    {"exclude", MB_OPT_LIST, NULL, "os/arch pairs to leave out ('*' matches any)",
-     0, NULL},
+    {"exclude", MB_OPT_LIST, NULL,
+     "os/arch pairs to leave out ('*' matches any)", 0, NULL},
     {"include", MB_OPT_LIST, NULL, "os/arch pairs to add", 0, NULL},
     {NULL, 0, NULL, NULL, 0, NULL}};
 
@@ -43,22 +43,31 @@ const mb_option schema_host[] = {
     {"plugin_path", MB_OPT_LIST, NULL, "extra plugin folders", 0, NULL},
     {NULL, 0, NULL, NULL, 0, NULL}};
 
-const mb_option schema_toolchain_host[] = {
-    {"use", MB_OPT_STRING, NULL, "the toolchain plugin's name", MB_OPT_REQUIRED,
-     NULL},
-    {NULL, 0, NULL, NULL, 0, NULL}};
+const mb_option schema_toolchain_host[] = {{"use", MB_OPT_STRING, NULL,
+                                            "the toolchain plugin's name",
+                                            MB_OPT_REQUIRED, NULL},
+                                           {NULL, 0, NULL, NULL, 0, NULL}};
 
 const char *option_type_name(mb_option_type type) {
   switch (type) {
-  case MB_OPT_STRING: return "string";
-  case MB_OPT_BOOL: return "bool";
-  case MB_OPT_INT: return "integer";
-  case MB_OPT_SIZE: return "size";
-  case MB_OPT_DURATION: return "duration";
-  case MB_OPT_LIST: return "list";
-  case MB_OPT_WORDS: return "words";
-  case MB_OPT_CHOICE: return "choice";
-  case MB_OPT_PATH: return "path";
+  case MB_OPT_STRING:
+    return "string";
+  case MB_OPT_BOOL:
+    return "bool";
+  case MB_OPT_INT:
+    return "integer";
+  case MB_OPT_SIZE:
+    return "size";
+  case MB_OPT_DURATION:
+    return "duration";
+  case MB_OPT_LIST:
+    return "list";
+  case MB_OPT_WORDS:
+    return "words";
+  case MB_OPT_CHOICE:
+    return "choice";
+  case MB_OPT_PATH:
+    return "path";
   }
   return "?";
 }
@@ -78,13 +87,15 @@ const mb_option *schema_find(const mb_option *table, const char *key) {
 /* Splits a number from its unit suffix; false on junk or overflow. */
 static bool parse_scaled(const char *text, unsigned long long *number,
                          const char **unit) {
-  while (isspace((unsigned char)*text)) text++;
+  while (isspace((unsigned char)*text))
+    text++;
   if (!isdigit((unsigned char)*text)) return false;
   errno = 0;
   char *end;
   *number = strtoull(text, &end, 10);
   if (errno) return false;
-  while (isspace((unsigned char)*end)) end++;
+  while (isspace((unsigned char)*end))
+    end++;
   *unit = end;
   return true;
 }
@@ -103,7 +114,8 @@ bool parse_duration(const char *text, unsigned long long *seconds) {
     unsigned long long factor;
   } units[] = {{"", 1}, {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}};
   for (size_t i = 0; i < sizeof units / sizeof *units; i++)
-    if (strcmp(unit, units[i].unit) == 0) return scale(seconds, units[i].factor);
+    if (strcmp(unit, units[i].unit) == 0)
+      return scale(seconds, units[i].factor);
   return false;
 }
 
@@ -113,10 +125,17 @@ bool parse_size(const char *text, unsigned long long *bytes) {
   static const struct {
     const char *unit;
     unsigned long long factor;
-  } units[] = {{"", 1},          {"B", 1},          {"K", 1ULL << 10},
-               {"KiB", 1ULL << 10}, {"KB", 1000},    {"M", 1ULL << 20},
-               {"MiB", 1ULL << 20}, {"MB", 1000000}, {"G", 1ULL << 30},
-               {"GiB", 1ULL << 30}, {"GB", 1000000000}};
+  } units[] = {{"", 1},
+               {"B", 1},
+               {"K", 1ULL << 10},
+               {"KiB", 1ULL << 10},
+               {"KB", 1000},
+               {"M", 1ULL << 20},
+               {"MiB", 1ULL << 20},
+               {"MB", 1000000},
+               {"G", 1ULL << 30},
+               {"GiB", 1ULL << 30},
+               {"GB", 1000000000}};
   for (size_t i = 0; i < sizeof units / sizeof *units; i++)
     if (strcasecmp(unit, units[i].unit) == 0)
       return scale(bytes, units[i].factor);
@@ -147,8 +166,8 @@ static char *normalize_choice(const mb_option *opt, const char *value,
     *problem = xasprintf("'%s' is not one of: %s (did you mean '%s'?)", value,
                          list.data ? list.data : "", near);
   else
-    *problem = xasprintf("'%s' is not one of: %s", value,
-                         list.data ? list.data : "");
+    *problem =
+        xasprintf("'%s' is not one of: %s", value, list.data ? list.data : "");
   strbuf_free(&list);
   return NULL;
 }
@@ -161,7 +180,8 @@ char *schema_normalize(const mb_option *opt, const char *value,
     return normalize_bool(value, problem);
   case MB_OPT_INT: {
     const char *p = value;
-    while (isdigit((unsigned char)*p)) p++;
+    while (isdigit((unsigned char)*p))
+      p++;
     if (!*value || *p || strlen(value) > 18) break;
     return xasprintf("%llu", strtoull(value, NULL, 10));
   }
@@ -195,8 +215,10 @@ static void report_unknown_key(config *cfg, const config_value *v,
                                bool per_target) {
   strvec names = {0};
   for (const mb_option *t = table; t && t->key; t++)
-    if (!per_target || (t->flags & MB_OPT_PER_TARGET)) strvec_push(&names, t->key);
-  for (const mb_option *t = extra; t && t->key; t++) strvec_push(&names, t->key);
+    if (!per_target || (t->flags & MB_OPT_PER_TARGET))
+      strvec_push(&names, t->key);
+  for (const mb_option *t = extra; t && t->key; t++)
+    strvec_push(&names, t->key);
   const char *near =
       nearest_word(v->key, (const char *const *)names.items, names.len);
   bool elsewhere = per_target && schema_find(table, v->key);

@@ -69,7 +69,8 @@ static const char *svc_option(mb_call *call, const char *key) {
   const char *v = config_get(cfg, call->section, key);
   if (v || !opt->default_value) return v;
   char *problem = NULL;
-  char *normalized = schema_normalize(opt, opt->default_value, cfg->dir, &problem);
+  char *normalized =
+      schema_normalize(opt, opt->default_value, cfg->dir, &problem);
   if (!normalized) {
     free(problem);
     return opt->default_value;
@@ -105,9 +106,12 @@ static void split_words(const char *text, strvec *out) {
       continue;
     }
     in_word = true;
-    if (quote && *p == quote) quote = 0;
-    else if (!quote && (*p == '\'' || *p == '"')) quote = *p;
-    else strbuf_add(&word, p, 1);
+    if (quote && *p == quote)
+      quote = 0;
+    else if (!quote && (*p == '\'' || *p == '"'))
+      quote = *p;
+    else
+      strbuf_add(&word, p, 1);
   }
   strbuf_free(&word);
 }
@@ -259,8 +263,8 @@ static int svc_emit_artifact(mb_call *call, const mb_artifact *in) {
   }
   const char *problem = artifact_name_problem(in->name);
   if (problem) {
-    svc_set_error(call, "refusing artifact name '%s': %s", in->name ? in->name : "",
-                  problem);
+    svc_set_error(call, "refusing artifact name '%s': %s",
+                  in->name ? in->name : "", problem);
     return MB_ERROR;
   }
   if (!in->path || in->path[0] != '/') {
@@ -270,7 +274,8 @@ static int svc_emit_artifact(mb_call *call, const mb_artifact *in) {
   char hex[65];
   uint64_t size = 0;
   struct stat st;
-  if (in->sha256 && stat(in->path, &st) == 0) size = (uint64_t)st.st_size;
+  if (in->sha256 && stat(in->path, &st) == 0)
+    size = (uint64_t)st.st_size;
   else if (sha256_file_hex(in->path, hex, &size) != 0) {
     svc_set_error(call, "artifact %s: cannot read %s: %s", in->name, in->path,
                   strerror(errno));
@@ -305,7 +310,8 @@ static int svc_temp_file_for(mb_call *call, const char *dst, char *buf,
   char *tmp = xasprintf("%s.mbhost-tmp.XXXXXX", dst);
   int fd = made == 0 ? mkstemp(tmp) : -1;
   if (fd < 0) {
-    svc_set_error(call, "cannot create a file beside %s: %s", dst, strerror(errno));
+    svc_set_error(call, "cannot create a file beside %s: %s", dst,
+                  strerror(errno));
     free(tmp);
     return MB_ERROR;
   }

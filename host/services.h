@@ -15,7 +15,7 @@ typedef struct export_io {
 struct mb_call {
   run *run;
   plugin *plugin;
-  const char *section; /* the plugin's INI section */
+  const char *section;  /* the plugin's INI section */
   const target *target; /* plan calls */
   plan *plan;           /* plan calls */
   facts *facts;         /* probe calls: written; plan calls: read */

@@ -49,13 +49,21 @@ static void *check_alloc(void *p) {
   return p;
 }
 
-void *xmalloc(size_t n) { return check_alloc(malloc(n ? n : 1)); }
+void *xmalloc(size_t n) {
+  return check_alloc(malloc(n ? n : 1));
+}
 void *xcalloc(size_t count, size_t n) {
   return check_alloc(calloc(count ? count : 1, n ? n : 1));
 }
-void *xrealloc(void *p, size_t n) { return check_alloc(realloc(p, n ? n : 1)); }
-char *xstrdup(const char *s) { return check_alloc(strdup(s)); }
-char *xstrndup(const char *s, size_t n) { return check_alloc(strndup(s, n)); }
+void *xrealloc(void *p, size_t n) {
+  return check_alloc(realloc(p, n ? n : 1));
+}
+char *xstrdup(const char *s) {
+  return check_alloc(strdup(s));
+}
+char *xstrndup(const char *s, size_t n) {
+  return check_alloc(strndup(s, n));
+}
 
 char *xvasprintf(const char *fmt, va_list ap) {
   char *out = NULL;
@@ -80,10 +88,13 @@ void strvec_push_owned(strvec *v, char *s) {
   v->items[v->len] = NULL;
 }
 
-void strvec_push(strvec *v, const char *s) { strvec_push_owned(v, xstrdup(s)); }
+void strvec_push(strvec *v, const char *s) {
+  strvec_push_owned(v, xstrdup(s));
+}
 
 void strvec_free(strvec *v) {
-  for (size_t i = 0; i < v->len; i++) free(v->items[i]);
+  for (size_t i = 0; i < v->len; i++)
+    free(v->items[i]);
   free(v->items);
   *v = (strvec){0};
 }
@@ -104,7 +115,9 @@ void strbuf_add(strbuf *b, const char *s, size_t n) {
   b->data[b->len] = '\0';
 }
 
-void strbuf_puts(strbuf *b, const char *s) { strbuf_add(b, s, strlen(s)); }
+void strbuf_puts(strbuf *b, const char *s) {
+  strbuf_add(b, s, strlen(s));
+}
 
 void strbuf_printf(strbuf *b, const char *fmt, ...) {
   va_list ap;
@@ -121,7 +134,8 @@ void strbuf_free(strbuf *b) {
 }
 
 char *trim(char *s) {
-  while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
+  while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+    s++;
   size_t n = strlen(s);
   while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
                s[n - 1] == '\r'))
@@ -136,7 +150,8 @@ bool str_starts_with(const char *s, const char *prefix) {
 size_t edit_distance(const char *a, const char *b) {
   size_t la = strlen(a), lb = strlen(b);
   size_t *row = xmalloc((lb + 1) * sizeof *row);
-  for (size_t j = 0; j <= lb; j++) row[j] = j;
+  for (size_t j = 0; j <= lb; j++)
+    row[j] = j;
   for (size_t i = 1; i <= la; i++) {
     size_t diag = row[0];
     row[0] = i;

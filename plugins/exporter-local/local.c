@@ -12,7 +12,8 @@ static const mb_option local_options[] = {
     {NULL, 0, NULL, NULL, 0, NULL}};
 
 /* Expands {os} and {arch} of the layout for one target into buf. */
-static void target_folder(mb_call *call, const char *target, char *buf, size_t cap) {
+static void target_folder(mb_call *call, const char *target, char *buf,
+                          size_t cap) {
   const char *layout = host->option(call, "layout");
   const char *slash = strchr(target, '/');
   size_t os_len = slash ? (size_t)(slash - target) : strlen(target);
@@ -31,7 +32,8 @@ static void target_folder(mb_call *call, const char *target, char *buf, size_t c
   }
 }
 
-static void destination(mb_call *call, const mb_artifact *a, char *buf, size_t cap) {
+static void destination(mb_call *call, const mb_artifact *a, char *buf,
+                        size_t cap) {
   const char *output = host->project(call, "output");
   if (a->target) {
     char folder[1024];
@@ -66,8 +68,9 @@ static int local_describe(void *self, mb_call *call) {
   return MB_OK;
 }
 
-static const mb_exporter local_exporter = {
-    .options = local_options, .describe = local_describe, .export_artifacts = local_export};
+static const mb_exporter local_exporter = {.options = local_options,
+                                           .describe = local_describe,
+                                           .export_artifacts = local_export};
 
 static int local_init(const mb_host *h, mb_call *call, void **self) {
   (void)call;

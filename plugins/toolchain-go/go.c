@@ -6,9 +6,12 @@
 static const mb_host *host;
 
 static const mb_option go_options[] = {
-    {"package", MB_OPT_STRING, ".", "the package to build", MB_OPT_PER_TARGET, NULL},
-    {"binary", MB_OPT_STRING, NULL, "output name (default: the project name; "
-     ".exe is added on windows)", MB_OPT_PER_TARGET, NULL},
+    {"package", MB_OPT_STRING, ".", "the package to build", MB_OPT_PER_TARGET,
+     NULL},
+    {"binary", MB_OPT_STRING, NULL,
+     "output name (default: the project name; "
+     ".exe is added on windows)",
+     MB_OPT_PER_TARGET, NULL},
     {"flags", MB_OPT_WORDS, NULL, "extra `go build` flags, e.g. -trimpath",
      MB_OPT_PER_TARGET, NULL},
     {"ldflags", MB_OPT_STRING, NULL, "passed as -ldflags, e.g. -s -w",
@@ -16,8 +19,8 @@ static const mb_option go_options[] = {
     {"tags", MB_OPT_LIST, NULL, "build tags", MB_OPT_PER_TARGET, NULL},
     {"env", MB_OPT_LIST, NULL, "extra environment, NAME=value, comma-separated",
      MB_OPT_PER_TARGET, NULL},
-    {"cgo", MB_OPT_BOOL, "false", "set CGO_ENABLED=1 (needs a C cross compiler)",
-     MB_OPT_PER_TARGET, NULL},
+    {"cgo", MB_OPT_BOOL, "false",
+     "set CGO_ENABLED=1 (needs a C cross compiler)", MB_OPT_PER_TARGET, NULL},
     {NULL, 0, NULL, NULL, 0, NULL}};
 
 static int go_probe(void *self, mb_call *call) {
@@ -31,7 +34,8 @@ static int go_probe(void *self, mb_call *call) {
   host->probe_depends_on(call, go);
   int code;
   const char *version_argv[] = {go, "version", NULL};
-  if (host->run(call, version_argv, NULL, NULL, 1, out, sizeof out, &code) != MB_OK ||
+  if (host->run(call, version_argv, NULL, NULL, 1, out, sizeof out, &code) !=
+          MB_OK ||
       code != 0) {
     host->set_error(call, "`%s version` failed: %s", go, out);
     return MB_ERROR;
@@ -44,7 +48,8 @@ static int go_probe(void *self, mb_call *call) {
   }
   host->probe_set_fact(call, "version", version);
   const char *list_argv[] = {go, "tool", "dist", "list", NULL};
-  if (host->run(call, list_argv, NULL, NULL, 0, out, sizeof out, &code) != MB_OK ||
+  if (host->run(call, list_argv, NULL, NULL, 0, out, sizeof out, &code) !=
+          MB_OK ||
       code != 0) {
     host->set_error(call, "`go tool dist list` failed");
     return MB_ERROR;
@@ -56,7 +61,8 @@ static int go_probe(void *self, mb_call *call) {
 /* True when `list` (one os/arch per line) has `name` on a line. */
 static int has_line(const char *list, const char *name) {
   size_t n = strlen(name);
-  for (const char *p = list; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+  for (const char *p = list; p && *p;
+       p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
     if (strncmp(p, name, n) == 0 && (p[n] == '\n' || p[n] == '\0')) return 1;
   return 0;
 }
@@ -67,7 +73,8 @@ static void set_user_env(mb_call *call) {
   for (size_t i = 0; i < n; i++) {
     const char *eq = strchr(env[i], '=');
     if (!eq || eq == env[i]) {
-      host->log(call, MB_LOG_WARN, "env: ignoring '%s' (expected NAME=value)", env[i]);
+      host->log(call, MB_LOG_WARN, "env: ignoring '%s' (expected NAME=value)",
+                env[i]);
       continue;
     }
     char name[256];
@@ -80,7 +87,8 @@ static int go_plan(void *self, mb_call *call, const mb_target *target) {
   (void)self;
   const char *dist = host->fact(call, "dist_list");
   if (!dist || !has_line(dist, target->name)) {
-    host->set_error(call, "%s cannot build for %s (it is not in `go tool dist list`)",
+    host->set_error(call,
+                    "%s cannot build for %s (it is not in `go tool dist list`)",
                     host->fact(call, "version"), target->name);
     return MB_UNSUPPORTED;
   }
@@ -96,7 +104,8 @@ static int go_plan(void *self, mb_call *call, const mb_target *target) {
   size_t len = strlen(binary);
   int has_exe = len > 4 && strcmp(binary + len - 4, ".exe") == 0;
   char name[512], output[600];
-  snprintf(name, sizeof name, "%s%s", binary, windows && !has_exe ? ".exe" : "");
+  snprintf(name, sizeof name, "%s%s", binary,
+           windows && !has_exe ? ".exe" : "");
   snprintf(output, sizeof output, "{staging}/%s", name);
 
   const char *argv[256];
@@ -106,13 +115,17 @@ static int go_plan(void *self, mb_call *call, const mb_target *target) {
   argv[argc++] = "-o";
   argv[argc++] = output;
   size_t nflags;
-  const char *const *flags = host->option_split(call, "flags", MB_SPLIT_WORDS, &nflags);
-  for (size_t i = 0; i < nflags && argc < 248; i++) argv[argc++] = flags[i];
+  const char *const *flags =
+      host->option_split(call, "flags", MB_SPLIT_WORDS, &nflags);
+  for (size_t i = 0; i < nflags && argc < 248; i++)
+    argv[argc++] = flags[i];
   char tags[1024] = "";
   size_t ntags;
-  const char *const *tag = host->option_split(call, "tags", MB_SPLIT_LIST, &ntags);
+  const char *const *tag =
+      host->option_split(call, "tags", MB_SPLIT_LIST, &ntags);
   for (size_t i = 0; i < ntags; i++)
-    snprintf(tags + strlen(tags), sizeof tags - strlen(tags), "%s%s", i ? "," : "", tag[i]);
+    snprintf(tags + strlen(tags), sizeof tags - strlen(tags), "%s%s",
+             i ? "," : "", tag[i]);
   if (ntags) argv[argc++] = "-tags", argv[argc++] = tags;
   const char *ldflags = host->option(call, "ldflags");
   if (ldflags) argv[argc++] = "-ldflags", argv[argc++] = ldflags;

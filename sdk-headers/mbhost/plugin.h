@@ -88,11 +88,11 @@ enum { MB_LOG_ERROR = 0, MB_LOG_WARN = 1, MB_LOG_INFO = 2, MB_LOG_DEBUG = 3 };
  * plugin reads are already well-formed.
  */
 typedef enum mb_option_type {
-  MB_OPT_STRING = 1,   /* any text */
-  MB_OPT_BOOL = 2,     /* true/false/yes/no/on/off/1/0; read back "true"/"false" */
-  MB_OPT_INT = 3,      /* a non-negative decimal integer */
-  MB_OPT_SIZE = 4,     /* bytes, with an optional KiB/MiB/GiB (or K/M/G) suffix;
-                          read back as a decimal number of bytes */
+  MB_OPT_STRING = 1, /* any text */
+  MB_OPT_BOOL = 2, /* true/false/yes/no/on/off/1/0; read back "true"/"false" */
+  MB_OPT_INT = 3,  /* a non-negative decimal integer */
+  MB_OPT_SIZE = 4, /* bytes, with an optional KiB/MiB/GiB (or K/M/G) suffix;
+                      read back as a decimal number of bytes */
   MB_OPT_DURATION = 5, /* 90, 90s, 30m, 2h; read back as whole seconds */
   MB_OPT_LIST = 6,     /* comma-separated items (see option_split) */
   MB_OPT_WORDS = 7,    /* whitespace-separated words, '...' and "..." quote */
@@ -109,11 +109,11 @@ enum {
 };
 
 typedef struct mb_option {
-  const char *key;            /* e.g. "ldflags"; NULL ends the table */
-  mb_option_type type;        /* how the host validates the value */
-  const char *default_value;  /* as written in an INI file, or NULL */
-  const char *help;           /* one line, shown by `mbhost plugins --describe` */
-  uint32_t flags;             /* MB_OPT_* flags */
+  const char *key;           /* e.g. "ldflags"; NULL ends the table */
+  mb_option_type type;       /* how the host validates the value */
+  const char *default_value; /* as written in an INI file, or NULL */
+  const char *help; /* one line, shown by `mbhost plugins --describe` */
+  uint32_t flags;   /* MB_OPT_* flags */
   const char *const *choices; /* MB_OPT_CHOICE: NULL-terminated; else NULL */
 } mb_option;
 
@@ -139,8 +139,8 @@ typedef struct mb_artifact {
   const char *path;     /* absolute path of the file on this machine */
   const char *url;      /* where it was published ("s3://bucket/key"), or
                            NULL when the artifact is a local file only */
-  const char *sha256;   /* lowercase hex digest, or NULL: the host computes it */
-  uint64_t size;        /* in bytes; filled by the host, ignored on emit */
+  const char *sha256; /* lowercase hex digest, or NULL: the host computes it */
+  uint64_t size;      /* in bytes; filled by the host, ignored on emit */
 } mb_artifact;
 
 /*
@@ -160,9 +160,9 @@ enum { MB_SPLIT_LIST = 1, MB_SPLIT_WORDS = 2 };
  * is newer than MB_ABI_MINOR 0.
  */
 typedef struct mb_host {
-  uint32_t struct_size; /* sizeof(mb_host) as the host compiled it */
-  uint32_t abi_major;   /* MB_ABI_MAJOR of the host */
-  uint32_t abi_minor;   /* MB_ABI_MINOR of the host */
+  uint32_t struct_size;     /* sizeof(mb_host) as the host compiled it */
+  uint32_t abi_major;       /* MB_ABI_MAJOR of the host */
+  uint32_t abi_minor;       /* MB_ABI_MINOR of the host */
   const char *host_version; /* "0.1.0"; host-owned, valid until deinit */
 
   /* --- Available in every callback --- */
@@ -252,8 +252,7 @@ typedef struct mb_host {
      staging folder (emptied before the first step) and "{scratch}" by a
      folder that is kept between runs for this target (incremental build
      state, such as a cargo target directory). */
-  void (*plan_add_step)(mb_call *call, const char *const *argv,
-                        uint32_t flags);
+  void (*plan_add_step)(mb_call *call, const char *const *argv, uint32_t flags);
 
   /* Declares an output file. `name` is its name relative to the target's
      destination (e.g. "hello.exe"). `from` is where the finished steps
@@ -321,8 +320,8 @@ typedef struct mb_host {
 enum { MB_STEP_PARALLEL = 1u << 0 };
 
 /* True when the running host's table contains service `field`. */
-#define MB_HOST_HAS(host, field)                                              \
-  ((host)->struct_size >= offsetof(mb_host, field) + sizeof((host)->field) && \
+#define MB_HOST_HAS(host, field)                                               \
+  ((host)->struct_size >= offsetof(mb_host, field) + sizeof((host)->field) &&  \
    (host)->field != NULL)
 
 /*

@@ -8,19 +8,18 @@
 
 static int check_passed, check_failed;
 
-#define CHECK(cond)                                                    \
-  do {                                                                 \
-    if (cond) {                                                        \
-      check_passed++;                                                  \
-    } else {                                                           \
-      check_failed++;                                                  \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
-              #cond);                                                  \
-    }                                                                  \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (cond) {                                                                \
+      check_passed++;                                                          \
+    } else {                                                                   \
+      check_failed++;                                                          \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+    }                                                                          \
   } while (0)
 
 #define CHECK_STR(a, b) CHECK((a) && strcmp((a), (b)) == 0)
-#define CHECK_CONTAINS(haystack, needle) \
+#define CHECK_CONTAINS(haystack, needle)                                       \
   CHECK((haystack) && strstr((haystack), (needle)) != NULL)
 
 static inline int check_summary(void) {

@@ -39,7 +39,8 @@ static int has_error(const config *cfg, const char *text) {
 }
 
 static void test_values_and_lines(void) {
-  config cfg = load("[project]\nname = hello ; comment\n\n[toolchain]\nuse = go\n");
+  config cfg =
+      load("[project]\nname = hello ; comment\n\n[toolchain]\nuse = go\n");
   CHECK(cfg.errors.len == 0);
   CHECK_STR(config_get(&cfg, "project", "name"), "hello");
   CHECK(config_find(&cfg, "toolchain", "use")->line == 5);
@@ -57,7 +58,9 @@ static void test_syntax_errors(void) {
   config_free(&cfg);
 
   cfg = load("[project]\nname = a\nname = b\n");
-  CHECK_CONTAINS(first_error(&cfg), "build.ini:3: key 'name' in [project] is already set on line 2");
+  CHECK_CONTAINS(
+      first_error(&cfg),
+      "build.ini:3: key 'name' in [project] is already set on line 2");
   config_free(&cfg);
 
   cfg = load("");
@@ -96,13 +99,16 @@ static void test_variable_expansion(void) {
   config_free(&cfg);
 
   cfg = load("[export.s3]\n\nprefix = ${MBHOST_TEST_UNSET}\n");
-  CHECK_CONTAINS(first_error(&cfg), "build.ini:3: prefix: environment variable MBHOST_TEST_UNSET is not set");
+  CHECK_CONTAINS(
+      first_error(&cfg),
+      "build.ini:3: prefix: environment variable MBHOST_TEST_UNSET is not set");
   config_free(&cfg);
 }
 
 static void test_schema_types(void) {
-  config cfg = load("[toolchain]\ncgo = yes\njobs = 4\npart_size = 5MiB\n"
-                    "timeout = 30m\nformat = zip\nformat.windows = zip\nout = x/../y\n");
+  config cfg =
+      load("[toolchain]\ncgo = yes\njobs = 4\npart_size = 5MiB\n"
+           "timeout = 30m\nformat = zip\nformat.windows = zip\nout = x/../y\n");
   schema_check_section(&cfg, "toolchain", tool_options, NULL, false);
   CHECK(cfg.errors.len == 0);
   CHECK_STR(config_get(&cfg, "toolchain", "cgo"), "true");
@@ -115,24 +121,29 @@ static void test_schema_types(void) {
              "timeout = 3 weeks\nformat = rar\n");
   schema_check_section(&cfg, "toolchain", tool_options, NULL, false);
   CHECK(cfg.errors.len == 5);
-  CHECK_CONTAINS(first_error(&cfg), "build.ini:2: cgo: 'maybe' is not a boolean");
-  CHECK_CONTAINS(cfg.errors.items[4], "build.ini:6: format: 'rar' is not one of: tar.gz, zip");
+  CHECK_CONTAINS(first_error(&cfg),
+                 "build.ini:2: cgo: 'maybe' is not a boolean");
+  CHECK_CONTAINS(cfg.errors.items[4],
+                 "build.ini:6: format: 'rar' is not one of: tar.gz, zip");
   config_free(&cfg);
 }
 
 static void test_unknown_keys_suggest(void) {
   config cfg = load("[toolchain]\nuse = go\nldflag = -s\n");
-  schema_check_section(&cfg, "toolchain", tool_options,
-                       (const mb_option[]){{"use", MB_OPT_STRING, NULL, "", 0, NULL},
-                                           {NULL, 0, NULL, NULL, 0, NULL}},
-                       false);
+  schema_check_section(
+      &cfg, "toolchain", tool_options,
+      (const mb_option[]){{"use", MB_OPT_STRING, NULL, "", 0, NULL},
+                          {NULL, 0, NULL, NULL, 0, NULL}},
+      false);
   CHECK(cfg.errors.len == 1);
-  CHECK_CONTAINS(first_error(&cfg), "build.ini:3: unknown key 'ldflag' in [toolchain]; did you mean 'ldflags'?");
+  CHECK_CONTAINS(first_error(&cfg), "build.ini:3: unknown key 'ldflag' in "
+                                    "[toolchain]; did you mean 'ldflags'?");
   config_free(&cfg);
 
   cfg = load("[target linux/arm64]\ncgo = true\n");
   schema_check_section(&cfg, "target linux/arm64", tool_options, NULL, true);
-  CHECK_CONTAINS(first_error(&cfg), "build.ini:2: cgo: cannot be set per target");
+  CHECK_CONTAINS(first_error(&cfg),
+                 "build.ini:2: cgo: cannot be set per target");
   config_free(&cfg);
 }
 
@@ -140,7 +151,8 @@ static void test_required_keys(void) {
   config cfg = load("[project]\nsource = .\n");
   schema_check_section(&cfg, "project", schema_project, NULL, false);
   CHECK(cfg.errors.len == 1);
-  CHECK_CONTAINS(first_error(&cfg), "build.ini:1: [project] needs the key 'name'");
+  CHECK_CONTAINS(first_error(&cfg),
+                 "build.ini:1: [project] needs the key 'name'");
   config_free(&cfg);
 }
 

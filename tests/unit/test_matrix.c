@@ -27,7 +27,8 @@ static void expect_matrix(const char *ini, const char *want) {
   CHECK(matrix_build(&m, &cfg));
   char *got = names(&m);
   CHECK_STR(got, want);
-  if (strcmp(got, want) != 0) fprintf(stderr, "  got: %s\n  want: %s\n", got, want);
+  if (strcmp(got, want) != 0)
+    fprintf(stderr, "  got: %s\n  want: %s\n", got, want);
   free(got);
   matrix_free(&m);
   config_free(&cfg);
@@ -46,14 +47,17 @@ static void expect_error(const char *ini, const char *message) {
 }
 
 static void test_expansion(void) {
-  expect_matrix("[matrix]\nos = linux, darwin, windows\narch = amd64, arm64\n",
-                "linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 "
-                "windows/arm64");
-  expect_matrix("[matrix]\nos = linux, windows\narch = amd64, arm64\nexclude = windows/arm64\n",
+  expect_matrix(
+      "[matrix]\nos = linux, darwin, windows\narch = amd64, arm64\n",
+      "linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 "
+      "windows/arm64");
+  expect_matrix("[matrix]\nos = linux, windows\narch = amd64, arm64\nexclude = "
+                "windows/arm64\n",
                 "linux/amd64 linux/arm64 windows/amd64");
-  expect_matrix("[matrix]\nos = linux, windows\narch = amd64, arm64\nexclude = */arm64\n"
-                "include = linux/riscv64\n",
-                "linux/amd64 windows/amd64 linux/riscv64");
+  expect_matrix(
+      "[matrix]\nos = linux, windows\narch = amd64, arm64\nexclude = */arm64\n"
+      "include = linux/riscv64\n",
+      "linux/amd64 windows/amd64 linux/riscv64");
 }
 
 static void test_errors(void) {
@@ -84,7 +88,8 @@ static void test_narrowing(void) {
   free(got);
   strvec_push(&only, "windows/amd64");
   CHECK(!matrix_narrow(&m, &cfg, &only));
-  CHECK_CONTAINS(cfg.errors.items[0], "--target windows/amd64 is not in the matrix");
+  CHECK_CONTAINS(cfg.errors.items[0],
+                 "--target windows/amd64 is not in the matrix");
   strvec_free(&only);
   matrix_free(&m);
   config_free(&cfg);
