@@ -48,8 +48,12 @@ static void apply_overrides(config *cfg, const strvec *sets) {
   for (size_t i = 0; i < sets->len; i++) {
     const char *text = sets->items[i];
     const char *eq = strchr(text, '=');
-    const char *from =
-        str_starts_with(text, "export.") ? text + strlen("export.") : text;
+    const char *from = text;
+    const char *rest = text + strlen("export.");
+    /* export.NAME.key has two dots before '='; export.use has one. */
+    if (eq && str_starts_with(text, "export.") && rest < eq &&
+        memchr(rest, '.', (size_t)(eq - rest)))
+      from = rest;
     const char *dot = eq ? memchr(from, '.', (size_t)(eq - from)) : NULL;
     if (!eq || !dot || dot == from || dot + 1 == eq)
       fatal_usage("--set %s: expected section.key=value (e.g. --set "
