@@ -54,6 +54,11 @@ static void print_help(FILE *out) {
       "nothing\n"
       "       mbhost plugins [--describe NAME]   list plugins, or one's "
       "options\n"
+      "       mbhost cache stats|prune [--config FILE]\n"
+      "                                          show or prune the cache\n"
+      "       mbhost cache digest DIR [--config FILE]\n"
+      "                                          print a folder's source "
+      "digest\n"
       "\noptions:\n");
   for (size_t i = 0; i < NOPTIONS; i++) {
     char left[64];
@@ -131,6 +136,20 @@ static void apply_option(cli *c, int key, const char *arg) {
   }
 }
 
+/* cache stats | cache prune | cache digest DIR */
+static void parse_cache_words(cli *c, int argc, char **argv) {
+  c->command = COMMAND_CACHE;
+  const char *action = optind < argc ? argv[optind++] : "";
+  if (strcmp(action, "stats") != 0 && strcmp(action, "prune") != 0 &&
+      strcmp(action, "digest") != 0)
+    fatal_usage("cache: expected stats, prune or digest DIR, not '%s'", action);
+  c->cache_action = action;
+  if (strcmp(action, "digest") == 0) {
+    if (optind >= argc) fatal_usage("cache digest: which folder?");
+    c->cache_path = argv[optind++];
+  }
+}
+
 void cli_parse(cli *c, int argc, char **argv) {
   *c = (cli){.command = COMMAND_BUILD};
   struct option longopts[NOPTIONS + 1];
@@ -168,14 +187,18 @@ void cli_parse(cli *c, int argc, char **argv) {
       c->command = COMMAND_VALIDATE;
     else if (strcmp(word, "build") == 0)
       c->command = COMMAND_BUILD;
+    else if (strcmp(word, "cache") == 0)
+      parse_cache_words(c, argc, argv);
     else
-      fatal_usage("unknown command '%s' (commands: build, validate, plugins)",
-                  word);
+      fatal_usage(
+          "unknown command '%s' (commands: build, validate, plugins, cache)",
+          word);
   }
   strbuf_free(&shorts);
   if (optind < argc)
     fatal_usage("unexpected argument '%s' (see mbhost --help)", argv[optind]);
-  if (c->command != COMMAND_PLUGINS && !c->run.config_path)
+  if (c->command != COMMAND_PLUGINS && c->command != COMMAND_CACHE &&
+      !c->run.config_path)
     fatal_usage(
         "no config given: run mbhost --config build.ini (see mbhost --help)");
   if (c->describe && c->command != COMMAND_PLUGINS)

@@ -8,13 +8,16 @@
 typedef enum command {
   COMMAND_BUILD,    /* mbhost --config FILE */
   COMMAND_VALIDATE, /* mbhost validate --config FILE */
-  COMMAND_PLUGINS   /* mbhost plugins [--describe NAME] */
+  COMMAND_PLUGINS,  /* mbhost plugins [--describe NAME] */
+  COMMAND_CACHE     /* mbhost cache prune|stats|digest [--config FILE] */
 } command;
 
 typedef struct cli {
   command command;
   run_options run;
-  const char *describe; /* plugins --describe NAME */
+  const char *describe;     /* plugins --describe NAME */
+  const char *cache_action; /* cache: prune, stats or digest */
+  const char *cache_path;   /* cache digest DIR */
 } cli;
 
 /* Parses argv; prints help or version and exits, or exits with EXIT_USAGE

@@ -10,8 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "hash.h"
 #include "interrupt.h"
+#include "jobserver.h"
 #include "log.h"
 #include "process.h"
 
@@ -21,6 +23,7 @@ typedef struct job {
   size_t step;
   pid_t pid;
   int fd;
+  bool token;     /* holds a jobserver token */
   strbuf partial; /* an unfinished output line, for -v */
 } job;
 
@@ -41,6 +44,9 @@ typedef struct executor {
   progress *progress;
   bool stop; /* a target failed without --keep-going */
   artifact_list *outputs;
+  jobserver js;
+  bool waiting_token; /* a step is ready but every token is taken */
+  size_t *order;      /* targets, slowest first when earlier runs tell */
 } executor;
 
 static bool can_start(const executor *ex, size_t t) {
@@ -74,17 +80,41 @@ static char *describe_argv(const strvec *argv) {
   return out.data;
 }
 
-static void start_step(executor *ex, size_t t) {
+/* A target's share of -j: the jobs divided among the targets not done yet
+   (at least 1). Tools with their own parallelism flag get it as {jobs}. */
+static int jobs_share(const executor *ex) {
+  size_t left = 0;
+  for (size_t t = 0; t < ex->run->matrix.len; t++)
+    left +=
+        ex->run->results[t].status == TARGET_PENDING && !ex->progress[t].failed;
+  size_t running = left < ex->jobs_max ? left : ex->jobs_max;
+  size_t share = running ? ex->jobs_max / running : ex->jobs_max;
+  return share ? (int)share : 1;
+}
+
+static char *expand_step_arg(const target_result *tr, const char *arg,
+                             int share) {
+  char *first = plan_expand(arg, tr->staging, tr->scratch);
+  const char *hit = strstr(first, "{jobs}");
+  if (!hit) return first;
+  char *out = xasprintf("%.*s%d%s", (int)(hit - first), first, share,
+                        hit + strlen("{jobs}"));
+  free(first);
+  return out;
+}
+
+static void start_step(executor *ex, size_t t, bool token) {
   target_result *tr = &ex->run->results[t];
   progress *pg = &ex->progress[t];
   size_t s = pg->next_step++;
   const plan_step *step = &tr->plan.steps[s];
 
   strvec argv = {0}, env = {0};
+  int share = jobs_share(ex);
   for (size_t i = 0; i < step->argv.len; i++)
-    strvec_push_owned(
-        &argv, plan_expand(step->argv.items[i], tr->staging, tr->scratch));
+    strvec_push_owned(&argv, expand_step_arg(tr, step->argv.items[i], share));
   plan_child_env(&tr->plan, tr->staging, tr->scratch, &env);
+  jobserver_child_env(&ex->js, &env);
   char *cwd = tr->plan.workdir
                   ? plan_expand(tr->plan.workdir, tr->staging, tr->scratch)
                   : xstrdup(ex->run->project.source);
@@ -98,13 +128,15 @@ static void start_step(executor *ex, size_t t) {
   pid_t pid =
       process_spawn((const char *const *)argv.items, env.items, cwd, true, &fd);
   if (pid < 0) {
+    if (token) jobserver_release(&ex->js);
     fail_target(
         ex, t,
         xasprintf("cannot run '%s': %s%s", argv.items[0], strerror(errno),
                   errno == ENOENT ? " (is it installed and in PATH?)" : ""));
   } else {
     ex->jobs = xrealloc(ex->jobs, (ex->njobs + 1) * sizeof *ex->jobs);
-    ex->jobs[ex->njobs++] = (job){.target = t, .step = s, .pid = pid, .fd = fd};
+    ex->jobs[ex->njobs++] =
+        (job){.target = t, .step = s, .pid = pid, .fd = fd, .token = token};
     pg->running++;
   }
   free(shown);
@@ -113,15 +145,31 @@ static void start_step(executor *ex, size_t t) {
   strvec_free(&env);
 }
 
+/* Every process beyond the first needs a jobserver token, which children
+   running make or cargo also draw from. */
+static bool take_slot(executor *ex, bool *token) {
+  *token = ex->njobs > 0;
+  if (*token && !jobserver_try_acquire(&ex->js)) {
+    ex->waiting_token = true;
+    return false;
+  }
+  return true;
+}
+
 static void start_jobs(executor *ex) {
-  for (size_t t = 0; t < ex->run->matrix.len && ex->njobs < ex->jobs_max; t++) {
+  ex->waiting_token = false;
+  for (size_t i = 0; i < ex->run->matrix.len && ex->njobs < ex->jobs_max; i++) {
+    size_t t = ex->order[i];
     if (ex->stop) return;
-    if (ex->progress[t].started == 0 && can_start(ex, t)) {
-      ex->progress[t].started = now_seconds();
-      log_line(MB_LOG_INFO, ex->run->results[t].target->name, "building");
+    bool token;
+    while (ex->njobs < ex->jobs_max && can_start(ex, t)) {
+      if (!take_slot(ex, &token)) return;
+      if (ex->progress[t].started == 0) {
+        ex->progress[t].started = now_seconds();
+        log_line(MB_LOG_INFO, ex->run->results[t].target->name, "building");
+      }
+      start_step(ex, t, token);
     }
-    while (ex->njobs < ex->jobs_max && can_start(ex, t))
-      start_step(ex, t);
   }
 }
 
@@ -208,6 +256,7 @@ static void reap_job(executor *ex, size_t index) {
   job j = ex->jobs[index];
   ex->jobs[index] = ex->jobs[--ex->njobs];
   close(j.fd);
+  if (j.token) jobserver_release(&ex->js);
   int code = process_wait(j.pid);
   strbuf_free(&j.partial);
   target_result *tr = &ex->run->results[j.target];
@@ -286,14 +335,80 @@ static bool prepare_target(executor *ex, size_t t) {
   return true;
 }
 
+/* Adds a restored target's outputs as if it had been built. */
+static void add_cached_outputs(executor *ex, size_t t, cached_output *outs) {
+  target_result *tr = &ex->run->results[t];
+  for (size_t i = 0; i < tr->plan.noutputs; i++) {
+    char *path = path_absolute(tr->staging, tr->plan.outputs[i].name);
+    artifact a = {.target = tr->target->name,
+                  .kind = tr->plan.outputs[i].kind,
+                  .name = tr->plan.outputs[i].name,
+                  .path = path,
+                  .sha256 = outs[i].sha256,
+                  .size = outs[i].size,
+                  .exporter = "build"};
+    artifact_list_add(ex->outputs, &a);
+    free(path);
+  }
+}
+
+/* A target whose action key is in the cache is restored, not built. */
+static void restore_cached(executor *ex, size_t t) {
+  run *r = ex->run;
+  target_result *tr = &r->results[t];
+  if (!tr->cache_key[0] || r->opts->no_cache) return;
+  double started = now_seconds();
+  cached_output *outs = xcalloc(tr->plan.noutputs, sizeof *outs);
+  cache_lookup got =
+      cache_restore(r->cache_root, tr->cache_key, &tr->plan, tr->staging, outs);
+  if (got == CACHE_CORRUPT)
+    log_line(MB_LOG_WARN, tr->target->name,
+             "cache entry %.12s is damaged: removed it, building again",
+             tr->cache_key);
+  if (got == CACHE_HIT) {
+    add_cached_outputs(ex, t, outs);
+    tr->status = TARGET_OK;
+    tr->cache_hit = true;
+    tr->seconds = now_seconds() - started;
+    fprintf(ex->progress[t].log, "mbhost: restored from cache entry %s\n",
+            tr->cache_key);
+    log_line(MB_LOG_INFO, tr->target->name, "cached (%.12s)", tr->cache_key);
+  }
+  free(outs);
+}
+
+static int slowest_first(const void *a, const void *b, void *arg) {
+  const target_result *results = arg;
+  double x = results[*(const size_t *)a].expected_seconds;
+  double y = results[*(const size_t *)b].expected_seconds;
+  if (x != y) return x < y ? 1 : -1;
+  return (*(const size_t *)a > *(const size_t *)b) -
+         (*(const size_t *)a < *(const size_t *)b);
+}
+
+static void open_jobserver(executor *ex) {
+  if (ex->jobs_max < 2 ||
+      !jobserver_open(&ex->js, ex->run->state_dir, (int)ex->jobs_max))
+    ex->js = (jobserver){.fd = -1, .jobs = (int)ex->jobs_max};
+}
+
 bool executor_run(run *r, int jobs, artifact_list *outputs) {
   executor ex = {
       .run = r, .jobs_max = (size_t)(jobs > 0 ? jobs : 1), .outputs = outputs};
   ex.progress = xcalloc(r->matrix.len, sizeof *ex.progress);
+  ex.order = xcalloc(r->matrix.len, sizeof *ex.order);
   for (size_t t = 0; t < r->matrix.len; t++)
-    if (r->results[t].status == TARGET_PENDING && !prepare_target(&ex, t) &&
-        !r->opts->keep_going)
-      ex.stop = true;
+    ex.order[t] = t;
+  qsort_r(ex.order, r->matrix.len, sizeof *ex.order, slowest_first, r->results);
+  for (size_t t = 0; t < r->matrix.len; t++) {
+    if (r->results[t].status != TARGET_PENDING) continue;
+    if (!prepare_target(&ex, t)) {
+      if (!r->opts->keep_going) ex.stop = true;
+      continue;
+    }
+    restore_cached(&ex, t);
+  }
+  open_jobserver(&ex);
 
   for (;;) {
     if (!interrupt_requested()) start_jobs(&ex);
@@ -305,12 +420,15 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
            ex.progress[t].next_step >= r->results[t].plan.nsteps))
         finish_target(&ex, t);
     if (ex.njobs == 0) break;
-    struct pollfd *fds = xcalloc(ex.njobs + 1, sizeof *fds);
+    struct pollfd *fds = xcalloc(ex.njobs + 2, sizeof *fds);
     for (size_t i = 0; i < ex.njobs; i++)
       fds[i] = (struct pollfd){ex.jobs[i].fd, POLLIN, 0};
     fds[ex.njobs] = (struct pollfd){interrupt_fd(), POLLIN, 0};
+    /* Wake up when a child gives a token back. */
+    fds[ex.njobs + 1] =
+        (struct pollfd){ex.waiting_token ? ex.js.fd : -1, POLLIN, 0};
     size_t nfds = ex.njobs;
-    if (poll(fds, nfds + 1, -1) < 0 && errno != EINTR)
+    if (poll(fds, nfds + 2, -1) < 0 && errno != EINTR)
       fatal("poll: %s", strerror(errno));
     if (interrupt_requested()) {
       free(fds);
@@ -329,5 +447,7 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
   }
   free(ex.progress);
   free(ex.jobs);
+  free(ex.order);
+  jobserver_close(&ex.js);
   return !interrupt_requested();
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache_cmd.h"
 #include "cli.h"
 #include "interrupt.h"
 #include "log.h"
@@ -89,6 +90,8 @@ int main(int argc, char **argv) {
   int code;
   if (c.command == COMMAND_PLUGINS) {
     code = list_plugins(&c);
+  } else if (c.command == COMMAND_CACHE) {
+    code = cache_command(&c);
   } else {
     run r = {0};
     if (c.command == COMMAND_VALIDATE) c.run.dry_run = true;

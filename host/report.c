@@ -33,7 +33,7 @@ static json_t *targets_json(const run *r) {
     json_object_set_new(t, "status", json_string(status_name(tr->status)));
     json_object_set_new(t, "reason", string_or_null(tr->reason));
     json_object_set_new(t, "duration_seconds", json_real(tr->seconds));
-    json_object_set_new(t, "cache_hit", json_false());
+    json_object_set_new(t, "cache_hit", json_boolean(tr->cache_hit));
     json_object_set_new(t, "log", string_or_null(tr->log_path));
     json_array_append_new(list, t);
   }

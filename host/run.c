@@ -8,6 +8,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "executor.h"
 #include "export.h"
 #include "hash.h"
@@ -306,12 +307,7 @@ void run_prepare(run *r, const run_options *opts) {
 }
 
 static char *cache_root(const run *r) {
-  const char *dir = config_get(&r->cfg, "cache", "dir");
-  if (dir) return xstrdup(dir);
-  const char *xdg = getenv("XDG_CACHE_HOME");
-  if (xdg && *xdg) return xasprintf("%s/mbhost", xdg);
-  const char *home = getenv("HOME");
-  return xasprintf("%s/.cache/mbhost", home && *home ? home : "/tmp");
+  return cache_dir(&r->cfg);
 }
 
 /* Staging, logs and scratch live outside the output folder so a failed or
@@ -352,8 +348,22 @@ static void init_results(run *r) {
   }
 }
 
+/* A cached probe is reused while the files it depends on are unchanged, so
+   a no-op run spawns no `go version`. */
+static bool probe_from_cache(run *r, char key[65]) {
+  if (!r->cache_root) return false;
+  cache_probe_key(r, key);
+  if (r->opts->no_cache || !cache_probe_load(r->cache_root, key, &r->facts))
+    return false;
+  log_line(MB_LOG_INFO, r->toolchain->desc->name, "%s (probe cached)",
+           facts_get(&r->facts, "version"));
+  return true;
+}
+
 static bool probe_toolchain(run *r) {
   plugin *p = r->toolchain;
+  char key[65];
+  if (probe_from_cache(r, key)) return true;
   strvec deps = {0};
   mb_call call;
   call_begin(&call, r, p);
@@ -362,8 +372,10 @@ static bool probe_toolchain(run *r) {
   call.probe_deps = &deps;
   int rc = p->toolchain->probe(p->self, &call);
   char *error = call_end(&call);
-  strvec_free(&deps);
   bool ok = rc == MB_OK && facts_get(&r->facts, "version");
+  if (ok && r->cache_root)
+    cache_probe_store(r->cache_root, key, &deps, &r->facts);
+  strvec_free(&deps);
   if (!ok)
     log_line(MB_LOG_ERROR, p->desc->name, "toolchain is not usable: %s",
              error ? error : "its probe recorded no version");
@@ -486,6 +498,7 @@ int run_main(run *r) {
     r->state_dir = state_dir_path(r);
   else
     open_state_dir(r);
+  if (!r->opts->dry_run) r->cache_root = cache_root(r);
   init_results(r);
   if (!probe_toolchain(r)) return EXIT_BUILD;
   bool all_supported = plan_all(r);
@@ -504,7 +517,9 @@ int run_main(run *r) {
 
   artifact_list outputs = {0};
   int jobs = r->opts->jobs > 0 ? r->opts->jobs : default_jobs();
+  cache_begin(r);
   bool finished = executor_run(r, jobs, &outputs);
+  if (finished) cache_finish(r);
   int code = EXIT_OK;
   if (!finished) {
     remove_staging(r);
@@ -556,6 +571,8 @@ void run_free(run *r) {
   strvec_free(&r->facts.values);
   artifact_list_free(&r->reported);
   free(r->state_dir);
+  free(r->cache_root);
+  free(r->source_digest);
   free(r->project.name), free(r->project.version), free(r->project.source);
   free(r->project.output), free(r->project.config_path);
   matrix_free(&r->matrix);

@@ -48,6 +48,9 @@ typedef struct target_result {
   char *log_path;
   char *staging, *scratch;
   double seconds;
+  double expected_seconds; /* the last build's time, for scheduling; 0: none */
+  char cache_key[65];      /* empty: not cacheable */
+  bool cache_hit;
 } target_result;
 
 typedef struct run {
@@ -60,7 +63,9 @@ typedef struct run {
   plugin **exporters;
   size_t nexporters;
   facts facts;
-  char *state_dir; /* staging, logs and scratch folders for this output */
+  char *state_dir;     /* staging, logs and scratch folders for this output */
+  char *cache_root;    /* the cache folder; NULL for a dry run */
+  char *source_digest; /* before the build; NULL when nothing is cached */
   target_result *results; /* one per matrix target */
   artifact_list reported; /* everything exporters emitted */
   double export_seconds;

@@ -114,6 +114,9 @@ static int go_plan(void *self, mb_call *call, const mb_target *target) {
   argv[argc++] = "build";
   argv[argc++] = "-o";
   argv[argc++] = output;
+  /* The host replaces {jobs} with this target's share of -j. */
+  argv[argc++] = "-p";
+  argv[argc++] = "{jobs}";
   size_t nflags;
   const char *const *flags =
       host->option_split(call, "flags", MB_SPLIT_WORDS, &nflags);

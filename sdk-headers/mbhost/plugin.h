@@ -251,7 +251,11 @@ typedef struct mb_host {
      In argv and env values, "{staging}" is replaced by the target's
      staging folder (emptied before the first step) and "{scratch}" by a
      folder that is kept between runs for this target (incremental build
-     state, such as a cargo target directory). */
+     state, such as a cargo target directory). In argv only, "{jobs}" is
+     replaced by the target's share of -j (at least 1), for tools with
+     their own parallelism flag (`go build -p {jobs}`); make and cargo
+     instead find mbhost's jobserver in MAKEFLAGS / CARGO_MAKEFLAGS. Plan
+     text, placeholders unexpanded, is part of the cache key. */
   void (*plan_add_step)(mb_call *call, const char *const *argv, uint32_t flags);
 
   /* Declares an output file. `name` is its name relative to the target's

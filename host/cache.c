@@ -1,0 +1,441 @@
+#include "cache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "services.h"
+
+#define MANIFEST_MAGIC "mbhost-action/1"
+#define PROBE_MAGIC "mbhost-probe/1"
+
+char *cache_dir(const config *cfg) {
+  const char *dir = cfg ? config_get(cfg, "cache", "dir") : NULL;
+  if (dir) return xstrdup(dir);
+  const char *xdg = getenv("XDG_CACHE_HOME");
+  if (xdg && *xdg) return xasprintf("%s/mbhost", xdg);
+  const char *home = getenv("HOME");
+  return xasprintf("%s/.cache/mbhost", home && *home ? home : "/tmp");
+}
+
+uint64_t cache_max_size(const config *cfg) {
+  const char *v = config_get(cfg, "cache", "max_size");
+  return v ? strtoull(v, NULL, 10) : (uint64_t)2 << 30;
+}
+
+/* Key material: every field is length-prefixed, so no two different
+   inputs make the same text. */
+static void put(strbuf *b, const char *tag, const char *value) {
+  if (!value) value = "";
+  strbuf_printf(b, "%s %zu:", tag, strlen(value));
+  strbuf_puts(b, value);
+  strbuf_puts(b, "\n");
+}
+
+static int by_key(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void put_facts(strbuf *b, const facts *f) {
+  /* Facts in key order: the probe's recording order does not matter. */
+  char **keys = xcalloc(f->keys.len + 1, sizeof *keys);
+  for (size_t i = 0; i < f->keys.len; i++)
+    keys[i] = f->keys.items[i];
+  qsort(keys, f->keys.len, sizeof *keys, by_key);
+  for (size_t i = 0; i < f->keys.len; i++) {
+    put(b, "fact", keys[i]);
+    put(b, "value", facts_get(f, keys[i]));
+  }
+  free(keys);
+}
+
+/* Raw values of the toolchain's sections (covers prefix keys), then every
+   option as the plugin sees it for this target (covers defaults). */
+static void put_options(strbuf *b, run *r, const target *t) {
+  char *target_section = xasprintf("target %s", t->name);
+  for (size_t i = 0; i < r->cfg.nvalues; i++) {
+    const config_value *v = &r->cfg.values[i];
+    if (strcmp(v->section, "toolchain") != 0 &&
+        strcmp(v->section, target_section) != 0)
+      continue;
+    put(b, "section", v->section);
+    put(b, v->key, v->value);
+  }
+  free(target_section);
+  mb_call call;
+  call_begin(&call, r, r->toolchain);
+  call.section = "toolchain";
+  call.target = t;
+  for (const mb_option *o = r->toolchain->options; o && o->key; o++)
+    if (!(o->flags & MB_OPT_PREFIX))
+      put(b, o->key, host_services.option(&call, o->key));
+  free(call_end(&call));
+}
+
+void cache_action_key(run *r, const target_result *tr,
+                      const char *source_digest, char hex[65]) {
+  strbuf b = {0};
+  const plan *p = &tr->plan;
+  put(&b, "magic", MANIFEST_MAGIC);
+  put(&b, "toolchain", r->toolchain->desc->id);
+  put(&b, "plugin_version", r->toolchain->desc->version);
+  put_facts(&b, &r->facts);
+  put(&b, "target", tr->target->name);
+  put(&b, "project", r->project.name);
+  for (size_t i = 0; i < p->env.len; i++)
+    put(&b, "env", p->env.items[i]);
+  put(&b, "workdir", p->workdir);
+  put(&b, "image", p->image);
+  for (size_t s = 0; s < p->nsteps; s++) {
+    put(&b, "step", p->steps[s].parallel ? "parallel" : "serial");
+    for (size_t a = 0; a < p->steps[s].argv.len; a++)
+      put(&b, "arg", p->steps[s].argv.items[a]);
+  }
+  for (size_t o = 0; o < p->noutputs; o++) {
+    put(&b, "output", p->outputs[o].name);
+    put(&b, "from", p->outputs[o].from);
+    put(&b, "kind", p->outputs[o].kind);
+  }
+  put_options(&b, r, tr->target);
+  put(&b, "source", source_digest);
+  sha256_hex(b.data, b.len, hex);
+  strbuf_free(&b);
+}
+
+static char *entry_path(const char *root, const char *key) {
+  return xasprintf("%s/actions/%.2s/%s", root, key, key);
+}
+
+/* Links src to dst, or copies it when they are on different filesystems. */
+static int place_file(const char *src, const char *dst) {
+  char *dir = path_dirname(dst);
+  int rc = mkdir_parents(dir);
+  free(dir);
+  if (rc != 0) return -1;
+  unlink(dst);
+  if (link(src, dst) == 0) return 0;
+  return copy_file_atomic(src, dst);
+}
+
+/* Manifest lines after the magic: "sha256 size name". */
+static bool read_manifest(const char *path, const plan *p,
+                          cached_output *outs) {
+  FILE *f = fopen(path, "re");
+  if (!f) return false;
+  char line[4096];
+  bool ok =
+      fgets(line, sizeof line, f) && strcmp(line, MANIFEST_MAGIC "\n") == 0;
+  for (size_t i = 0; ok && i < p->noutputs; i++) {
+    char hex[65];
+    uint64_t size;
+    int at = 0;
+    ok = fgets(line, sizeof line, f) &&
+         sscanf(line, "%64s %" SCNu64 " %n", hex, &size, &at) == 2;
+    line[strcspn(line, "\n")] = '\0';
+    ok = ok && strcmp(line + at, p->outputs[i].name) == 0;
+    if (ok) memcpy(outs[i].sha256, hex, 65), outs[i].size = size;
+  }
+  fclose(f);
+  return ok;
+}
+
+static void drop_entry(const char *entry, const char *staging) {
+  remove_tree(entry);
+  remove_tree(staging);
+  mkdir_parents(staging);
+}
+
+cache_lookup cache_restore(const char *root, const char *key, const plan *p,
+                           const char *staging, cached_output *outs) {
+  char *entry = entry_path(root, key);
+  char *manifest = path_join(entry, "manifest");
+  cache_lookup result = CACHE_HIT;
+  if (access(manifest, F_OK) != 0)
+    result = CACHE_MISS;
+  else if (!read_manifest(manifest, p, outs))
+    result = CACHE_CORRUPT;
+  for (size_t i = 0; result == CACHE_HIT && i < p->noutputs; i++) {
+    char *src = xasprintf("%s/files/%s", entry, p->outputs[i].name);
+    char *dst = path_join(staging, p->outputs[i].name);
+    char hex[65];
+    uint64_t size = 0;
+    if (place_file(src, dst) != 0 || sha256_file_hex(dst, hex, &size) != 0 ||
+        strcmp(hex, outs[i].sha256) != 0 || size != outs[i].size)
+      result = CACHE_CORRUPT;
+    free(src), free(dst);
+  }
+  if (result == CACHE_CORRUPT) drop_entry(entry, staging);
+  /* The manifest's mtime is the entry's last use, for LRU pruning. */
+  if (result == CACHE_HIT) utimensat(AT_FDCWD, manifest, NULL, 0);
+  free(manifest);
+  free(entry);
+  return result;
+}
+
+static bool write_manifest(const char *dir, const plan *p) {
+  char *path = path_join(dir, "manifest");
+  FILE *f = fopen(path, "we");
+  free(path);
+  if (!f) return false;
+  bool ok = fprintf(f, "%s\n", MANIFEST_MAGIC) > 0;
+  for (size_t i = 0; ok && i < p->noutputs; i++) {
+    char *file = xasprintf("%s/files/%s", dir, p->outputs[i].name);
+    char hex[65];
+    uint64_t size = 0;
+    ok = sha256_file_hex(file, hex, &size) == 0 &&
+         fprintf(f, "%s %" PRIu64 " %s\n", hex, size, p->outputs[i].name) > 0;
+    free(file);
+  }
+  if (fclose(f) != 0) ok = false;
+  return ok;
+}
+
+bool cache_store(const char *root, const char *key, const plan *p,
+                 const char *staging) {
+  char *entry = entry_path(root, key);
+  char *parent = path_dirname(entry);
+  char *tmp = xasprintf("%s/.tmp-%s-XXXXXX", parent, key);
+  bool ok = mkdir_parents(parent) == 0 && mkdtemp(tmp) != NULL;
+  for (size_t i = 0; ok && i < p->noutputs; i++) {
+    char *src = path_join(staging, p->outputs[i].name);
+    char *dst = xasprintf("%s/files/%s", tmp, p->outputs[i].name);
+    ok = place_file(src, dst) == 0;
+    free(src), free(dst);
+  }
+  ok = ok && write_manifest(tmp, p);
+  /* Another run may have stored the same key first: keep theirs. */
+  if (ok && rename(tmp, entry) != 0 && errno != EEXIST && errno != ENOTEMPTY)
+    ok = false;
+  remove_tree(tmp);
+  free(tmp), free(parent), free(entry);
+  return ok;
+}
+
+/* --- pruning ------------------------------------------------------------ */
+
+typedef struct entry_info {
+  char *path;
+  uint64_t bytes;
+  int64_t used_ns;
+} entry_info;
+
+static uint64_t tree_bytes(const char *path) {
+  struct stat st;
+  if (lstat(path, &st) != 0) return 0;
+  if (!S_ISDIR(st.st_mode)) return (uint64_t)st.st_size;
+  uint64_t total = 0;
+  DIR *d = opendir(path);
+  for (struct dirent *de; d && (de = readdir(d));) {
+    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+    char *child = path_join(path, de->d_name);
+    total += tree_bytes(child);
+    free(child);
+  }
+  if (d) closedir(d);
+  return total;
+}
+
+static void list_entries(const char *root, entry_info **out, size_t *n) {
+  char *actions = path_join(root, "actions");
+  DIR *top = opendir(actions);
+  for (struct dirent *de; top && (de = readdir(top));) {
+    if (de->d_name[0] == '.') continue;
+    char *shard = path_join(actions, de->d_name);
+    DIR *d = opendir(shard);
+    for (struct dirent *e; d && (e = readdir(d));) {
+      if (e->d_name[0] == '.') continue;
+      char *path = path_join(shard, e->d_name);
+      char *manifest = path_join(path, "manifest");
+      struct stat st;
+      int64_t used =
+          stat(manifest, &st) == 0
+              ? (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec
+              : 0;
+      free(manifest);
+      *out = xrealloc(*out, (*n + 1) * sizeof **out);
+      (*out)[(*n)++] = (entry_info){
+          .path = path, .bytes = tree_bytes(path), .used_ns = used};
+    }
+    if (d) closedir(d);
+    free(shard);
+  }
+  if (top) closedir(top);
+  free(actions);
+}
+
+static int oldest_first(const void *a, const void *b) {
+  int64_t x = ((const entry_info *)a)->used_ns;
+  int64_t y = ((const entry_info *)b)->used_ns;
+  return (x > y) - (x < y);
+}
+
+void cache_prune(const char *root, uint64_t max_bytes, cache_usage *u) {
+  *u = (cache_usage){0};
+  entry_info *entries = NULL;
+  size_t n = 0;
+  list_entries(root, &entries, &n);
+  qsort(entries, n, sizeof *entries, oldest_first);
+  for (size_t i = 0; i < n; i++)
+    u->bytes += entries[i].bytes;
+  u->entries = n;
+  for (size_t i = 0; i < n && u->bytes > max_bytes; i++) {
+    if (remove_tree(entries[i].path) != 0) continue;
+    u->bytes -= entries[i].bytes;
+    u->entries--;
+    u->removed_bytes += entries[i].bytes;
+    u->removed_entries++;
+  }
+  for (size_t i = 0; i < n; i++)
+    free(entries[i].path);
+  free(entries);
+}
+
+/* --- probe cache -------------------------------------------------------- */
+
+void cache_probe_key(run *r, char hex[65]) {
+  strbuf b = {0};
+  const plugin *p = r->toolchain;
+  struct stat st;
+  put(&b, "magic", PROBE_MAGIC);
+  put(&b, "id", p->desc->id);
+  put(&b, "version", p->desc->version);
+  put(&b, "path", p->path);
+  if (stat(p->path, &st) == 0)
+    strbuf_printf(&b, "so %lld %lld.%ld\n", (long long)st.st_size,
+                  (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+  put(&b, "PATH", getenv("PATH"));
+  for (size_t i = 0; i < r->matrix.len; i++)
+    put(&b, "target", r->matrix.targets[i].name);
+  for (size_t i = 0; i < r->cfg.nvalues; i++) {
+    const config_value *v = &r->cfg.values[i];
+    if (strcmp(v->section, "toolchain") != 0 &&
+        !str_starts_with(v->section, "target "))
+      continue;
+    put(&b, v->section, v->key);
+    put(&b, "value", v->value);
+  }
+  sha256_hex(b.data, b.len, hex);
+  strbuf_free(&b);
+}
+
+static void file_stamp(const char *path, char *out, size_t n) {
+  struct stat st;
+  if (stat(path, &st) != 0)
+    snprintf(out, n, "missing");
+  else
+    snprintf(out, n, "%lld %lld.%09ld %llu", (long long)st.st_size,
+             (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+             (unsigned long long)st.st_ino);
+}
+
+/* Records: "dep PATHLEN STAMPLEN\nPATHSTAMP\n" and "fact KLEN VLEN\nKV\n". */
+static bool read_record(FILE *f, char *kind, char **a, char **b) {
+  size_t na, nb;
+  if (fscanf(f, "%7s %zu %zu", kind, &na, &nb) != 3 || fgetc(f) != '\n' ||
+      na > (1u << 20) || nb > (1u << 24))
+    return false;
+  *a = xcalloc(na + 1, 1);
+  *b = xcalloc(nb + 1, 1);
+  if (fread(*a, 1, na, f) != na || fread(*b, 1, nb, f) != nb ||
+      fgetc(f) != '\n') {
+    free(*a), free(*b);
+    return false;
+  }
+  return true;
+}
+
+bool cache_probe_load(const char *root, const char *key, facts *f) {
+  char *path = xasprintf("%s/probes/%s", root, key);
+  FILE *in = fopen(path, "re");
+  free(path);
+  if (!in) return false;
+  char line[64];
+  bool ok = fgets(line, sizeof line, in) && strcmp(line, PROBE_MAGIC "\n") == 0;
+  size_t deps = 0;
+  facts loaded = {0};
+  char kind[8], *a, *b;
+  while (ok && read_record(in, kind, &a, &b)) {
+    if (strcmp(kind, "dep") == 0) {
+      char stamp[128];
+      file_stamp(a, stamp, sizeof stamp);
+      ok = strcmp(stamp, b) == 0;
+      deps++;
+    } else if (strcmp(kind, "fact") == 0) {
+      facts_set(&loaded, a, b);
+    }
+    free(a), free(b);
+  }
+  fclose(in);
+  /* Without a declared dependency nothing tells when the result is stale. */
+  ok = ok && deps > 0 && facts_get(&loaded, "version");
+  for (size_t i = 0; ok && i < loaded.keys.len; i++)
+    facts_set(f, loaded.keys.items[i], loaded.values.items[i]);
+  strvec_free(&loaded.keys);
+  strvec_free(&loaded.values);
+  return ok;
+}
+
+void cache_probe_store(const char *root, const char *key, const strvec *deps,
+                       const facts *f) {
+  if (deps->len == 0) return;
+  char *dir = path_join(root, "probes");
+  char *path = path_join(dir, key);
+  char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+  mkdir_parents(dir);
+  int fd = mkostemp(tmp, O_CLOEXEC);
+  FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+  bool ok = out && fprintf(out, "%s\n", PROBE_MAGIC) > 0;
+  for (size_t i = 0; ok && i < deps->len; i++) {
+    char stamp[128];
+    file_stamp(deps->items[i], stamp, sizeof stamp);
+    ok = fprintf(out, "dep %zu %zu\n%s%s\n", strlen(deps->items[i]),
+                 strlen(stamp), deps->items[i], stamp) > 0;
+  }
+  for (size_t i = 0; ok && i < f->keys.len; i++)
+    ok = fprintf(out, "fact %zu %zu\n%s%s\n", strlen(f->keys.items[i]),
+                 strlen(f->values.items[i]), f->keys.items[i],
+                 f->values.items[i]) > 0;
+  if (out && fclose(out) != 0) ok = false;
+  if (!out && fd >= 0) close(fd);
+  if (!ok || rename(tmp, path) != 0) unlink(tmp);
+  free(tmp), free(path), free(dir);
+}
+
+/* --- durations ---------------------------------------------------------- */
+
+void cache_durations_load(const char *state_dir, run *r) {
+  char *path = path_join(state_dir, "durations");
+  FILE *f = fopen(path, "re");
+  free(path);
+  if (!f) return;
+  char name[128];
+  double seconds;
+  while (fscanf(f, "%127s %lf", name, &seconds) == 2)
+    for (size_t i = 0; i < r->matrix.len; i++)
+      if (strcmp(r->results[i].target->name, name) == 0)
+        r->results[i].expected_seconds = seconds;
+  fclose(f);
+}
+
+/* Keeps the last real build time of each target; cache hits say nothing
+   about how long a build takes. */
+void cache_durations_save(const char *state_dir, const run *r) {
+  char *path = path_join(state_dir, "durations");
+  char *tmp = xasprintf("%s.tmp", path);
+  FILE *f = fopen(tmp, "we");
+  for (size_t i = 0; f && i < r->matrix.len; i++) {
+    const target_result *tr = &r->results[i];
+    double s = tr->status == TARGET_OK && !tr->cache_hit ? tr->seconds
+                                                         : tr->expected_seconds;
+    if (s > 0) fprintf(f, "%s %.3f\n", tr->target->name, s);
+  }
+  if (f && fclose(f) == 0) rename(tmp, path);
+  free(tmp), free(path);
+}

@@ -1,0 +1,78 @@
+/* Stage 5: the action cache. A target's key is a SHA-256 over everything
+   that decides its outputs: the toolchain (id, plugin version, every probe
+   fact), the plan (env, argv, workdir, image, declared outputs), the
+   toolchain's resolved options for the target, and the source digest. An
+   entry holds the outputs and a manifest of their hashes; it is written
+   aside and renamed into place, and verified on every restore.
+
+   Layout of the cache folder:
+     actions/<k0k1>/<key>/{manifest,files/<name>}   one entry per key
+     sources/<hash of the source path>              source stat caches
+     probes/<key>                                   toolchain probe results
+     projects/<name>-<hash>/                        staging, logs, scratch,
+                                                    durations (run.c) */
+#ifndef MBHOST_CACHE_H
+#define MBHOST_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "run.h"
+
+/* [cache] dir, else ${XDG_CACHE_HOME:-~/.cache}/mbhost. */
+char *cache_dir(const config *cfg);
+
+/* The action key of a planned target. */
+void cache_action_key(run *r, const target_result *tr,
+                      const char *source_digest, char hex[65]);
+
+typedef enum cache_lookup { CACHE_MISS, CACHE_HIT, CACHE_CORRUPT } cache_lookup;
+
+/* One restored output: its hash and size, as verified. */
+typedef struct cached_output {
+  char sha256[65];
+  uint64_t size;
+} cached_output;
+
+/* Restores the entry `key` into `staging` (hardlinks, else copies) and
+   verifies every file against the manifest, filling outs[noutputs]. A
+   corrupt entry is removed and staging emptied (CACHE_CORRUPT). */
+cache_lookup cache_restore(const char *root, const char *key, const plan *p,
+                           const char *staging, cached_output *outs);
+
+/* Stores the staged outputs of a built target under `key`. */
+bool cache_store(const char *root, const char *key, const plan *p,
+                 const char *staging);
+
+typedef struct cache_usage {
+  uint64_t entries, bytes;
+  uint64_t removed_entries, removed_bytes;
+} cache_usage;
+
+/* Removes the least recently used entries until the actions take at most
+   `max_bytes`; reports what is left and what was removed. */
+void cache_prune(const char *root, uint64_t max_bytes, cache_usage *u);
+/* [cache] max_size in bytes (default 2 GiB). */
+uint64_t cache_max_size(const config *cfg);
+
+/* Toolchain probe results, reused while every file the probe declared with
+   probe_depends_on keeps its path, size and mtime. `key` covers the plugin,
+   its options and PATH. load returns false on a miss. */
+void cache_probe_key(run *r, char hex[65]);
+bool cache_probe_load(const char *root, const char *key, facts *f);
+void cache_probe_store(const char *root, const char *key, const strvec *deps,
+                       const facts *f);
+
+/* Build durations of earlier runs, per target name ("os/arch seconds"). */
+void cache_durations_load(const char *state_dir, run *r);
+void cache_durations_save(const char *state_dir, const run *r);
+
+/* Around the executor (cache_run.c): cache_begin digests the source and
+   keys every planned target; cache_finish re-digests the source, stores
+   the targets built from an unchanged source, records durations and
+   prunes to [cache] max_size. */
+void cache_begin(run *r);
+void cache_finish(run *r);
+
+#endif

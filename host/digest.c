@@ -1,0 +1,290 @@
+#include "digest.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hash.h"
+
+/* Files modified this recently are hashed but not remembered: a later
+   write within the same timestamp tick would otherwise go unnoticed. */
+#define RACY_SECONDS 2
+
+typedef struct stat_entry {
+  char *rel;
+  uint64_t size, mtime_ns, ino;
+  char hex[65];
+  bool exec; /* the executable bit, part of the digest */
+} stat_entry;
+
+/* Open addressing over rel paths; `slots` holds indexes + 1 into `items`. */
+typedef struct stat_table {
+  stat_entry *items;
+  size_t len, cap;
+  size_t *slots;
+  size_t nslots;
+} stat_table;
+
+typedef struct walk {
+  const digest_request *req;
+  stat_table old, now;
+  int64_t racy_after_ns;
+  size_t hashed;
+  char *problem;
+} walk;
+
+static uint64_t fnv1a(const char *s) {
+  uint64_t h = 1469598103934665603ull;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
+static void table_index(stat_table *t, size_t i) {
+  size_t mask = t->nslots - 1;
+  size_t slot = (size_t)fnv1a(t->items[i].rel) & mask;
+  while (t->slots[slot])
+    slot = (slot + 1) & mask;
+  t->slots[slot] = i + 1;
+}
+
+static void table_add(stat_table *t, const stat_entry *e) {
+  if (t->len == t->cap) {
+    t->cap = t->cap ? t->cap * 2 : 256;
+    t->items = xrealloc(t->items, t->cap * sizeof *t->items);
+  }
+  t->items[t->len++] = *e;
+  if ((t->len + 1) * 2 > t->nslots) {
+    free(t->slots);
+    t->nslots = t->nslots ? t->nslots * 2 : 512;
+    while ((t->len + 1) * 2 > t->nslots)
+      t->nslots *= 2;
+    t->slots = xcalloc(t->nslots, sizeof *t->slots);
+    for (size_t i = 0; i < t->len; i++)
+      table_index(t, i);
+  } else {
+    table_index(t, t->len - 1);
+  }
+}
+
+static stat_entry *table_find(stat_table *t, const char *rel) {
+  if (!t->nslots) return NULL;
+  size_t mask = t->nslots - 1;
+  for (size_t slot = (size_t)fnv1a(rel) & mask; t->slots[slot];
+       slot = (slot + 1) & mask)
+    if (strcmp(t->items[t->slots[slot] - 1].rel, rel) == 0)
+      return &t->items[t->slots[slot] - 1];
+  return NULL;
+}
+
+static void table_free(stat_table *t) {
+  for (size_t i = 0; i < t->len; i++)
+    free(t->items[i].rel);
+  free(t->items);
+  free(t->slots);
+}
+
+/* Lines of "size mtime_ns inode hex relpath". A damaged file is ignored
+   from the damaged line on: it only costs re-reading files. */
+static void load_stat_cache(stat_table *t, const char *path) {
+  FILE *f = path ? fopen(path, "re") : NULL;
+  if (!f) return;
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  while ((n = getline(&line, &cap, f)) > 0) {
+    if (line[n - 1] == '\n') line[--n] = '\0';
+    stat_entry e = {0};
+    int used = 0;
+    if (sscanf(line, "%lu %lu %lu %64[0-9a-f] %n", &e.size, &e.mtime_ns, &e.ino,
+               e.hex, &used) != 4 ||
+        strlen(e.hex) != 64 || !line[used])
+      break;
+    e.rel = xstrdup(line + used);
+    table_add(t, &e);
+  }
+  free(line);
+  fclose(f);
+}
+
+static void save_stat_cache(const stat_table *t, const char *path,
+                            int64_t racy_after_ns) {
+  char *dir = path_dirname(path);
+  mkdir_parents(dir);
+  free(dir);
+  char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+  int fd = mkostemp(tmp, O_CLOEXEC);
+  FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+  bool ok = f != NULL;
+  for (size_t i = 0; ok && i < t->len; i++) {
+    const stat_entry *e = &t->items[i];
+    if ((int64_t)e->mtime_ns >= racy_after_ns) continue;
+    ok = fprintf(f, "%lu %lu %lu %s %s\n", e->size, e->mtime_ns, e->ino, e->hex,
+                 e->rel) > 0;
+  }
+  if (f && fclose(f) != 0) ok = false;
+  if (!f && fd >= 0) close(fd);
+  if (!ok || rename(tmp, path) != 0) unlink(tmp);
+  free(tmp);
+}
+
+bool digest_ignored(const strvec *ignore, const char *rel) {
+  if (!ignore) return false;
+  const char *name = strrchr(rel, '/');
+  name = name ? name + 1 : rel;
+  for (size_t i = 0; i < ignore->len; i++) {
+    const char *glob = ignore->items[i];
+    if (strchr(glob, '/') ? fnmatch(glob, rel, FNM_PATHNAME) == 0
+                          : fnmatch(glob, name, 0) == 0)
+      return true;
+  }
+  return false;
+}
+
+static int64_t mtime_ns(const struct stat *st) {
+  return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/* The content hash of one file, from the stat cache when its stat matches. */
+static bool hash_entry(walk *w, int dirfd, const char *name, const char *rel,
+                       const struct stat *st, char hex[65]) {
+  stat_entry *old = table_find(&w->old, rel);
+  if (old && old->size == (uint64_t)st->st_size &&
+      old->mtime_ns == (uint64_t)mtime_ns(st) &&
+      old->ino == (uint64_t)st->st_ino) {
+    memcpy(hex, old->hex, 65);
+    return true;
+  }
+  if (S_ISLNK(st->st_mode)) {
+    char target[4096];
+    ssize_t n = readlinkat(dirfd, name, target, sizeof target);
+    if (n < 0) return false;
+    sha256_hex(target, (size_t)n, hex);
+  } else {
+    char *path = path_join(w->req->root, rel);
+    int rc = sha256_file_hex(path, hex, NULL);
+    free(path);
+    if (rc != 0) return false;
+  }
+  w->hashed++;
+  return true;
+}
+
+static bool is_skipped_dir(const walk *w, const char *rel) {
+  if (!w->req->skip) return false;
+  for (size_t i = 0; i < w->req->skip->len; i++) {
+    const char *skip = w->req->skip->items[i];
+    size_t n = strlen(w->req->root);
+    if (strncmp(skip, w->req->root, n) == 0 && skip[n] == '/' &&
+        strcmp(skip + n + 1, rel) == 0)
+      return true;
+  }
+  return false;
+}
+
+static bool walk_dir(walk *w, int dirfd, const char *prefix);
+
+static bool walk_child(walk *w, int dirfd, const char *name, const char *rel) {
+  struct stat st;
+  if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    w->problem = xasprintf("cannot stat %s/%s", w->req->root, rel);
+    return false;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    if (is_skipped_dir(w, rel)) return true;
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+      w->problem = xasprintf("cannot open %s/%s", w->req->root, rel);
+      return false;
+    }
+    return walk_dir(w, fd, rel);
+  }
+  if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) return true;
+  stat_entry e = {.rel = xstrdup(rel),
+                  .size = (uint64_t)st.st_size,
+                  .mtime_ns = (uint64_t)mtime_ns(&st),
+                  .ino = (uint64_t)st.st_ino};
+  if (!hash_entry(w, dirfd, name, rel, &st, e.hex)) {
+    w->problem = xasprintf("cannot read %s/%s", w->req->root, rel);
+    free(e.rel);
+    return false;
+  }
+  /* The executable bit changes what a build produces (scripts it runs). */
+  e.exec = S_ISREG(st.st_mode) && (st.st_mode & S_IXUSR);
+  table_add(&w->now, &e);
+  return true;
+}
+
+/* Takes ownership of dirfd. */
+static bool walk_dir(walk *w, int dirfd, const char *prefix) {
+  DIR *d = fdopendir(dirfd);
+  if (!d) {
+    close(dirfd);
+    w->problem = xasprintf("cannot read %s/%s", w->req->root, prefix);
+    return false;
+  }
+  bool ok = true;
+  struct dirent *de;
+  while (ok && (errno = 0, de = readdir(d))) {
+    const char *name = de->d_name;
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) continue;
+    if (!*prefix && strcmp(name, ".git") == 0) continue;
+    char *rel = *prefix ? xasprintf("%s/%s", prefix, name) : xstrdup(name);
+    if (!digest_ignored(w->req->ignore, rel))
+      ok = walk_child(w, dirfd, name, rel);
+    free(rel);
+  }
+  if (ok && errno) {
+    w->problem = xasprintf("cannot read %s/%s", w->req->root, prefix);
+    ok = false;
+  }
+  closedir(d);
+  return ok;
+}
+
+static int by_rel(const void *a, const void *b) {
+  return strcmp(((const stat_entry *)a)->rel, ((const stat_entry *)b)->rel);
+}
+
+bool source_digest(const digest_request *req, digest_result *out,
+                   char **problem) {
+  walk w = {.req = req};
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  w.racy_after_ns = ((int64_t)now.tv_sec - RACY_SECONDS) * 1000000000;
+  load_stat_cache(&w.old, req->stat_cache);
+  int fd = open(req->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  bool ok = fd >= 0 ? walk_dir(&w, fd, "") : false;
+  if (fd < 0) w.problem = xasprintf("cannot open %s", req->root);
+  if (ok) {
+    /* Sorting the table's items breaks its index; it is not used again. */
+    qsort(w.now.items, w.now.len, sizeof *w.now.items, by_rel);
+    strbuf text = {0};
+    for (size_t i = 0; i < w.now.len; i++) {
+      const stat_entry *e = &w.now.items[i];
+      strbuf_add(&text, e->rel, strlen(e->rel) + 1);
+      strbuf_printf(&text, "%c %s\n", e->exec ? 'x' : '-', e->hex);
+    }
+    sha256_hex(text.data ? text.data : "", text.len, out->hex);
+    strbuf_free(&text);
+    out->files = w.now.len;
+    out->hashed = w.hashed;
+    if (req->stat_cache && (w.hashed || w.now.len != w.old.len))
+      save_stat_cache(&w.now, req->stat_cache, w.racy_after_ns);
+  }
+  if (problem)
+    *problem = w.problem;
+  else
+    free(w.problem);
+  table_free(&w.old);
+  table_free(&w.now);
+  return ok;
+}
