@@ -1,0 +1,102 @@
+# The action cache: identical inputs hit; a change to a source file, a
+# toolchain option, an env value of the plan or the toolchain version
+# misses; a file in an ignored folder does not; --no-cache rebuilds; a
+# damaged entry is detected, removed and rebuilt. One target keeps it short.
+source "$MBHOST_SOURCE_DIR/tests/lib.sh"
+
+src=$(copy_fixture hello-go)
+mkdir -p "$src/docs"
+cat >"$T/build.ini" <<INI
+[project]
+name   = hello
+source = hello-go
+output = hello-go/dist
+ignore = docs, *.md
+
+[matrix]
+os   = linux
+arch = amd64
+
+[toolchain]
+use     = go
+ldflags = -s -w
+INI
+dist="$src/dist"
+
+# build EXPECT ARGS...: runs mbhost; EXPECT is hit or miss.
+build() {
+  local expect=$1; shift
+  run_mbhost 0 --config "$T/build.ini" -j 2 "$@"
+  local got
+  got=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["targets"][0]; print("hit" if t["cache_hit"] else "miss")' "$dist/artifacts.json")
+  [ "$got" = "$expect" ] || { echo "$OUT" >&2; fail "expected a cache $expect, got a $got ($*)"; }
+  [ "$("$dist/linux/amd64/hello")" = "hello from linux/amd64 (plain)" ] || fail "the binary does not run"
+}
+
+build miss
+build hit
+pass "identical inputs hit"
+run_mbhost 0 cache stats
+expect_output "entries: +1$"
+
+echo "notes" >"$src/docs/new.txt"
+echo "# readme" >"$src/README.md"
+build hit
+pass "files in ignored folders and ignored globs do not miss"
+
+echo "// changed" >>"$src/main.go"
+build miss
+build hit
+pass "a source change misses, then hits"
+
+build miss --set toolchain.ldflags=-s
+build hit --set toolchain.ldflags=-s
+pass "a toolchain option change misses"
+
+build miss --set toolchain.env=MBHOST_TEST_VALUE=1
+build miss --set toolchain.env=MBHOST_TEST_VALUE=2
+build hit --set toolchain.env=MBHOST_TEST_VALUE=2
+pass "a changed env value in the plan misses"
+
+build miss --no-cache
+expect_output "linux/amd64\] building"
+pass "--no-cache rebuilds"
+
+# The toolchain's version comes from its probe: a `go` that reports
+# another version (and builds with the real one) must miss.
+real_go=$(command -v go)
+mkdir -p "$T/fakebin"
+fake_go() {
+  printf '#!/bin/sh\nif [ "$1" = version ]; then echo "go version %s linux/amd64"; exit 0; fi\nexec %s "$@"\n' "$1" "$real_go" >"$T/fakebin/go"
+  chmod +x "$T/fakebin/go"
+}
+fake_go go1.98.0
+PATH="$T/fakebin:$PATH" build miss
+PATH="$T/fakebin:$PATH" build hit
+expect_output "probe cached"
+sleep 0.01
+fake_go go1.98.1
+PATH="$T/fakebin:$PATH" build miss
+expect_output "go1.98.1"
+pass "a toolchain version change misses"
+
+# Damage the entry the last run restored (its log names it).
+build hit
+key=$(sed -n 's/.*restored from cache entry \([0-9a-f]*\).*/\1/p' "$T"/cache/mbhost/projects/*/logs/linux-amd64.log)
+victim="$T/cache/mbhost/actions/${key:0:2}/$key/files/hello"
+[ -f "$victim" ] || fail "no cache entry '$key'"
+truncate -s 100 "$victim"
+build miss
+expect_output "damaged"
+build hit
+pass "a damaged entry is detected and rebuilt"
+
+run_mbhost 0 cache prune --config "$T/build.ini"
+cat >>"$T/build.ini" <<INI
+
+[cache]
+max_size = 1
+INI
+run_mbhost 0 cache prune --config "$T/build.ini"
+expect_output "entries: +0$"
+pass "cache prune keeps the cache under max_size"
