@@ -80,6 +80,29 @@ PATH="$T/fakebin:$PATH" build miss
 expect_output "go1.98.1"
 pass "a toolchain version change misses"
 
+# A source file written during the build: the result is not stored. The
+# same wrapper records what the host gave the child: the jobserver in
+# MAKEFLAGS and go's -p share.
+cat >"$T/fakebin/go" <<SH
+#!/bin/sh
+if [ "\$1" = build ]; then
+  echo "\$MAKEFLAGS" >"$T/makeflags"; echo "\$@" >"$T/goargs"
+  date +%N >"$src/stamp.txt"
+fi
+exec $real_go "\$@"
+SH
+run_mbhost 0 cache stats
+entries_before=$(sed -n 's/^entries: *//p' <<<"$OUT")
+PATH="$T/fakebin:$PATH" build miss --set toolchain.ldflags=-w
+expect_output "source changed during the build"
+run_mbhost 0 cache stats
+expect_output "entries: +$entries_before$"
+pass "a source changed during the build is not cached"
+grep -qE -- "-j2 --jobserver-auth=fifo:/" "$T/makeflags" || fail "MAKEFLAGS: $(cat "$T/makeflags")"
+grep -qE -- "-p [12] " "$T/goargs" || fail "go args: $(cat "$T/goargs")"
+pass "children see the jobserver and go gets -p"
+rm -f "$src/stamp.txt"
+
 # Damage the entry the last run restored (its log names it).
 build hit
 key=$(sed -n 's/.*restored from cache entry \([0-9a-f]*\).*/\1/p' "$T"/cache/mbhost/projects/*/logs/linux-amd64.log)
