@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# Benchmark: a six-target Go matrix (linux, darwin, windows x amd64, arm64)
+# of a real project, gojq (github.com/itchyny/gojq, pinned, fetched from the
+# Go module proxy with its dependencies), built by
+#   - mbhost -j 2 (its action cache, source digest and probe cache),
+#   - a shell script running the same six `go build` commands with
+#     `xargs -P2`, relying on Go's own build cache,
+#   - GoReleaser (`goreleaser build --snapshot --clean`, pinned, installed
+#     with `go install` from the Go module proxy) with an equivalent config;
+# and the source digest of a generated 10,000-file tree against
+# `find -type f | xargs sha256sum`. Prints one markdown table of medians
+# and ratios.
+#   bench/go-matrix.sh      (after cmake --build build)
+# RUNS (default 5) repetitions of the fast cases, COLD_RUNS (default 3) of
+# the cold ones; tools alternate within each repetition. Every case uses a
+# private GOCACHE ("cold" empties it and mbhost's cache before each run).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+export MBHOST="${MBHOST:-$ROOT/build/bin/mbhost}"
+export MBHOST_SOURCE_DIR="$ROOT"
+RUNS="${RUNS:-5}"
+COLD_RUNS="${COLD_RUNS:-3}"
+GOJQ_VERSION=v0.12.17
+GORELEASER_VERSION=v2.12.0
+[ -x "$MBHOST" ] || { echo "bench: build mbhost first ($MBHOST)" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench: GNU time is missing: scripts/setup.sh --test" >&2; exit 2; }
+command -v go >/dev/null || { echo "bench: go is missing" >&2; exit 2; }
+
+source "$ROOT/tests/lib.sh"
+export GOCACHE="$T/gocache" GOFLAGS=-mod=mod
+CORES=$(nproc)
+R="$T/results"
+mkdir -p "$R"
+
+# --- the project -----------------------------------------------------------
+fetch_gojq() {
+  local dir
+  dir=$(cd "$T" && go mod download -json "github.com/itchyny/gojq@$GOJQ_VERSION" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  cp -r "$dir" "$T/gojq"
+  chmod -R u+w "$T/gojq"
+  (cd "$T/gojq" && go mod download)
+  # GoReleaser wants a git repository; mbhost's digest leaves .git out.
+  (cd "$T/gojq" && git init -q && git add -A &&
+    git -c user.name=bench -c user.email=bench@localhost commit -qm "gojq $GOJQ_VERSION")
+}
+
+find_goreleaser() {
+  GORELEASER=$(command -v goreleaser || true)
+  local bin="${XDG_BENCH_TOOLS:-$HOME/.cache/mbhost-bench}/bin"
+  [ -n "$GORELEASER" ] || [ ! -x "$bin/goreleaser" ] || GORELEASER="$bin/goreleaser"
+  if [ -z "$GORELEASER" ]; then
+    echo "bench: installing goreleaser $GORELEASER_VERSION into $bin" >&2
+    if GOBIN="$bin" GOFLAGS= GOCACHE="$(go env GOCACHE)" \
+      go install "github.com/goreleaser/goreleaser/v2@$GORELEASER_VERSION" 2>"$T/goreleaser-install.log"; then
+      GORELEASER="$bin/goreleaser"
+    else
+      echo "bench: goreleaser could not be installed:" >&2
+      tail -5 "$T/goreleaser-install.log" >&2
+    fi
+  fi
+}
+
+TARGETS="linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64"
+
+write_configs() {
+  cat >"$T/mbhost.ini" <<INI
+[project]
+name   = gojq
+source = gojq
+output = dist-mbhost
+
+[matrix]
+os   = linux, darwin, windows
+arch = amd64, arm64
+
+[toolchain]
+use     = go
+package = ./cmd/gojq
+ldflags = -s -w
+INI
+  # The script people write: one go build per target, two at a time.
+  cat >"$T/build.sh" <<'SH'
+#!/bin/sh
+# usage: build.sh SOURCE OUT
+cd "$1"
+for t in linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64; do
+  echo "$t"
+done | xargs -P2 -I{} sh -c '
+  os=${1%/*}; arch=${1#*/}; exe=gojq; [ "$os" = windows ] && exe=gojq.exe
+  CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -o "$2/$os/$arch/$exe" -ldflags "-s -w" ./cmd/gojq
+' _ {} "$2"
+SH
+  chmod +x "$T/build.sh"
+  cat >"$T/gojq/.goreleaser.yaml" <<YAML
+version: 2
+project_name: gojq
+dist: $T/dist-goreleaser
+builds:
+  - id: gojq
+    main: ./cmd/gojq
+    binary: gojq
+    env: [CGO_ENABLED=0]
+    goos: [linux, darwin, windows]
+    goarch: [amd64, arm64]
+    ldflags: ["-s -w"]
+YAML
+  (cd "$T/gojq" && git add .goreleaser.yaml && git -c user.name=bench -c user.email=bench@localhost commit -qm goreleaser)
+}
+
+# timed NAME CMD...: runs CMD, appends "wall user+sys" to $R/NAME.
+timed() {
+  local name=$1; shift
+  /usr/bin/time -f "%e %U %S" -o "$T/time.out" "$@" >"$T/last.log" 2>&1 ||
+    { cat "$T/last.log" >&2; fail "$name: $* failed"; }
+  awk '{ printf "%s %.3f\n", $1, $2 + $3 }' "$T/time.out" >>"$R/$name"
+}
+
+run_mbhost_bench() { timed "$1" "$MBHOST" --config "$T/mbhost.ini" -j 2 -q; }
+run_script() { timed "$1" "$T/build.sh" "$T/gojq" "$T/dist-script"; }
+run_goreleaser() {
+  timed "$1" sh -c "cd '$T/gojq' && '$GORELEASER' build --snapshot --clean --parallelism 2"
+}
+empty_caches() { rm -rf "$GOCACHE" "$XDG_CACHE_HOME/mbhost"; }
+
+check_outputs() {
+  for t in $TARGETS; do
+    exe=gojq; [ "${t%/*}" = windows ] && exe=gojq.exe
+    [ -s "$T/dist-mbhost/$t/$exe" ] || fail "mbhost made no $t/$exe"
+    [ -s "$T/dist-script/$t/$exe" ] || fail "the script made no $t/$exe"
+  done
+  [ "$(echo '{"a":[1,2]}' | "$T/dist-mbhost/linux/amd64/gojq" -c .a)" = "[1,2]" ] || fail "gojq does not run"
+}
+
+# --- the cases ---------------------------------------------------------------
+fetch_gojq
+find_goreleaser
+write_configs
+echo "bench: gojq $GOJQ_VERSION, $(find "$T/gojq" -name '*.go' | wc -l) Go files; $(go version)" >&2
+
+echo "bench: cold matrix, $COLD_RUNS runs" >&2
+for _ in $(seq "$COLD_RUNS"); do
+  empty_caches; run_mbhost_bench cold_mbhost
+  empty_caches; run_script cold_script
+  if [ -n "$GORELEASER" ]; then empty_caches; run_goreleaser cold_goreleaser; fi
+done
+check_outputs
+
+echo "bench: no-op rerun, $RUNS runs" >&2
+run_mbhost_bench warmup; run_script warmup
+for _ in $(seq "$RUNS"); do
+  run_mbhost_bench noop_mbhost
+  run_script noop_script
+  if [ -n "$GORELEASER" ]; then run_goreleaser warm_goreleaser; fi
+done
+
+echo "bench: one source file changed, $RUNS runs" >&2
+for i in $(seq "$RUNS"); do
+  echo "// mbhost bench edit $i a" >>"$T/gojq/debug.go"
+  run_mbhost_bench edit_mbhost
+  echo "// mbhost bench edit $i b" >>"$T/gojq/debug.go"
+  run_script edit_script
+done
+
+echo "bench: source digest of 10,000 files, $RUNS runs" >&2
+python3 - "$T/tree" <<'PY'
+import os, random, sys
+random.seed(1)
+root = sys.argv[1]
+for d in range(100):
+    os.makedirs(f"{root}/d{d:03}/sub", exist_ok=True)
+    for f in range(100):
+        path = f"{root}/d{d:03}/{'sub/' if f % 2 else ''}f{f:03}.go"
+        with open(path, "wb") as out:
+            out.write(random.randbytes(random.randint(200, 8000)))
+PY
+# Older than the digest's 2 s "racy" window, as a real tree would be.
+find "$T/tree" -type f -exec touch -d '1 hour ago' {} +
+[ "$(find "$T/tree" -type f | wc -l)" = 10000 ] || fail "tree"
+"$MBHOST" cache digest "$T/tree" >/dev/null
+find "$T/tree" -type f -print0 | xargs -0 sha256sum >/dev/null
+for _ in $(seq "$RUNS"); do
+  timed digest_mbhost "$MBHOST" cache digest "$T/tree"
+  timed digest_sha256sum sh -c "find '$T/tree' -type f | xargs sha256sum >/dev/null"
+done
+
+# --- the table ---------------------------------------------------------------
+python3 - "$R" "$CORES" "$RUNS" "$COLD_RUNS" "${GORELEASER:+$GORELEASER_VERSION}" <<'PY'
+import os, statistics, sys
+R, cores, runs, cold_runs, gr = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+def load(name):
+    path = os.path.join(R, name)
+    if not os.path.exists(path):
+        return None
+    rows = [tuple(map(float, l.split())) for l in open(path) if l.strip()]
+    return statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows)
+def row(case, mine, theirs, label, goal):
+    a, b = load(mine), load(theirs)
+    if not a or not b:
+        print(f"| {case} | {a[0] if a else '-'} | {label}: not run | | | {goal} |")
+        return
+    util_a = a[1] / (a[0] * cores)
+    util_b = b[1] / (b[0] * cores)
+    ratio = a[0] / b[0]
+    print(f"| {case} | {a[0]:.3f} ({util_a:.2f}) | {label} {b[0]:.3f} ({util_b:.2f}) | **{ratio:.3f}** | {goal} |")
+print(f"median of {runs} runs (cold: {cold_runs}); in parentheses, CPU time / (wall time x {cores} cores)\n")
+print("| case | mbhost s (cpu/cores) | other s (cpu/cores) | ratio | goal |")
+print("| --- | ---: | ---: | ---: | --- |")
+row("1. no-op rerun, 6 targets", "noop_mbhost", "noop_script", "script", "<= 0.25")
+row("2. one source file changed", "edit_mbhost", "edit_script", "script", "<= 1.10")
+row("3. cold matrix (empty caches)", "cold_mbhost", "cold_script", "script", "<= 1.05")
+row("4. source digest, 10,000 files, warm", "digest_mbhost", "digest_sha256sum", "find|xargs sha256sum", "<= 0.1")
+row("5a. cold matrix vs GoReleaser " + gr, "cold_mbhost", "cold_goreleaser", "goreleaser", "")
+row("5b. warm rerun vs GoReleaser " + gr, "noop_mbhost", "warm_goreleaser", "goreleaser", "")
+PY

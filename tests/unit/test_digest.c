@@ -1,0 +1,82 @@
+/* The source digest: content changes change it, ignored and skipped
+   folders and .git do not, the executable bit does, and the stat cache
+   spares re-reading unchanged files without hiding a change. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "digest.h"
+
+static char root[] = "/tmp/mbhost-digest.XXXXXX";
+
+static void put(const char *rel, const char *text) {
+  char *path = path_join(root, rel);
+  char *dir = path_dirname(path);
+  mkdir_parents(dir);
+  FILE *f = fopen(path, "w");
+  fputs(text, f);
+  fclose(f);
+  /* An hour old: outside the stat cache's "racy" window. */
+  struct timespec times[2] = {{time(NULL) - 3600, 0}, {time(NULL) - 3600, 0}};
+  utimensat(AT_FDCWD, path, times, 0);
+  free(dir), free(path);
+}
+
+static digest_result digest(const strvec *skip, const strvec *ignore,
+                            const char *stat_cache) {
+  digest_request req = {
+      .root = root, .skip = skip, .ignore = ignore, .stat_cache = stat_cache};
+  digest_result res = {0};
+  char *problem = NULL;
+  CHECK(source_digest(&req, &res, &problem));
+  free(problem);
+  return res;
+}
+
+int main(void) {
+  CHECK(mkdtemp(root) != NULL);
+  put("main.go", "package main\n");
+  put("lib/a.go", "package lib\n");
+  strvec skip = {0}, ignore = {0};
+  char *dist = path_join(root, "dist");
+  strvec_push(&skip, dist);
+  strvec_push(&ignore, "docs");
+  strvec_push(&ignore, "*.md");
+  strvec_push(&ignore, "lib/gen/*.txt");
+  char *stat_cache = path_join(root, "../mbhost-digest-statcache");
+
+  digest_result first = digest(&skip, &ignore, stat_cache);
+  CHECK(first.files == 2 && first.hashed == 2);
+  digest_result again = digest(&skip, &ignore, stat_cache);
+  CHECK_STR(again.hex, first.hex);
+  CHECK(again.hashed == 0); /* every file from the stat cache */
+
+  put("docs/guide.txt", "x");
+  put("README.md", "x");
+  put("lib/gen/out.txt", "x");
+  put("dist/linux/amd64/hello", "x");
+  put(".git/HEAD", "x");
+  CHECK_STR(digest(&skip, &ignore, stat_cache).hex, first.hex);
+
+  put("lib/a.go", "package lib // changed\n");
+  digest_result changed = digest(&skip, &ignore, stat_cache);
+  CHECK(strcmp(changed.hex, first.hex) != 0);
+  CHECK(changed.hashed == 1);
+
+  /* The executable bit is part of the digest. */
+  char *a = path_join(root, "lib/a.go");
+  chmod(a, 0755);
+  CHECK(strcmp(digest(&skip, &ignore, stat_cache).hex, changed.hex) != 0);
+  CHECK(digest_ignored(&ignore, "x/docs"));
+  CHECK(!digest_ignored(&ignore, "docs.go"));
+
+  char *cmd = xasprintf("rm -rf '%s' '%s'", root, stat_cache);
+  CHECK(system(cmd) == 0);
+  free(cmd), free(a), free(dist), free(stat_cache);
+  strvec_free(&skip), strvec_free(&ignore);
+  return check_summary();
+}
