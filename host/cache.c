@@ -179,26 +179,22 @@ cache_lookup cache_restore(const char *root, const char *key, const plan *p,
   return result;
 }
 
-static bool write_manifest(const char *dir, const plan *p) {
+static bool write_manifest(const char *dir, const plan *p,
+                           const cached_output *outs) {
   char *path = path_join(dir, "manifest");
   FILE *f = fopen(path, "we");
   free(path);
   if (!f) return false;
   bool ok = fprintf(f, "%s\n", MANIFEST_MAGIC) > 0;
-  for (size_t i = 0; ok && i < p->noutputs; i++) {
-    char *file = xasprintf("%s/files/%s", dir, p->outputs[i].name);
-    char hex[65];
-    uint64_t size = 0;
-    ok = sha256_file_hex(file, hex, &size) == 0 &&
-         fprintf(f, "%s %" PRIu64 " %s\n", hex, size, p->outputs[i].name) > 0;
-    free(file);
-  }
+  for (size_t i = 0; ok && i < p->noutputs; i++)
+    ok = fprintf(f, "%s %" PRIu64 " %s\n", outs[i].sha256, outs[i].size,
+                 p->outputs[i].name) > 0;
   if (fclose(f) != 0) ok = false;
   return ok;
 }
 
 bool cache_store(const char *root, const char *key, const plan *p,
-                 const char *staging) {
+                 const char *staging, const cached_output *outs) {
   char *entry = entry_path(root, key);
   char *parent = path_dirname(entry);
   char *tmp = xasprintf("%s/.tmp-%s-XXXXXX", parent, key);
@@ -209,7 +205,7 @@ bool cache_store(const char *root, const char *key, const plan *p,
     ok = place_file(src, dst) == 0;
     free(src), free(dst);
   }
-  ok = ok && write_manifest(tmp, p);
+  ok = ok && write_manifest(tmp, p, outs);
   /* Another run may have stored the same key first: keep theirs. */
   if (ok && rename(tmp, entry) != 0 && errno != EEXIST && errno != ENOTEMPTY)
     ok = false;

@@ -41,9 +41,10 @@ typedef struct cached_output {
 cache_lookup cache_restore(const char *root, const char *key, const plan *p,
                            const char *staging, cached_output *outs);
 
-/* Stores the staged outputs of a built target under `key`. */
+/* Stores the staged outputs of a built target under `key`; outs[i] is
+   output i's hash and size as the executor recorded them. */
 bool cache_store(const char *root, const char *key, const plan *p,
-                 const char *staging);
+                 const char *staging, const cached_output *outs);
 
 typedef struct cache_usage {
   uint64_t entries, bytes;
@@ -73,6 +74,6 @@ void cache_durations_save(const char *state_dir, const run *r);
    the targets built from an unchanged source, records durations and
    prunes to [cache] max_size. */
 void cache_begin(run *r);
-void cache_finish(run *r);
+void cache_finish(run *r, const artifact_list *outputs);
 
 #endif

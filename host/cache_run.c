@@ -1,4 +1,5 @@
 /* The action cache around one run: digest, keys, store, prune. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,7 +59,26 @@ void cache_begin(run *r) {
                        r->results[i].cache_key);
 }
 
-static void store_built(run *r) {
+/* The hashes the executor recorded for a target's outputs; false when
+   one is missing. */
+static bool recorded_outputs(const target_result *tr,
+                             const artifact_list *outputs,
+                             cached_output *outs) {
+  for (size_t i = 0; i < tr->plan.noutputs; i++) {
+    const artifact *found = NULL;
+    for (size_t a = 0; a < outputs->len && !found; a++)
+      if (outputs->items[a].target &&
+          strcmp(outputs->items[a].target, tr->target->name) == 0 &&
+          strcmp(outputs->items[a].name, tr->plan.outputs[i].name) == 0)
+        found = &outputs->items[a];
+    if (!found) return false;
+    snprintf(outs[i].sha256, sizeof outs[i].sha256, "%s", found->sha256);
+    outs[i].size = found->size;
+  }
+  return true;
+}
+
+static void store_built(run *r, const artifact_list *outputs) {
   char *after = digest_source(r);
   bool unchanged = after && strcmp(after, r->source_digest) == 0;
   free(after);
@@ -71,20 +91,24 @@ static void store_built(run *r) {
   for (size_t i = 0; i < r->matrix.len; i++) {
     target_result *tr = &r->results[i];
     if (tr->status != TARGET_OK || tr->cache_hit || !tr->cache_key[0]) continue;
-    if (!cache_store(r->cache_root, tr->cache_key, &tr->plan, tr->staging))
+    cached_output *outs = xcalloc(tr->plan.noutputs, sizeof *outs);
+    if (!recorded_outputs(tr, outputs, outs) ||
+        !cache_store(r->cache_root, tr->cache_key, &tr->plan, tr->staging,
+                     outs))
       log_line(MB_LOG_WARN, tr->target->name,
                "could not store the result in the cache %s", r->cache_root);
+    free(outs);
   }
 }
 
-void cache_finish(run *r) {
+void cache_finish(run *r, const artifact_list *outputs) {
   cache_durations_save(r->state_dir, r);
   if (!r->source_digest) return;
   bool any_built = false;
   for (size_t i = 0; i < r->matrix.len; i++)
     any_built |= r->results[i].status == TARGET_OK && !r->results[i].cache_hit;
   if (!any_built) return;
-  store_built(r);
+  store_built(r, outputs);
   cache_usage u;
   cache_prune(r->cache_root, cache_max_size(&r->cfg), &u);
   if (u.removed_entries)

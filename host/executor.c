@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -352,15 +353,37 @@ static void add_cached_outputs(executor *ex, size_t t, cached_output *outs) {
   }
 }
 
-/* A target whose action key is in the cache is restored, not built. */
-static void restore_cached(executor *ex, size_t t) {
-  run *r = ex->run;
-  target_result *tr = &r->results[t];
-  if (!tr->cache_key[0] || r->opts->no_cache) return;
-  double started = now_seconds();
-  cached_output *outs = xcalloc(tr->plan.noutputs, sizeof *outs);
-  cache_lookup got =
-      cache_restore(r->cache_root, tr->cache_key, &tr->plan, tr->staging, outs);
+/* Restores run on up to -j threads: each verifies its files' sha256. */
+typedef struct restore_batch {
+  run *run;
+  size_t *targets, len, next;
+  cached_output **outs;
+  cache_lookup *got;
+  double *seconds;
+  pthread_mutex_t lock;
+} restore_batch;
+
+static void *restore_worker(void *arg) {
+  restore_batch *b = arg;
+  for (;;) {
+    pthread_mutex_lock(&b->lock);
+    size_t i = b->next++;
+    pthread_mutex_unlock(&b->lock);
+    if (i >= b->len) return NULL;
+    target_result *tr = &b->run->results[b->targets[i]];
+    double started = now_seconds();
+    b->outs[i] = xcalloc(tr->plan.noutputs, sizeof **b->outs);
+    b->got[i] = cache_restore(b->run->cache_root, tr->cache_key, &tr->plan,
+                              tr->staging, b->outs[i]);
+    b->seconds[i] = now_seconds() - started;
+  }
+}
+
+/* What one restore found: a hit counts as built, a damaged entry is
+   reported and the target is built. */
+static void restore_done(executor *ex, size_t t, cache_lookup got,
+                         cached_output *outs, double seconds) {
+  target_result *tr = &ex->run->results[t];
   if (got == CACHE_CORRUPT)
     log_line(MB_LOG_WARN, tr->target->name,
              "cache entry %.12s is damaged: removed it, building again",
@@ -369,12 +392,41 @@ static void restore_cached(executor *ex, size_t t) {
     add_cached_outputs(ex, t, outs);
     tr->status = TARGET_OK;
     tr->cache_hit = true;
-    tr->seconds = now_seconds() - started;
+    tr->seconds = seconds;
     fprintf(ex->progress[t].log, "mbhost: restored from cache entry %s\n",
             tr->cache_key);
     log_line(MB_LOG_INFO, tr->target->name, "cached (%.12s)", tr->cache_key);
   }
-  free(outs);
+}
+
+/* Targets whose action key is in the cache are restored, not built. */
+static void restore_cached(executor *ex) {
+  run *r = ex->run;
+  if (r->opts->no_cache) return;
+  restore_batch b = {.run = r};
+  b.targets = xcalloc(r->matrix.len, sizeof *b.targets);
+  for (size_t t = 0; t < r->matrix.len; t++)
+    if (r->results[t].status == TARGET_PENDING && ex->progress[t].log &&
+        r->results[t].cache_key[0])
+      b.targets[b.len++] = t;
+  b.outs = xcalloc(b.len + 1, sizeof *b.outs);
+  b.got = xcalloc(b.len + 1, sizeof *b.got);
+  b.seconds = xcalloc(b.len + 1, sizeof *b.seconds);
+  pthread_mutex_init(&b.lock, NULL);
+  size_t nthreads = b.len < ex->jobs_max ? b.len : ex->jobs_max;
+  pthread_t *threads = xcalloc(nthreads + 1, sizeof *threads);
+  size_t started = 0;
+  for (; started + 1 < nthreads; started++)
+    if (pthread_create(&threads[started], NULL, restore_worker, &b) != 0) break;
+  restore_worker(&b);
+  for (size_t i = 0; i < started; i++)
+    pthread_join(threads[i], NULL);
+  for (size_t i = 0; i < b.len; i++) {
+    restore_done(ex, b.targets[i], b.got[i], b.outs[i], b.seconds[i]);
+    free(b.outs[i]);
+  }
+  pthread_mutex_destroy(&b.lock);
+  free(threads), free(b.targets), free(b.outs), free(b.got), free(b.seconds);
 }
 
 static int slowest_first(const void *a, const void *b, void *arg) {
@@ -402,12 +454,9 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
   qsort_r(ex.order, r->matrix.len, sizeof *ex.order, slowest_first, r->results);
   for (size_t t = 0; t < r->matrix.len; t++) {
     if (r->results[t].status != TARGET_PENDING) continue;
-    if (!prepare_target(&ex, t)) {
-      if (!r->opts->keep_going) ex.stop = true;
-      continue;
-    }
-    restore_cached(&ex, t);
+    if (!prepare_target(&ex, t) && !r->opts->keep_going) ex.stop = true;
   }
+  restore_cached(&ex);
   open_jobserver(&ex);
 
   for (;;) {

@@ -466,8 +466,8 @@ static void print_summary(const run *r) {
   fprintf(stderr, "\n%-18s %-12s %8s\n", "target", "status", "time");
   for (size_t i = 0; i < r->matrix.len; i++) {
     const target_result *tr = &r->results[i];
-    fprintf(stderr, "%-18s %-12s %7.1fs\n", tr->target->name, words[tr->status],
-            tr->seconds);
+    fprintf(stderr, "%-18s %-12s %7.1fs\n", tr->target->name,
+            tr->cache_hit ? "ok (cached)" : words[tr->status], tr->seconds);
   }
   for (size_t i = 0; i < r->matrix.len; i++)
     if (r->results[i].status == TARGET_FAILED && r->results[i].log_path)
@@ -519,7 +519,7 @@ int run_main(run *r) {
   int jobs = r->opts->jobs > 0 ? r->opts->jobs : default_jobs();
   cache_begin(r);
   bool finished = executor_run(r, jobs, &outputs);
-  if (finished) cache_finish(r);
+  if (finished) cache_finish(r, &outputs);
   int code = EXIT_OK;
   if (!finished) {
     remove_staging(r);
