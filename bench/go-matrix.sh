@@ -210,7 +210,7 @@ print("| --- | ---: | ---: | ---: | --- |")
 row("1. no-op rerun, 6 targets", "noop_mbhost", "noop_script", "script", "<= 0.25")
 row("2. one source file changed", "edit_mbhost", "edit_script", "script", "<= 1.10")
 row("3. cold matrix (empty caches)", "cold_mbhost", "cold_script", "script", "<= 1.05")
-row("4. source digest, 10,000 files, warm", "digest_mbhost", "digest_sha256sum", "find|xargs sha256sum", "<= 0.1")
+row("4. source digest, 10,000 files, warm", "digest_mbhost", "digest_sha256sum", "find, xargs sha256sum", "<= 0.1")
 row("5a. cold matrix vs GoReleaser " + gr, "cold_mbhost", "cold_goreleaser", "goreleaser", "")
 row("5b. warm rerun vs GoReleaser " + gr, "noop_mbhost", "warm_goreleaser", "goreleaser", "")
 PY

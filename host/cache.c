@@ -113,7 +113,10 @@ static char *entry_path(const char *root, const char *key) {
   return xasprintf("%s/actions/%.2s/%s", root, key, key);
 }
 
-/* Links src to dst, or copies it when they are on different filesystems. */
+/* Links src to dst, or copies it when they are on different filesystems.
+   A linked file may also be a build's output in {scratch}: a tool that
+   rewrote it in place would damage the entry, which the hash check on
+   restore catches (the entry is then dropped and the target rebuilt). */
 static int place_file(const char *src, const char *dst) {
   char *dir = path_dirname(dst);
   int rc = mkdir_parents(dir);

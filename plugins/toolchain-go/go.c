@@ -106,7 +106,9 @@ static int go_plan(void *self, mb_call *call, const mb_target *target) {
   char name[512], output[600];
   snprintf(name, sizeof name, "%s%s", binary,
            windows && !has_exe ? ".exe" : "");
-  snprintf(output, sizeof output, "{staging}/%s", name);
+  /* In {scratch}, kept between runs, `go build` sees the binary is up to
+     date and does not link it again. */
+  snprintf(output, sizeof output, "{scratch}/%s", name);
 
   const char *argv[256];
   size_t argc = 0;
@@ -135,7 +137,7 @@ static int go_plan(void *self, mb_call *call, const mb_target *target) {
   argv[argc++] = host->option(call, "package");
   argv[argc] = NULL;
   host->plan_add_step(call, argv, 0);
-  host->plan_add_output(call, name, NULL, "binary");
+  host->plan_add_output(call, name, output, "binary");
   return MB_OK;
 }
 
