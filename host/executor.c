@@ -441,7 +441,10 @@ static int slowest_first(const void *a, const void *b, void *arg) {
 static void open_jobserver(executor *ex) {
   if (ex->jobs_max < 2 ||
       !jobserver_open(&ex->js, ex->run->state_dir, (int)ex->jobs_max))
-    ex->js = (jobserver){.fd = -1, .jobs = (int)ex->jobs_max};
+    ex->js = (jobserver){.fd = -1,
+                         .child_read = -1,
+                         .child_write = -1,
+                         .jobs = (int)ex->jobs_max};
 }
 
 bool executor_run(run *r, int jobs, artifact_list *outputs) {

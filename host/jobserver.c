@@ -8,13 +8,23 @@
 #include <unistd.h>
 
 bool jobserver_open(jobserver *js, const char *dir, int jobs) {
-  *js = (jobserver){.fd = -1, .jobs = jobs};
+  *js =
+      (jobserver){.fd = -1, .child_read = -1, .child_write = -1, .jobs = jobs};
   js->fifo = xasprintf("%s/jobserver.%ld", dir, (long)getpid());
   unlink(js->fifo);
   if (mkfifo(js->fifo, 0600) != 0) return false;
   /* O_RDWR keeps the fifo open for writing, so readers never see EOF. */
   js->fd = open(js->fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (js->fd < 0) {
+    jobserver_close(js);
+    return false;
+  }
+  /* Each open() has its own file status: these stay blocking, as make
+     expects, while mbhost's own descriptor does not block. */
+  js->child_read = open(js->fifo, O_RDONLY | O_NONBLOCK);
+  js->child_write = open(js->fifo, O_WRONLY);
+  if (js->child_read < 0 || js->child_write < 0 ||
+      fcntl(js->child_read, F_SETFL, 0) != 0) {
     jobserver_close(js);
     return false;
   }
@@ -58,8 +68,8 @@ static void replace_env(strvec *env, const char *name, char *entry) {
 void jobserver_child_env(const jobserver *js, strvec *env) {
   if (js->fd < 0) return;
   replace_env(env, "MAKEFLAGS",
-              xasprintf("MAKEFLAGS= -j%d --jobserver-auth=fifo:%s", js->jobs,
-                        js->fifo));
+              xasprintf("MAKEFLAGS= -j%d --jobserver-auth=%d,%d", js->jobs,
+                        js->child_read, js->child_write));
   replace_env(env, "CARGO_MAKEFLAGS",
               xasprintf("CARGO_MAKEFLAGS= -j%d --jobserver-auth=fifo:%s",
                         js->jobs, js->fifo));
@@ -67,7 +77,9 @@ void jobserver_child_env(const jobserver *js, strvec *env) {
 
 void jobserver_close(jobserver *js) {
   if (js->fd >= 0) close(js->fd);
+  if (js->child_read >= 0) close(js->child_read);
+  if (js->child_write >= 0) close(js->child_write);
   if (js->fifo) unlink(js->fifo);
   free(js->fifo);
-  *js = (jobserver){.fd = -1};
+  *js = (jobserver){.fd = -1, .child_read = -1, .child_write = -1};
 }

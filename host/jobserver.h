@@ -1,9 +1,14 @@
-/* mbhost as a GNU make jobserver (fifo form) for the processes it runs, so
-   concurrent make and cargo builds share -j instead of multiplying it.
-   With -j N the fifo holds N - 1 tokens. Every process mbhost runs beyond
-   the first holds one of them, so its own steps and its children's jobs
-   together stay at N. Children find the fifo through MAKEFLAGS (make) and
-   CARGO_MAKEFLAGS (cargo): " -jN --jobserver-auth=fifo:PATH". */
+/* mbhost as a GNU make jobserver for the processes it runs, so concurrent
+   make and cargo builds share -j instead of multiplying it. With -j N a
+   fifo holds N - 1 tokens. Every process mbhost runs beyond the first
+   holds one of them, so its own steps and its children's jobs together
+   stay at N. Children find the jobserver in
+     CARGO_MAKEFLAGS=" -jN --jobserver-auth=fifo:PATH"   (cargo)
+     MAKEFLAGS=" -jN --jobserver-auth=R,W"               (make)
+   MAKEFLAGS uses the descriptor form, two inherited descriptors open on
+   the same fifo: GNU make 4.3 (Debian 12) stops with "invalid
+   --jobserver-auth string" on the fifo form, which only make 4.4 reads;
+   make 4.4 reads both. */
 #ifndef MBHOST_JOBSERVER_H
 #define MBHOST_JOBSERVER_H
 
@@ -14,6 +19,7 @@
 typedef struct jobserver {
   char *fifo;
   int fd; /* read and write end, non-blocking; -1 when not running */
+  int child_read, child_write; /* blocking, inherited by children */
   int jobs;
 } jobserver;
 

@@ -86,7 +86,9 @@ pass "a toolchain version change misses"
 cat >"$T/fakebin/go" <<SH
 #!/bin/sh
 if [ "\$1" = build ]; then
-  echo "\$MAKEFLAGS" >"$T/makeflags"; echo "\$@" >"$T/goargs"
+  echo "\$MAKEFLAGS" >"$T/makeflags"; echo "\$CARGO_MAKEFLAGS" >"$T/cargoflags"
+  echo "\$@" >"$T/goargs"
+  printf 'all: a b\\na b:\\n\\t@echo made \$@\\n' | make -s -f - >"$T/make.out" 2>&1
   date +%N >"$src/stamp.txt"
 fi
 exec $real_go "\$@"
@@ -98,7 +100,10 @@ expect_output "source changed during the build"
 run_mbhost 0 cache stats
 expect_output "entries: +$entries_before$"
 pass "a source changed during the build is not cached"
-grep -qE -- "-j2 --jobserver-auth=fifo:/" "$T/makeflags" || fail "MAKEFLAGS: $(cat "$T/makeflags")"
+grep -qE -- "-j2 --jobserver-auth=[0-9]+,[0-9]+" "$T/makeflags" || fail "MAKEFLAGS: $(cat "$T/makeflags")"
+grep -qE -- "-j2 --jobserver-auth=fifo:/" "$T/cargoflags" || fail "CARGO_MAKEFLAGS: $(cat "$T/cargoflags")"
+# make (4.3 on Debian 12) accepts the jobserver it is given.
+grep -q "made b" "$T/make.out" || fail "make under mbhost: $(cat "$T/make.out")"
 grep -qE -- "-p [12] " "$T/goargs" || fail "go args: $(cat "$T/goargs")"
 pass "children see the jobserver and go gets -p"
 rm -f "$src/stamp.txt"
