@@ -28,6 +28,7 @@ GORELEASER_VERSION=v2.12.0
 command -v go >/dev/null || { echo "bench: go is missing" >&2; exit 2; }
 
 source "$ROOT/tests/lib.sh"
+USER_GOCACHE=$(go env GOCACHE)
 export GOCACHE="$T/gocache" GOFLAGS=-mod=mod
 CORES=$(nproc)
 R="$T/results"
@@ -52,7 +53,7 @@ find_goreleaser() {
   [ -n "$GORELEASER" ] || [ ! -x "$bin/goreleaser" ] || GORELEASER="$bin/goreleaser"
   if [ -z "$GORELEASER" ]; then
     echo "bench: installing goreleaser $GORELEASER_VERSION into $bin" >&2
-    if GOBIN="$bin" GOFLAGS= GOCACHE="$(go env GOCACHE)" \
+    if GOBIN="$bin" GOFLAGS= GOCACHE="$USER_GOCACHE" \
       go install "github.com/goreleaser/goreleaser/v2@$GORELEASER_VERSION" 2>"$T/goreleaser-install.log"; then
       GORELEASER="$bin/goreleaser"
     else
