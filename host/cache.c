@@ -423,12 +423,24 @@ void cache_durations_load(const char *state_dir, run *r) {
   fclose(f);
 }
 
+static bool in_matrix(const run *r, const char *name) {
+  for (size_t i = 0; i < r->matrix.len; i++)
+    if (strcmp(r->results[i].target->name, name) == 0) return true;
+  return false;
+}
+
 /* Keeps the last real build time of each target; cache hits say nothing
-   about how long a build takes. */
+   about how long a build takes. Targets left out by --target keep theirs. */
 void cache_durations_save(const char *state_dir, const run *r) {
   char *path = path_join(state_dir, "durations");
   char *tmp = xasprintf("%s.tmp", path);
+  FILE *old = fopen(path, "re");
   FILE *f = fopen(tmp, "we");
+  char name[128];
+  double seconds;
+  while (f && old && fscanf(old, "%127s %lf", name, &seconds) == 2)
+    if (!in_matrix(r, name)) fprintf(f, "%s %.3f\n", name, seconds);
+  if (old) fclose(old);
   for (size_t i = 0; f && i < r->matrix.len; i++) {
     const target_result *tr = &r->results[i];
     double s = tr->status == TARGET_OK && !tr->cache_hit ? tr->seconds
