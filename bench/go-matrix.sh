@@ -9,7 +9,8 @@
 #     with `go install` from the Go module proxy) with an equivalent config;
 # and the source digest of a generated 10,000-file tree against
 # `find -type f | xargs sha256sum`. Prints one markdown table of medians
-# and ratios.
+# and ratios (wall time, and CPU time: user + sys of the tool and its
+# children, which other load on the machine disturbs less).
 #   bench/go-matrix.sh      (after cmake --build build)
 # RUNS (default 5) repetitions of the fast cases, COLD_RUNS (default 3) of
 # the cold ones; tools alternate within each repetition. Every case uses a
@@ -158,9 +159,9 @@ done
 
 echo "bench: one source file changed, $RUNS runs" >&2
 for i in $(seq "$RUNS"); do
-  echo "// mbhost bench edit $i a" >>"$T/gojq/debug.go"
+  echo "// mbhost bench edit $i a" >>"$T/gojq/option.go"
   run_mbhost_bench edit_mbhost
-  echo "// mbhost bench edit $i b" >>"$T/gojq/debug.go"
+  echo "// mbhost bench edit $i b" >>"$T/gojq/option.go"
   run_script edit_script
 done
 
@@ -199,15 +200,16 @@ def load(name):
 def row(case, mine, theirs, label, goal):
     a, b = load(mine), load(theirs)
     if not a or not b:
-        print(f"| {case} | {a[0] if a else '-'} | {label}: not run | | | {goal} |")
+        print(f"| {case} | {a[0] if a else '-'} | {label}: not run | | | | {goal} |")
         return
     util_a = a[1] / (a[0] * cores)
     util_b = b[1] / (b[0] * cores)
     ratio = a[0] / b[0]
-    print(f"| {case} | {a[0]:.3f} ({util_a:.2f}) | {label} {b[0]:.3f} ({util_b:.2f}) | **{ratio:.3f}** | {goal} |")
+    cpu_ratio = a[1] / b[1] if b[1] else float("nan")
+    print(f"| {case} | {a[0]:.3f} ({util_a:.2f}) | {label} {b[0]:.3f} ({util_b:.2f}) | **{ratio:.3f}** | {cpu_ratio:.2f} | {goal} |")
 print(f"median of {runs} runs (cold: {cold_runs}); in parentheses, CPU time / (wall time x {cores} cores)\n")
-print("| case | mbhost s (cpu/cores) | other s (cpu/cores) | ratio | goal |")
-print("| --- | ---: | ---: | ---: | --- |")
+print("| case | mbhost s (cpu/cores) | other s (cpu/cores) | ratio | CPU time ratio | goal |")
+print("| --- | ---: | ---: | ---: | ---: | --- |")
 row("1. no-op rerun, 6 targets", "noop_mbhost", "noop_script", "script", "<= 0.25")
 row("2. one source file changed", "edit_mbhost", "edit_script", "script", "<= 1.10")
 row("3. cold matrix (empty caches)", "cold_mbhost", "cold_script", "script", "<= 1.05")
