@@ -152,9 +152,7 @@ void cli_parse(cli *c, int argc, char **argv) {
     while ((key = getopt_long(argc, argv, shorts.data, longopts, NULL)) != -1) {
       if (key == '?') {
         strbuf_free(&shorts);
-        if (optopt)
-          fatal_usage("unknown or incomplete option -%c (see mbhost --help)",
-                      optopt);
+        /* argv[optind - 1] is the word at fault, long or short. */
         fatal_usage("unknown or incomplete option %s (see mbhost --help)",
                     argv[optind - 1]);
       }

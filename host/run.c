@@ -145,7 +145,12 @@ static void find_toolchain(run *r) {
                  "no [toolchain] section (add one with use = go, rust or c)");
     return;
   }
-  if (!use || !*use) return; /* schema reports the missing key */
+  if (!use) return; /* schema reports the missing key */
+  if (!*use) {
+    config_error(cfg, line_of(cfg, "toolchain", "use"),
+                 "use: names no toolchain (e.g. use = go)");
+    return;
+  }
   r->toolchain = plugin_find(&r->plugins, use, MB_KIND_TOOLCHAIN);
   if (r->toolchain) {
     schema_check_section(cfg, "toolchain", r->toolchain->options,
