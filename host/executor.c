@@ -14,6 +14,7 @@
 #include "interrupt.h"
 #include "log.h"
 #include "process.h"
+#include "schema.h"
 
 /* A running step. */
 typedef struct job {
@@ -31,6 +32,9 @@ typedef struct progress {
   bool failed;
   FILE *log;
   double started;
+  double deadline; /* [project] timeout; 0: none */
+  double kill_at;  /* after a timeout: when SIGKILL follows SIGTERM */
+  bool timed_out;
 } progress;
 
 typedef struct executor {
@@ -41,6 +45,8 @@ typedef struct executor {
   progress *progress;
   bool stop; /* a target failed without --keep-going */
   artifact_list *outputs;
+  unsigned long long timeout; /* seconds per target; 0: none */
+  const char *timeout_text;   /* as written in the INI */
 } executor;
 
 static bool can_start(const executor *ex, size_t t) {
@@ -118,11 +124,26 @@ static void start_jobs(executor *ex) {
     if (ex->stop) return;
     if (ex->progress[t].started == 0 && can_start(ex, t)) {
       ex->progress[t].started = now_seconds();
+      if (ex->timeout)
+        ex->progress[t].deadline =
+            ex->progress[t].started + (double)ex->timeout;
       log_line(MB_LOG_INFO, ex->run->results[t].target->name, "building");
     }
     while (ex->njobs < ex->jobs_max && can_start(ex, t))
       start_step(ex, t);
   }
+}
+
+/* Whether `path` resolves (symlinks included) inside staging or scratch:
+   a plan must not smuggle a file from elsewhere into the artifacts. */
+static bool resolves_inside_target(const target_result *tr, const char *path) {
+  char *real = realpath(path, NULL);
+  char *staging = realpath(tr->staging, NULL);
+  char *scratch = realpath(tr->scratch, NULL);
+  bool inside = real && ((staging && path_is_inside(real, staging)) ||
+                         (scratch && path_is_inside(real, scratch)));
+  free(real), free(staging), free(scratch);
+  return inside;
 }
 
 /* Moves one declared output into staging under its final name. */
@@ -137,6 +158,10 @@ static char *collect_output(target_result *tr, const plan_output *out) {
         xasprintf("declared output %s was not produced (%s)", out->name, src);
   else if (!S_ISREG(st.st_mode))
     problem = xasprintf("declared output %s is not a regular file (%s)",
+                        out->name, src);
+  else if (!resolves_inside_target(tr, src))
+    problem = xasprintf("declared output %s (%s) is outside the target's "
+                        "staging and scratch folders",
                         out->name, src);
   else if (strcmp(src, dst) != 0) {
     char *dir = path_dirname(dst);
@@ -159,7 +184,7 @@ static void finish_target(executor *ex, size_t t) {
     if (problem) fail_target(ex, t, problem);
   }
   if (pg->failed) {
-    tr->status = TARGET_FAILED;
+    tr->status = pg->timed_out ? TARGET_TIMED_OUT : TARGET_FAILED;
     log_line(MB_LOG_ERROR, tr->target->name, "failed after %.1fs: %s (log: %s)",
              tr->seconds, tr->reason, tr->log_path);
     return;
@@ -240,13 +265,57 @@ static bool pump_job(executor *ex, job *j) {
   return true;
 }
 
+/* How long a stopped step may take to exit after SIGTERM before SIGKILL. */
+#define GRACE_SECONDS 2.0
+
+/* Sends signo to the process group of every running step of target t. */
+static void signal_target(executor *ex, size_t t, int signo) {
+  for (size_t i = 0; i < ex->njobs; i++)
+    if (ex->jobs[i].target == t)
+      process_signal_groups(&ex->jobs[i].pid, 1, signo);
+}
+
+/* A target past its deadline is failed as timed out and its steps are
+   stopped: SIGTERM now, SIGKILL once the grace period is over. */
+static void enforce_timeouts(executor *ex) {
+  double now = now_seconds();
+  for (size_t t = 0; t < ex->run->matrix.len; t++) {
+    progress *pg = &ex->progress[t];
+    if (pg->running == 0 || pg->deadline == 0) continue;
+    if (pg->kill_at == 0 && now >= pg->deadline) {
+      fail_target(ex, t,
+                  xasprintf("timed out after %s ([project] timeout)",
+                            ex->timeout_text));
+      pg->timed_out = true;
+      pg->kill_at = now + GRACE_SECONDS;
+      signal_target(ex, t, SIGTERM);
+    } else if (pg->kill_at != 0 && now >= pg->kill_at) {
+      signal_target(ex, t, SIGKILL);
+    }
+  }
+}
+
+/* Milliseconds until the next deadline or kill, for poll; -1: none. */
+static int next_wakeup_ms(const executor *ex) {
+  double next = 0;
+  for (size_t t = 0; t < ex->run->matrix.len; t++) {
+    const progress *pg = &ex->progress[t];
+    if (pg->running == 0 || pg->deadline == 0) continue;
+    double when = pg->kill_at != 0 ? pg->kill_at : pg->deadline;
+    if (next == 0 || when < next) next = when;
+  }
+  if (next == 0) return -1;
+  double ms = (next - now_seconds()) * 1000.0 + 1;
+  return ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
+}
+
 /* Stops every child's process group: SIGTERM, then SIGKILL after 2 s. */
 static void stop_all(executor *ex) {
   pid_t *pids = xcalloc(ex->njobs, sizeof *pids);
   for (size_t i = 0; i < ex->njobs; i++)
     pids[i] = ex->jobs[i].pid;
   process_signal_groups(pids, ex->njobs, SIGTERM);
-  double deadline = now_seconds() + 2.0;
+  double deadline = now_seconds() + GRACE_SECONDS;
   size_t left = ex->njobs;
   while (left && now_seconds() < deadline) {
     left = 0;
@@ -289,6 +358,9 @@ static bool prepare_target(executor *ex, size_t t) {
 bool executor_run(run *r, int jobs, artifact_list *outputs) {
   executor ex = {
       .run = r, .jobs_max = (size_t)(jobs > 0 ? jobs : 1), .outputs = outputs};
+  ex.timeout_text = config_get(&r->cfg, "project", "timeout");
+  if (ex.timeout_text && !parse_duration(ex.timeout_text, &ex.timeout))
+    ex.timeout = 0;
   ex.progress = xcalloc(r->matrix.len, sizeof *ex.progress);
   for (size_t t = 0; t < r->matrix.len; t++)
     if (r->results[t].status == TARGET_PENDING && !prepare_target(&ex, t) &&
@@ -310,7 +382,7 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
       fds[i] = (struct pollfd){ex.jobs[i].fd, POLLIN, 0};
     fds[ex.njobs] = (struct pollfd){interrupt_fd(), POLLIN, 0};
     size_t nfds = ex.njobs;
-    if (poll(fds, nfds + 1, -1) < 0 && errno != EINTR)
+    if (poll(fds, nfds + 1, next_wakeup_ms(&ex)) < 0 && errno != EINTR)
       fatal("poll: %s", strerror(errno));
     if (interrupt_requested()) {
       free(fds);
@@ -320,6 +392,7 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
     for (size_t i = nfds; i-- > 0;)
       if (fds[i].revents && !pump_job(&ex, &ex.jobs[i])) reap_job(&ex, i);
     free(fds);
+    enforce_timeouts(&ex);
   }
 
   for (size_t t = 0; t < r->matrix.len; t++) {

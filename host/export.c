@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interrupt.h"
+#include "journal.h"
 #include "log.h"
 #include "services.h"
 
@@ -10,8 +12,23 @@ static char *section_of(const plugin *p) {
   return xasprintf("export.%s", p->desc->name);
 }
 
+/* Keeps what the chain wrote when it succeeded; otherwise puts the output
+   folder back as it was before the export. */
+static void finish_journal(run *r, bool ok) {
+  if (ok) {
+    journal_commit(r->journal);
+  } else if (journal_rollback(r->journal) == 0) {
+    log_line(MB_LOG_ERROR, NULL,
+             "export %s: every file it wrote was put back as it was",
+             interrupt_requested() ? "interrupted" : "failed");
+  }
+  journal_free(r->journal);
+  r->journal = NULL;
+}
+
 bool export_run(run *r, const artifact_list *build_outputs) {
   double started = now_seconds();
+  r->journal = journal_open();
   artifact_list previous = {0};
   const artifact_list *in = build_outputs;
   bool ok = true;
@@ -43,6 +60,8 @@ bool export_run(run *r, const artifact_list *build_outputs) {
     in = &previous;
   }
   artifact_list_free(&previous);
+  ok = ok && !interrupt_requested();
+  finish_journal(r, ok);
   r->export_seconds = now_seconds() - started;
   return ok;
 }

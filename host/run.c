@@ -450,11 +450,10 @@ static void print_dry_run(run *r) {
 }
 
 static void print_summary(const run *r) {
-  static const char *const words[] = {[TARGET_PENDING] = "pending",
-                                      [TARGET_UNSUPPORTED] = "unsupported",
-                                      [TARGET_FAILED] = "FAILED",
-                                      [TARGET_OK] = "ok",
-                                      [TARGET_SKIPPED] = "skipped"};
+  static const char *const words[] = {
+      [TARGET_PENDING] = "pending", [TARGET_UNSUPPORTED] = "unsupported",
+      [TARGET_FAILED] = "FAILED",   [TARGET_OK] = "ok",
+      [TARGET_SKIPPED] = "skipped", [TARGET_TIMED_OUT] = "TIMED OUT"};
   if (log_verbosity < 0) return;
   fprintf(stderr, "\n%-18s %-12s %8s\n", "target", "status", "time");
   for (size_t i = 0; i < r->matrix.len; i++) {
@@ -463,7 +462,9 @@ static void print_summary(const run *r) {
             tr->seconds);
   }
   for (size_t i = 0; i < r->matrix.len; i++)
-    if (r->results[i].status == TARGET_FAILED && r->results[i].log_path)
+    if ((r->results[i].status == TARGET_FAILED ||
+         r->results[i].status == TARGET_TIMED_OUT) &&
+        r->results[i].log_path)
       fprintf(stderr, "log of %s: %s\n", r->results[i].target->name,
               r->results[i].log_path);
 }
@@ -525,11 +526,12 @@ int run_main(run *r) {
     log_line(MB_LOG_ERROR, NULL, "build failed; nothing was exported");
     code = EXIT_BUILD;
   } else {
-    if (outputs.len && !export_run(r, &outputs)) code = EXIT_BUILD;
-    if (any_failed) code = EXIT_BUILD;
+    /* A failed export was rolled back: no report of files that are gone. */
+    bool exported = !outputs.len || export_run(r, &outputs);
+    if (!exported || any_failed) code = EXIT_BUILD;
     if (interrupt_requested())
       code = interrupt_exit_code();
-    else if (!report_write(r, code, now_seconds() - started))
+    else if (exported && !report_write(r, code, now_seconds() - started))
       code = EXIT_BUILD;
     print_summary(r);
   }

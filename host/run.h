@@ -37,7 +37,8 @@ typedef enum target_status {
   TARGET_UNSUPPORTED,
   TARGET_FAILED,
   TARGET_OK,
-  TARGET_SKIPPED /* not built because another target failed first */
+  TARGET_SKIPPED,  /* not built because another target failed first */
+  TARGET_TIMED_OUT /* stopped after [project] timeout */
 } target_status;
 
 typedef struct target_result {
@@ -61,8 +62,9 @@ typedef struct run {
   size_t nexporters;
   facts facts;
   char *state_dir; /* staging, logs and scratch folders for this output */
-  target_result *results; /* one per matrix target */
-  artifact_list reported; /* everything exporters emitted */
+  target_result *results;  /* one per matrix target */
+  artifact_list reported;  /* everything exporters emitted */
+  struct journal *journal; /* during the export: what to undo on failure */
   double export_seconds;
 } run;
 

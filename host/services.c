@@ -9,6 +9,7 @@
 
 #include "hash.h"
 #include "interrupt.h"
+#include "journal.h"
 #include "log.h"
 #include "process.h"
 #include "schema.h"
@@ -295,8 +296,19 @@ static int svc_emit_artifact(mb_call *call, const mb_artifact *in) {
   return MB_OK;
 }
 
+/* Records dst in the export journal before it is first written, so a
+   failed or interrupted export can put it back. */
+static int journal_write(mb_call *call, const char *dst) {
+  if (!call->run->journal || journal_prepare(call->run->journal, dst) == 0)
+    return MB_OK;
+  svc_set_error(call, "cannot keep the previous %s aside: %s", dst,
+                strerror(errno));
+  return MB_ERROR;
+}
+
 static int svc_copy_file_atomic(mb_call *call, const char *src,
                                 const char *dst) {
+  if (journal_write(call, dst) != MB_OK) return MB_ERROR;
   if (copy_file_atomic(src, dst) == 0) return MB_OK;
   svc_set_error(call, "cannot copy %s to %s: %s", src, dst, strerror(errno));
   return MB_ERROR;
@@ -304,6 +316,7 @@ static int svc_copy_file_atomic(mb_call *call, const char *src,
 
 static int svc_temp_file_for(mb_call *call, const char *dst, char *buf,
                              size_t cap) {
+  if (journal_write(call, dst) != MB_OK) return MB_ERROR;
   char *dir = path_dirname(dst);
   int made = mkdir_parents(dir);
   free(dir);
@@ -327,6 +340,10 @@ static int svc_commit_file(mb_call *call, const char *temp, const char *dst,
   if (!keep_file) {
     unlink(temp);
     return MB_OK;
+  }
+  if (journal_write(call, dst) != MB_OK) {
+    unlink(temp);
+    return MB_ERROR;
   }
   int fd = open(temp, O_RDONLY | O_CLOEXEC);
   if (fd >= 0) fsync(fd), close(fd);
