@@ -153,7 +153,11 @@ static char *collect_output(target_result *tr, const plan_output *out) {
   char *dst = path_absolute(tr->staging, out->name);
   char *problem = NULL;
   struct stat st;
-  if (lstat(src, &st) != 0)
+  if (!path_is_inside(src, tr->staging) && !path_is_inside(src, tr->scratch))
+    problem = xasprintf("declared output %s (%s) is outside the target's "
+                        "staging and scratch folders",
+                        out->name, src);
+  else if (lstat(src, &st) != 0)
     problem =
         xasprintf("declared output %s was not produced (%s)", out->name, src);
   else if (!S_ISREG(st.st_mode))
