@@ -46,7 +46,6 @@ typedef struct executor {
   bool stop; /* a target failed without --keep-going */
   artifact_list *outputs;
   unsigned long long timeout; /* seconds per target; 0: none */
-  const char *timeout_text;   /* as written in the INI */
 } executor;
 
 static bool can_start(const executor *ex, size_t t) {
@@ -287,9 +286,9 @@ static void enforce_timeouts(executor *ex) {
     progress *pg = &ex->progress[t];
     if (pg->running == 0 || pg->deadline == 0) continue;
     if (pg->kill_at == 0 && now >= pg->deadline) {
-      fail_target(ex, t,
-                  xasprintf("timed out after %s ([project] timeout)",
-                            ex->timeout_text));
+      fail_target(
+          ex, t,
+          xasprintf("timed out after %llus ([project] timeout)", ex->timeout));
       pg->timed_out = true;
       pg->kill_at = now + GRACE_SECONDS;
       signal_target(ex, t, SIGTERM);
@@ -362,9 +361,9 @@ static bool prepare_target(executor *ex, size_t t) {
 bool executor_run(run *r, int jobs, artifact_list *outputs) {
   executor ex = {
       .run = r, .jobs_max = (size_t)(jobs > 0 ? jobs : 1), .outputs = outputs};
-  ex.timeout_text = config_get(&r->cfg, "project", "timeout");
-  if (ex.timeout_text && !parse_duration(ex.timeout_text, &ex.timeout))
-    ex.timeout = 0;
+  /* Validated by the schema, and read back in seconds. */
+  const char *timeout = config_get(&r->cfg, "project", "timeout");
+  if (timeout && !parse_duration(timeout, &ex.timeout)) ex.timeout = 0;
   ex.progress = xcalloc(r->matrix.len, sizeof *ex.progress);
   for (size_t t = 0; t < r->matrix.len; t++)
     if (r->results[t].status == TARGET_PENDING && !prepare_target(&ex, t) &&
