@@ -53,7 +53,9 @@ static char *first_missing_dir(const char *path) {
 }
 
 /* Keeps the current file at `path` under a fresh name beside it: a hard
-   link, so `path` itself stays in place for readers until it is replaced. */
+   link, so `path` itself stays in place for readers until it is replaced.
+   The services replace files by rename, never rewrite them in place, so
+   the link keeps the old content. */
 static char *keep_aside(const char *path) {
   char *backup = xasprintf("%s.mbhost-old.XXXXXX", path);
   int fd = mkstemp(backup);

@@ -207,9 +207,19 @@ expect_output "only http:// and https://"
 pass "bad settings are config errors"
 
 # --- secrets -------------------------------------------------------------
+# Verbose, dry-run and failing runs signed with the session token add to
+# what is searched: terminal output, every target log in the cache folder,
+# every file in the output folders (artifacts.json included).
+use_creds "$tmp_key" "$tmp_secret" "$tmp_token"
+run 0 --config "$T/hello.ini" -v --dry-run
+run 0 --config "$T/hello.ini" -v --target linux/amd64 --set export.s3.prefix=secrets
+run 1 --config "$T/hello.ini" -v --target linux/amd64 --set export.s3.bucket=no-such-bucket
+expect_output "NoSuchBucket"
+use_creds "$tmp_key" "wrong-$tmp_secret" "$tmp_token"
+run 1 --config "$T/hello.ini" -v --target linux/amd64
 for secret in "$S3_SECRET" "$tmp_secret" "$tmp_token"; do
-  if grep -rqF -- "$secret" "$ALL_OUTPUT" "$OUTPUT/artifacts.json" "$T/big-out/artifacts.json" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" 2>/dev/null; then
-    fail "a secret appears in mbhost's output, logs or artifacts.json"
+  if grep -rlF -- "$secret" "$ALL_OUTPUT" "$OUTPUT" "$T/big-out" "$T/example" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" 2>/dev/null; then
+    fail "a secret appears in mbhost's output, logs or output folders (files above)"
   fi
 done
-pass "no secret in output, logs or artifacts.json"
+pass "no secret in output (-v, --dry-run, errors), logs or output folders"
