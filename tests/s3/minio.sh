@@ -6,7 +6,8 @@
 # - credentials from a profile file and from an STS session token;
 # - wrong secret, missing bucket, unreachable endpoint, missing credentials
 #   fail with exit 1 and a message that says why;
-# - no secret ever shows in output, logs or artifacts.json.
+# - no secret or session token ever shows in output (-v, --dry-run, failing
+#   runs), logs or the output folders.
 source "$MBHOST_SOURCE_DIR/tests/lib.sh"
 source "$MBHOST_SOURCE_DIR/tests/s3/servers.sh"
 
