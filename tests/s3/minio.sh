@@ -205,6 +205,10 @@ run 2 --config "$T/hello.ini" --set export.s3.bucket=Bad_Bucket
 expect_output "not a valid bucket name"
 run 2 --config "$T/hello.ini" --set export.s3.endpoint=ftp://127.0.0.1
 expect_output "only http:// and https://"
+for prefix in "rel/../../x" ".." "a//b" "./a"; do
+  run 2 --config "$T/hello.ini" --set "export.s3.prefix=$prefix"
+  expect_output "prefix '.*' has an empty, '\.' or '\.\.' segment"
+done
 pass "bad settings are config errors"
 
 # --- secrets -------------------------------------------------------------
