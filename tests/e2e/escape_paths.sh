@@ -2,6 +2,8 @@
 # (plugins/evil_toolchain.c) declares '..' and absolute names, symlinks to
 # files and folders outside staging, and absolute or '..' sources; each is
 # refused, nothing is exported, and nothing appears outside the output.
+# The tarball exporter refuses extra files that are symlinks out of the
+# source tree.
 source "$MBHOST_SOURCE_DIR/tests/lib.sh"
 
 build_test_plugin evil_toolchain
@@ -35,3 +37,30 @@ absolute_from declared output hostname \(/etc/hostname\) is outside the target's
 dotdot_from declared output hostname .* is outside the target's staging
 CASES
 pass "'..' and absolute names, symlinks and outside sources are refused"
+
+ln -s /etc/hostname "$T/src/LICENSE"
+cat >"$T/build.ini" <<INI
+[project]
+name = evil
+source = src
+output = out
+
+[matrix]
+os = linux
+arch = amd64
+
+[toolchain]
+use = evil
+case = honest
+
+[export]
+use = tarball
+
+[export.tarball]
+files = LICENSE*
+INI
+rm -rf "$T/out"
+run_mbhost 1 --config "$T/build.ini" --plugin-dir "$T/plugins"
+expect_output 'files: "LICENSE\*" matches .*/src/LICENSE, a symlink to a file outside the project source'
+[ -z "$(find "$T/out" -type f 2>/dev/null)" ] || fail "tarball wrote: $(find "$T/out" -type f)"
+pass "tarball: a symlink out of the source tree is not packed"

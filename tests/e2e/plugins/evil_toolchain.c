@@ -1,14 +1,14 @@
 /* A toolchain that declares outputs trying to escape their destination,
-   chosen by [toolchain] case. The host must refuse every one of them. */
+   chosen by [toolchain] case. The host must refuse every one of them
+   (`honest` declares a plain output, for the exporters' checks). */
 #include <mbhost/toolchain.h>
 #include <string.h>
 
 static const mb_host *host;
 
 static const char *const cases[] = {
-    "dotdot_name", "absolute_name", "symlink_file",
-    "symlink_dir", "absolute_from", "dotdot_from",
-    NULL};
+    "dotdot_name",   "absolute_name", "symlink_file", "symlink_dir",
+    "absolute_from", "dotdot_from",   "honest",       NULL};
 
 static const mb_option options[] = {
     {"case", MB_OPT_CHOICE, "dotdot_name", "which escape to attempt", 0, cases},
@@ -44,10 +44,13 @@ static int evil_plan(void *self, mb_call *call, const mb_target *target) {
   } else if (strcmp(which, "absolute_from") == 0) {
     step(call, "true", NULL, NULL, NULL);
     host->plan_add_output(call, "hostname", "/etc/hostname", NULL);
-  } else {
+  } else if (strcmp(which, "dotdot_from") == 0) {
     step(call, "true", NULL, NULL, NULL);
     host->plan_add_output(call, "hostname", "../../../../../../etc/hostname",
                           NULL);
+  } else {
+    step(call, "touch", "{staging}/x", NULL, NULL);
+    host->plan_add_output(call, "x", NULL, NULL);
   }
   return MB_OK;
 }
