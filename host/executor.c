@@ -14,6 +14,7 @@
 #include "interrupt.h"
 #include "log.h"
 #include "process.h"
+#include "progress.h"
 
 /* A running step. */
 typedef struct job {
@@ -91,8 +92,7 @@ static void start_step(executor *ex, size_t t) {
   char *shown = describe_argv(&argv);
   fprintf(pg->log, "mbhost: step %zu/%zu: %s\n", s + 1, tr->plan.nsteps, shown);
   fflush(pg->log);
-  log_line(MB_LOG_DEBUG, tr->target->name, "step %zu/%zu: %s", s + 1,
-           tr->plan.nsteps, shown);
+  progress_step_started(t, s, tr->plan.nsteps, shown);
 
   int fd;
   pid_t pid =
@@ -118,7 +118,7 @@ static void start_jobs(executor *ex) {
     if (ex->stop) return;
     if (ex->progress[t].started == 0 && can_start(ex, t)) {
       ex->progress[t].started = now_seconds();
-      log_line(MB_LOG_INFO, ex->run->results[t].target->name, "building");
+      progress_target_started(t);
     }
     while (ex->njobs < ex->jobs_max && can_start(ex, t))
       start_step(ex, t);
@@ -160,8 +160,7 @@ static void finish_target(executor *ex, size_t t) {
   }
   if (pg->failed) {
     tr->status = TARGET_FAILED;
-    log_line(MB_LOG_ERROR, tr->target->name, "failed after %.1fs: %s (log: %s)",
-             tr->seconds, tr->reason, tr->log_path);
+    progress_target_finished(t);
     return;
   }
   for (size_t i = 0; i < tr->plan.noutputs; i++) {
@@ -174,6 +173,7 @@ static void finish_target(executor *ex, size_t t) {
                   xasprintf("cannot read %s: %s", path, strerror(errno)));
       free(path);
       tr->status = TARGET_FAILED;
+      progress_target_finished(t);
       return;
     }
     artifact a = {.target = tr->target->name,
@@ -188,7 +188,7 @@ static void finish_target(executor *ex, size_t t) {
   }
   tr->status = TARGET_OK;
   fprintf(pg->log, "mbhost: done in %.1fs\n", tr->seconds);
-  log_line(MB_LOG_INFO, tr->target->name, "done in %.1fs", tr->seconds);
+  progress_target_finished(t);
 }
 
 static void echo_lines(job *j, const char *who, const char *data, size_t n,
@@ -236,6 +236,7 @@ static bool pump_job(executor *ex, job *j) {
     return false;
   }
   fwrite(buf, 1, (size_t)n, ex->progress[j->target].log);
+  progress_output(j->target, buf, (size_t)n);
   if (log_verbosity > 0) echo_lines(j, who, buf, (size_t)n, false);
   return true;
 }
@@ -294,6 +295,7 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
     if (r->results[t].status == TARGET_PENDING && !prepare_target(&ex, t) &&
         !r->opts->keep_going)
       ex.stop = true;
+  progress_begin(r);
 
   for (;;) {
     if (!interrupt_requested()) start_jobs(&ex);
@@ -310,7 +312,7 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
       fds[i] = (struct pollfd){ex.jobs[i].fd, POLLIN, 0};
     fds[ex.njobs] = (struct pollfd){interrupt_fd(), POLLIN, 0};
     size_t nfds = ex.njobs;
-    if (poll(fds, nfds + 1, -1) < 0 && errno != EINTR)
+    if (poll(fds, nfds + 1, progress_poll_timeout()) < 0 && errno != EINTR)
       fatal("poll: %s", strerror(errno));
     if (interrupt_requested()) {
       free(fds);
@@ -320,7 +322,9 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
     for (size_t i = nfds; i-- > 0;)
       if (fds[i].revents && !pump_job(&ex, &ex.jobs[i])) reap_job(&ex, i);
     free(fds);
+    progress_tick();
   }
+  progress_end();
 
   for (size_t t = 0; t < r->matrix.len; t++) {
     if (ex.progress[t].log) fclose(ex.progress[t].log);

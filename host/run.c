@@ -13,6 +13,7 @@
 #include "hash.h"
 #include "interrupt.h"
 #include "log.h"
+#include "progress.h"
 #include "report.h"
 #include "schema.h"
 #include "services.h"
@@ -444,25 +445,6 @@ static void print_dry_run(run *r) {
   export_describe(r);
 }
 
-static void print_summary(const run *r) {
-  static const char *const words[] = {[TARGET_PENDING] = "pending",
-                                      [TARGET_UNSUPPORTED] = "unsupported",
-                                      [TARGET_FAILED] = "FAILED",
-                                      [TARGET_OK] = "ok",
-                                      [TARGET_SKIPPED] = "skipped"};
-  if (log_verbosity < 0) return;
-  fprintf(stderr, "\n%-18s %-12s %8s\n", "target", "status", "time");
-  for (size_t i = 0; i < r->matrix.len; i++) {
-    const target_result *tr = &r->results[i];
-    fprintf(stderr, "%-18s %-12s %7.1fs\n", tr->target->name, words[tr->status],
-            tr->seconds);
-  }
-  for (size_t i = 0; i < r->matrix.len; i++)
-    if (r->results[i].status == TARGET_FAILED && r->results[i].log_path)
-      fprintf(stderr, "log of %s: %s\n", r->results[i].target->name,
-              r->results[i].log_path);
-}
-
 static void remove_staging(run *r) {
   for (size_t i = 0; i < r->matrix.len; i++)
     remove_tree(r->results[i].staging);
@@ -516,7 +498,7 @@ int run_main(run *r) {
   }
   bool any_failed = count_status(r, TARGET_OK) != r->matrix.len;
   if (any_failed && !r->opts->keep_going) {
-    print_summary(r);
+    progress_summary(r, &outputs);
     log_line(MB_LOG_ERROR, NULL, "build failed; nothing was exported");
     code = EXIT_BUILD;
   } else {
@@ -526,7 +508,7 @@ int run_main(run *r) {
       code = interrupt_exit_code();
     else if (!report_write(r, code, now_seconds() - started))
       code = EXIT_BUILD;
-    print_summary(r);
+    progress_summary(r, &outputs);
   }
   remove_staging(r);
   artifact_list_free(&outputs);
