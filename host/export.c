@@ -63,6 +63,7 @@ void export_describe(run *r) {
     char *section = section_of(p);
     call.section = section;
     call.io = &io;
+    call.describe_out = stdout;
     p->exporter->describe(p->self, &call);
     free(call_end(&call));
     free(section);

@@ -427,7 +427,16 @@ static bool plan_all(run *r) {
   return all_supported;
 }
 
+/* What a dry run says about the cache for one target. The cache (issue 6)
+   answers "hit" or "miss" here once it can compute a plan's key. */
+static const char *dry_run_cache_state(const run *r, const target_result *tr) {
+  (void)tr;
+  return r->opts->no_cache ? "off (--no-cache)" : "unknown";
+}
+
 static void print_dry_run(run *r) {
+  printf("toolchain %s: %s\n", r->toolchain->desc->name,
+         facts_get(&r->facts, "version"));
   for (size_t i = 0; i < r->matrix.len; i++) {
     target_result *tr = &r->results[i];
     printf("target %s\n", tr->target->name);
@@ -438,8 +447,8 @@ static void print_dry_run(run *r) {
       continue;
     }
     printf("  staging: %s\n", tr->staging);
-    fflush(stdout);
     plan_print(&tr->plan, stdout);
+    printf("  cache: %s\n", dry_run_cache_state(r, tr));
   }
   fflush(stdout);
   export_describe(r);

@@ -36,7 +36,16 @@ static void svc_log(mb_call *call, int level, const char *fmt, ...) {
   if (level > MB_LOG_DEBUG) level = MB_LOG_DEBUG;
   va_list ap;
   va_start(ap, fmt);
-  log_vline(level, call->plugin ? call->plugin->desc->name : NULL, fmt, ap);
+  /* A dry run prints an exporter's destinations with the plans. */
+  if (call->describe_out && level >= MB_LOG_INFO) {
+    if (level == MB_LOG_INFO || log_verbosity > 0) {
+      char *msg = xvasprintf(fmt, ap);
+      fprintf(call->describe_out, "  %s\n", msg);
+      free(msg);
+    }
+  } else {
+    log_vline(level, call->plugin ? call->plugin->desc->name : NULL, fmt, ap);
+  }
   va_end(ap);
 }
 
