@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "init.h"
 #include "interrupt.h"
 #include "log.h"
 #include "run.h"
@@ -89,6 +90,8 @@ int main(int argc, char **argv) {
   int code;
   if (c.command == COMMAND_PLUGINS) {
     code = list_plugins(&c);
+  } else if (c.command == COMMAND_INIT) {
+    code = init_main(&c.run, c.force);
   } else {
     run r = {0};
     if (c.command == COMMAND_VALIDATE) c.run.dry_run = true;

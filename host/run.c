@@ -434,6 +434,15 @@ static const char *dry_run_cache_state(const run *r, const target_result *tr) {
   return r->opts->no_cache ? "off (--no-cache)" : "unknown";
 }
 
+bool run_plan_only(run *r) {
+  r->state_dir = state_dir_path(r);
+  init_results(r);
+  if (!probe_toolchain(r)) return false;
+  for (size_t i = 0; i < r->matrix.len; i++)
+    plan_target(r, &r->results[i]);
+  return true;
+}
+
 static void print_dry_run(run *r) {
   printf("toolchain %s: %s\n", r->toolchain->desc->name,
          facts_get(&r->facts, "version"));
