@@ -143,13 +143,17 @@ static void redraw(void) {
   for (size_t t = 0; t < ui.run->matrix.len; t++)
     running += ui.targets[t].running;
   if (running) {
+    size_t width = terminal_width();
     char *counter = xasprintf("[%zu/%zu] building, %zu running, %.1fs",
                               ui.finished, ui.total, running, now - ui.started);
-    char *bold = paint("1", counter);
+    strbuf clipped = {0};
+    size_t columns = width - 1;
+    add_clipped(&clipped, counter, &columns);
+    char *bold = paint("1", clipped.data);
     strbuf_printf(&s, "%s\033[K\n", bold);
     free(bold), free(counter);
+    strbuf_free(&clipped);
     ui.drawn = 1;
-    size_t width = terminal_width();
     for (size_t t = 0; t < ui.run->matrix.len; t++)
       if (ui.targets[t].running) {
         draw_target_line(&s, t, width, now);
