@@ -329,7 +329,9 @@ static void print_table(const run *r, const artifact_list *outputs) {
     const target_result *tr = &r->results[i];
     char *status = xasprintf("%-12s", status_word(tr->status));
     char *word = paint(status_color(tr->status), status);
-    char *files = outputs_of(tr->target->name, outputs);
+    char *files = tr->status == TARGET_UNSUPPORTED && tr->reason
+                      ? xstrdup(tr->reason)
+                      : outputs_of(tr->target->name, outputs);
     fprintf(stderr, "%-18s %s %7.1fs  %-5s  %s\n", tr->target->name, word,
             tr->seconds, cache_hit(tr) ? "hit" : "-", files);
     free(files), free(word), free(status);

@@ -47,8 +47,9 @@ void progress_export_started(const char *exporter, size_t nartifacts);
 void progress_export_finished(const char *exporter, bool ok, double seconds);
 
 /* The table at the end of a run (target, status, time, cache, outputs and
-   their sizes), then where each failed target's log is, with its last
-   lines. `outputs` are the build outputs (sizes per target). */
+   their sizes, or why a target cannot be built), then where each failed
+   target's log is, with its last lines. `outputs` are the build outputs (sizes
+   per target). */
 void progress_summary(const run *r, const artifact_list *outputs);
 
 #endif
