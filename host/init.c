@@ -366,6 +366,13 @@ static int write_file(const char *path, const char *text, bool force) {
   return ok ? 0 : -1;
 }
 
+/* The candidate file, removed even when checking it exits early. */
+static char candidate_path[4096];
+
+static void remove_candidate(void) {
+  if (*candidate_path) unlink(candidate_path);
+}
+
 /* Asks the toolchain which candidates it can build, through the same plan
    a build would make, from a candidate file outside the project. */
 static void ask_toolchain(const run_options *opts, const char *dir,
@@ -384,6 +391,8 @@ static void ask_toolchain(const run_options *opts, const char *dir,
     fatal("cannot write %s: %s", path, strerror(errno));
   close(fd);
   free(text);
+  snprintf(candidate_path, sizeof candidate_path, "%s", path);
+  atexit(remove_candidate);
 
   run_options candidate = *opts;
   candidate.config_path = path;
@@ -391,7 +400,8 @@ static void ask_toolchain(const run_options *opts, const char *dir,
   candidate.targets = (strvec){0};
   run r = {0};
   run_prepare(&r, &candidate);
-  unlink(path);
+  remove_candidate();
+  *candidate_path = '\0';
   if (!run_plan_only(&r)) exit(EXIT_BUILD);
   for (size_t i = 0; i < r.matrix.len; i++) {
     const target_result *tr = &r.results[i];
