@@ -114,6 +114,29 @@ static char *check_descriptor(const mb_plugin *d) {
   return NULL;
 }
 
+/* NULL when every option of the table is one this host can validate. A
+   type or flag from a newer minor is refused here, not misread later. */
+static char *check_options(const mb_option *options) {
+  const uint32_t known_flags =
+      MB_OPT_REQUIRED | MB_OPT_PER_TARGET | MB_OPT_PREFIX;
+  for (const mb_option *o = options; o && o->key; o++) {
+    if (!*o->key) return xasprintf("an option has an empty key");
+    if (o->type < MB_OPT_STRING || o->type > MB_OPT_PATH)
+      return xasprintf("option '%s' has type %d, which this mbhost (plugin "
+                       "ABI %d.%d) does not know: it needs a newer mbhost",
+                       o->key, (int)o->type, MB_ABI_MAJOR, MB_ABI_MINOR);
+    if (o->flags & ~known_flags)
+      return xasprintf("option '%s' has flags 0x%x, which this mbhost "
+                       "(plugin ABI %d.%d) does not know: it needs a newer "
+                       "mbhost",
+                       o->key, (unsigned)(o->flags & ~known_flags),
+                       MB_ABI_MAJOR, MB_ABI_MINOR);
+    if (o->type == MB_OPT_CHOICE && (!o->choices || !o->choices[0]))
+      return xasprintf("choice option '%s' lists no choices", o->key);
+  }
+  return NULL;
+}
+
 static char *fetch_interface(plugin *p) {
   const char *id = p->desc->kind == MB_KIND_TOOLCHAIN ? MB_TOOLCHAIN_INTERFACE
                                                       : MB_EXPORTER_INTERFACE;
@@ -132,7 +155,7 @@ static char *fetch_interface(plugin *p) {
     if (!p->exporter->export_artifacts)
       return xasprintf("exporter interface lacks export_artifacts");
   }
-  return NULL;
+  return check_options(p->options);
 }
 
 static const plugin *find_by(const plugin *list, size_t n, const char *id,

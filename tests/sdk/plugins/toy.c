@@ -1,6 +1,7 @@
 /* A minimal working toolchain: each target's plan writes toy.txt naming the
-   target. The descriptor strings come from the compiler command line, so the
-   tests build variants with empty fields or clashing ids and names. */
+   target. The descriptor strings and the option type come from the compiler
+   command line, so the tests build variants with empty fields, clashing ids
+   and names, or an option type from the future. */
 #include <mbhost/toolchain.h>
 #include <string.h>
 
@@ -9,6 +10,9 @@
 #endif
 #ifndef TOY_NAME
 #define TOY_NAME "toy"
+#endif
+#ifndef TOY_OPTION_TYPE
+#define TOY_OPTION_TYPE MB_OPT_STRING
 #endif
 #ifndef TOY_VERSION
 #define TOY_VERSION "1.0.0"
@@ -38,7 +42,8 @@ static int toy_plan(void *self, mb_call *call, const mb_target *target) {
   return MB_OK;
 }
 
-static const mb_option options[] = {{0}};
+static const mb_option options[] = {
+    {"flavour", TOY_OPTION_TYPE, NULL, "unused", 0, NULL}, {0}};
 static const mb_toolchain toolchain = {options, toy_probe, toy_plan};
 
 static const void *toy_get_interface(void *self, const char *id) {
