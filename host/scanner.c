@@ -136,7 +136,7 @@ static bool read_some(int fd, strbuf *report) {
 }
 
 /* Reads the child's report until it exits. False when it did not exit in
-   time or the user interrupted: the caller kills it. */
+   time or the run was interrupted: the caller kills it. */
 static bool collect_report(pid_t pid, int out_fd, int limit_ms,
                            strbuf *report) {
   int exited = pidfd_open(pid, 0);
@@ -170,12 +170,10 @@ static void drain(int fd, strbuf *report) {
 }
 
 /* Turns how the child ended into a verdict. *cache says whether it is the
-   plugin's (a timeout or an interrupt may be the machine's). */
+   plugin's (a timeout may be the machine's). */
 static char *judge(int status, bool finished, const strbuf *report,
                    int limit_ms, bool *cache) {
   *cache = finished;
-  if (!finished && interrupt_requested())
-    return xasprintf("not checked: interrupted while loading it");
   if (!finished)
     return xasprintf("did not finish loading within %d s and was stopped "
                      "(a plugin must not block while loading; set %s to wait "
@@ -228,6 +226,8 @@ char *scanner_check(scanner *s, const char *path, const struct stat *st) {
   if (cached_verdict(s, path, st, &why)) return why;
   bool cache;
   why = scan_in_child(path, &cache);
+  /* Nothing has started yet: an interrupt while scanning ends the run. */
+  if (interrupt_requested()) exit(interrupt_exit_code());
   if (cache) remember(s, path, st, why);
   return why;
 }

@@ -19,3 +19,17 @@ run_mbhost 0 --config "$T/build.ini" --plugin-dir "$T/plugins"
 expect_output "warning: ignoring plugin $T/plugins/hang.so: did not finish loading"
 [ "$(cat "$T/dist/linux/arm64/toy.txt")" = linux/arm64 ] || fail "the build did not complete"
 pass "a build with it in the path warns and completes"
+
+# Interrupted while waiting for the scan: the child is stopped too.
+MBHOST_PLUGIN_SCAN_TIMEOUT=600 "$MBHOST" plugins --plugin-dir "$T/plugins" >"$T/out" 2>&1 &
+host=$!
+until pgrep -f "__scan-plugin $T/plugins/hang.so" >/dev/null; do
+  kill -0 "$host" 2>/dev/null || fail "mbhost ended before scanning: $(cat "$T/out")"
+  sleep 0.1
+done
+kill -TERM "$host"
+rc=0
+wait "$host" || rc=$?
+[ "$rc" = 143 ] || fail "expected exit 143 after SIGTERM, got $rc: $(cat "$T/out")"
+! pgrep -f "__scan-plugin $T/plugins/hang.so" >/dev/null || fail "the scanner child outlived the interrupt"
+pass "an interrupt during the scan stops mbhost and the scanner child"
