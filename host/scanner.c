@@ -246,8 +246,21 @@ static void save(const scanner *s) {
   free(dir);
 }
 
+/* Verdicts of files that are gone would only make the cache grow. */
+static void forget_missing(scanner *s) {
+  const char *path;
+  json_t *entry;
+  void *iter;
+  json_object_foreach_safe(s->cache, iter, path, entry) {
+    if (access(path, F_OK) != 0) json_object_del(s->cache, path);
+  }
+}
+
 void scanner_close(scanner *s) {
-  if (s->dirty && s->file) save(s);
+  if (s->dirty && s->file) {
+    forget_missing(s);
+    save(s);
+  }
   json_decref(s->cache);
   free(s->file);
   free(s->host);
