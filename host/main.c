@@ -11,6 +11,7 @@
 #include "interrupt.h"
 #include "log.h"
 #include "run.h"
+#include "scanner.h"
 #include "schema.h"
 
 static void print_plugin_row(const plugin *p, const char *note) {
@@ -84,6 +85,10 @@ static int list_plugins(const cli *c) {
 }
 
 int main(int argc, char **argv) {
+  /* Hidden: the plugin scanner's child loading one candidate. */
+  if (argc == 3 && strcmp(argv[1], SCANNER_COMMAND) == 0)
+    return scanner_child_main(argv[2]);
+  scanner_enable();
   interrupt_install();
   cli c;
   cli_parse(&c, argc, argv);

@@ -254,14 +254,17 @@ static int svc_artifact_get(mb_call *call, size_t index, mb_artifact *out) {
     return MB_ERROR;
   const artifact *a = &call->io->in->items[index];
   uint32_t size = out->struct_size;
-  *out = (mb_artifact){.struct_size = size,
-                       .target = a->target,
-                       .kind = a->kind,
-                       .name = a->name,
-                       .path = a->path,
-                       .url = a->url,
-                       .sha256 = a->sha256,
-                       .size = a->size};
+  mb_artifact full = {.struct_size = size,
+                      .target = a->target,
+                      .kind = a->kind,
+                      .name = a->name,
+                      .path = a->path,
+                      .url = a->url,
+                      .sha256 = a->sha256,
+                      .size = a->size};
+  /* A plugin built before mb_artifact grew has a smaller struct: fill only
+     what it has room for. */
+  memcpy(out, &full, size < sizeof full ? size : sizeof full);
   return MB_OK;
 }
 
