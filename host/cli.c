@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "progress.h"
 #include <mbhost/plugin.h>
 
 enum {
@@ -14,7 +15,9 @@ enum {
   OPT_DRY_RUN,
   OPT_DESCRIBE,
   OPT_SET,
-  OPT_OUTPUT
+  OPT_OUTPUT,
+  OPT_COLOR,
+  OPT_FORCE
 };
 
 typedef struct cli_option {
@@ -39,6 +42,9 @@ static const cli_option options[] = {
      "look for plugins in DIR first (repeatable)"},
     {"describe", OPT_DESCRIBE, "NAME",
      "with `plugins`: show a plugin's options"},
+    {"force", OPT_FORCE, NULL, "with `init`: replace an existing build.ini"},
+    {"color", OPT_COLOR, "WHEN",
+     "auto (default; off with NO_COLOR), always or never"},
     {"verbose", 'v', NULL, "stream every target's full output"},
     {"quiet", 'q', NULL, "print only errors"},
     {"help", 'h', NULL, "show this help"},
@@ -54,6 +60,8 @@ static void print_help(FILE *out) {
       "nothing\n"
       "       mbhost plugins [--describe NAME]   list plugins, or one's "
       "options\n"
+      "       mbhost init [--force]              write a build.ini for the "
+      "project here\n"
       "\noptions:\n");
   for (size_t i = 0; i < NOPTIONS; i++) {
     char left[64];
@@ -118,6 +126,13 @@ static void apply_option(cli *c, int key, const char *arg) {
   case OPT_DESCRIBE:
     c->describe = arg;
     break;
+  case OPT_FORCE:
+    c->force = true;
+    break;
+  case OPT_COLOR:
+    if (!progress_parse_color(arg, &progress_color))
+      fatal_usage("--color %s: expected auto, always or never", arg);
+    break;
   case 'h':
     print_help(stdout);
     exit(EXIT_OK);
@@ -166,18 +181,25 @@ void cli_parse(cli *c, int argc, char **argv) {
       c->command = COMMAND_VALIDATE;
     else if (strcmp(word, "build") == 0)
       c->command = COMMAND_BUILD;
+    else if (strcmp(word, "init") == 0)
+      c->command = COMMAND_INIT;
     else
-      fatal_usage("unknown command '%s' (commands: build, validate, plugins)",
-                  word);
+      fatal_usage(
+          "unknown command '%s' (commands: build, validate, plugins, init)",
+          word);
   }
   strbuf_free(&shorts);
   if (optind < argc)
     fatal_usage("unexpected argument '%s' (see mbhost --help)", argv[optind]);
-  if (c->command != COMMAND_PLUGINS && !c->run.config_path)
+  bool needs_config =
+      c->command == COMMAND_BUILD || c->command == COMMAND_VALIDATE;
+  if (needs_config && !c->run.config_path)
     fatal_usage(
         "no config given: run mbhost --config build.ini (see mbhost --help)");
   if (c->describe && c->command != COMMAND_PLUGINS)
     fatal_usage("--describe goes with `mbhost plugins`");
+  if (c->force && c->command != COMMAND_INIT)
+    fatal_usage("--force goes with `mbhost init`");
 }
 
 void cli_free(cli *c) {

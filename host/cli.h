@@ -8,13 +8,15 @@
 typedef enum command {
   COMMAND_BUILD,    /* mbhost --config FILE */
   COMMAND_VALIDATE, /* mbhost validate --config FILE */
-  COMMAND_PLUGINS   /* mbhost plugins [--describe NAME] */
+  COMMAND_PLUGINS,  /* mbhost plugins [--describe NAME] */
+  COMMAND_INIT      /* mbhost init [--force] */
 } command;
 
 typedef struct cli {
   command command;
   run_options run;
   const char *describe; /* plugins --describe NAME */
+  bool force;           /* init --force */
 } cli;
 
 /* Parses argv; prints help or version and exits, or exits with EXIT_USAGE

@@ -14,6 +14,7 @@
 #include "interrupt.h"
 #include "log.h"
 #include "process.h"
+#include "progress.h"
 #include "schema.h"
 
 /* A running step. */
@@ -96,8 +97,7 @@ static void start_step(executor *ex, size_t t) {
   char *shown = describe_argv(&argv);
   fprintf(pg->log, "mbhost: step %zu/%zu: %s\n", s + 1, tr->plan.nsteps, shown);
   fflush(pg->log);
-  log_line(MB_LOG_DEBUG, tr->target->name, "step %zu/%zu: %s", s + 1,
-           tr->plan.nsteps, shown);
+  progress_step_started(t, s, tr->plan.nsteps, shown);
 
   int fd;
   pid_t pid =
@@ -126,7 +126,7 @@ static void start_jobs(executor *ex) {
       if (ex->timeout)
         ex->progress[t].deadline =
             ex->progress[t].started + (double)ex->timeout;
-      log_line(MB_LOG_INFO, ex->run->results[t].target->name, "building");
+      progress_target_started(t);
     }
     while (ex->njobs < ex->jobs_max && can_start(ex, t))
       start_step(ex, t);
@@ -188,8 +188,7 @@ static void finish_target(executor *ex, size_t t) {
   }
   if (pg->failed) {
     tr->status = pg->timed_out ? TARGET_TIMED_OUT : TARGET_FAILED;
-    log_line(MB_LOG_ERROR, tr->target->name, "failed after %.1fs: %s (log: %s)",
-             tr->seconds, tr->reason, tr->log_path);
+    progress_target_finished(t);
     return;
   }
   for (size_t i = 0; i < tr->plan.noutputs; i++) {
@@ -202,6 +201,7 @@ static void finish_target(executor *ex, size_t t) {
                   xasprintf("cannot read %s: %s", path, strerror(errno)));
       free(path);
       tr->status = TARGET_FAILED;
+      progress_target_finished(t);
       return;
     }
     artifact a = {.target = tr->target->name,
@@ -216,7 +216,7 @@ static void finish_target(executor *ex, size_t t) {
   }
   tr->status = TARGET_OK;
   fprintf(pg->log, "mbhost: done in %.1fs\n", tr->seconds);
-  log_line(MB_LOG_INFO, tr->target->name, "done in %.1fs", tr->seconds);
+  progress_target_finished(t);
 }
 
 static void echo_lines(job *j, const char *who, const char *data, size_t n,
@@ -264,6 +264,7 @@ static bool pump_job(executor *ex, job *j) {
     return false;
   }
   fwrite(buf, 1, (size_t)n, ex->progress[j->target].log);
+  progress_output(j->target, buf, (size_t)n);
   if (log_verbosity > 0) echo_lines(j, who, buf, (size_t)n, false);
   return true;
 }
@@ -310,6 +311,14 @@ static int next_wakeup_ms(const executor *ex) {
   if (next == 0) return -1;
   double ms = (next - now_seconds()) * 1000.0 + 1;
   return ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
+}
+
+/* poll's timeout: the sooner of the next deadline and the progress
+   display's redraw; -1 when neither is due. */
+static int poll_timeout_ms(const executor *ex) {
+  int deadline = next_wakeup_ms(ex), redraw = progress_poll_timeout();
+  if (deadline < 0) return redraw;
+  return redraw >= 0 && redraw < deadline ? redraw : deadline;
 }
 
 /* Stops every child's process group: SIGTERM, then SIGKILL after 2 s. */
@@ -369,6 +378,7 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
     if (r->results[t].status == TARGET_PENDING && !prepare_target(&ex, t) &&
         !r->opts->keep_going)
       ex.stop = true;
+  progress_begin(r);
 
   for (;;) {
     if (!interrupt_requested()) start_jobs(&ex);
@@ -385,7 +395,7 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
       fds[i] = (struct pollfd){ex.jobs[i].fd, POLLIN, 0};
     fds[ex.njobs] = (struct pollfd){interrupt_fd(), POLLIN, 0};
     size_t nfds = ex.njobs;
-    if (poll(fds, nfds + 1, next_wakeup_ms(&ex)) < 0 && errno != EINTR)
+    if (poll(fds, nfds + 1, poll_timeout_ms(&ex)) < 0 && errno != EINTR)
       fatal("poll: %s", strerror(errno));
     if (interrupt_requested()) {
       free(fds);
@@ -396,7 +406,9 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
       if (fds[i].revents && !pump_job(&ex, &ex.jobs[i])) reap_job(&ex, i);
     free(fds);
     enforce_timeouts(&ex);
+    progress_tick();
   }
+  progress_end();
 
   for (size_t t = 0; t < r->matrix.len; t++) {
     if (ex.progress[t].log) fclose(ex.progress[t].log);

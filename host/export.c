@@ -6,6 +6,7 @@
 #include "interrupt.h"
 #include "journal.h"
 #include "log.h"
+#include "progress.h"
 #include "services.h"
 
 static char *section_of(const plugin *p) {
@@ -40,8 +41,8 @@ bool export_run(run *r, const artifact_list *build_outputs) {
     char *section = section_of(p);
     call.section = section;
     call.io = &io;
-    log_line(MB_LOG_INFO, p->desc->name, "exporting %zu artifact%s", in->len,
-             in->len == 1 ? "" : "s");
+    progress_export_started(p->desc->name, in->len);
+    double exporter_started = now_seconds();
     int rc = p->exporter->export_artifacts(p->self, &call);
     char *error = call_end(&call);
     free(section);
@@ -52,6 +53,8 @@ bool export_run(run *r, const artifact_list *build_outputs) {
                                     : "the exporter gave no reason");
       ok = false;
     }
+    progress_export_finished(p->desc->name, rc == MB_OK,
+                             now_seconds() - exporter_started);
     free(error);
     for (size_t a = 0; a < io.out.len; a++)
       artifact_list_add(&r->reported, &io.out.items[a]);
@@ -79,6 +82,7 @@ void export_describe(run *r) {
     char *section = section_of(p);
     call.section = section;
     call.io = &io;
+    call.describe_out = stdout;
     p->exporter->describe(p->self, &call);
     free(call_end(&call));
     free(section);

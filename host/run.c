@@ -13,6 +13,7 @@
 #include "hash.h"
 #include "interrupt.h"
 #include "log.h"
+#include "progress.h"
 #include "report.h"
 #include "schema.h"
 #include "services.h"
@@ -431,7 +432,25 @@ static bool plan_all(run *r) {
   return all_supported;
 }
 
+/* What a dry run says about the cache for one target. The cache (issue 6)
+   answers "hit" or "miss" here once it can compute a plan's key. */
+static const char *dry_run_cache_state(const run *r, const target_result *tr) {
+  (void)tr;
+  return r->opts->no_cache ? "off (--no-cache)" : "unknown";
+}
+
+bool run_plan_only(run *r) {
+  r->state_dir = state_dir_path(r);
+  init_results(r);
+  if (!probe_toolchain(r)) return false;
+  for (size_t i = 0; i < r->matrix.len; i++)
+    plan_target(r, &r->results[i]);
+  return true;
+}
+
 static void print_dry_run(run *r) {
+  printf("toolchain %s: %s\n", r->toolchain->desc->name,
+         facts_get(&r->facts, "version"));
   for (size_t i = 0; i < r->matrix.len; i++) {
     target_result *tr = &r->results[i];
     printf("target %s\n", tr->target->name);
@@ -442,31 +461,11 @@ static void print_dry_run(run *r) {
       continue;
     }
     printf("  staging: %s\n", tr->staging);
-    fflush(stdout);
     plan_print(&tr->plan, stdout);
+    printf("  cache: %s\n", dry_run_cache_state(r, tr));
   }
   fflush(stdout);
   export_describe(r);
-}
-
-static void print_summary(const run *r) {
-  static const char *const words[] = {
-      [TARGET_PENDING] = "pending", [TARGET_UNSUPPORTED] = "unsupported",
-      [TARGET_FAILED] = "FAILED",   [TARGET_OK] = "ok",
-      [TARGET_SKIPPED] = "skipped", [TARGET_TIMED_OUT] = "TIMED OUT"};
-  if (log_verbosity < 0) return;
-  fprintf(stderr, "\n%-18s %-12s %8s\n", "target", "status", "time");
-  for (size_t i = 0; i < r->matrix.len; i++) {
-    const target_result *tr = &r->results[i];
-    fprintf(stderr, "%-18s %-12s %7.1fs\n", tr->target->name, words[tr->status],
-            tr->seconds);
-  }
-  for (size_t i = 0; i < r->matrix.len; i++)
-    if ((r->results[i].status == TARGET_FAILED ||
-         r->results[i].status == TARGET_TIMED_OUT) &&
-        r->results[i].log_path)
-      fprintf(stderr, "log of %s: %s\n", r->results[i].target->name,
-              r->results[i].log_path);
 }
 
 static void remove_staging(run *r) {
@@ -522,7 +521,7 @@ int run_main(run *r) {
   }
   bool any_failed = count_status(r, TARGET_OK) != r->matrix.len;
   if (any_failed && !r->opts->keep_going) {
-    print_summary(r);
+    progress_summary(r, &outputs);
     log_line(MB_LOG_ERROR, NULL, "build failed; nothing was exported");
     code = EXIT_BUILD;
   } else {
@@ -533,7 +532,7 @@ int run_main(run *r) {
       code = interrupt_exit_code();
     else if (exported && !report_write(r, code, now_seconds() - started))
       code = EXIT_BUILD;
-    print_summary(r);
+    progress_summary(r, &outputs);
   }
   remove_staging(r);
   artifact_list_free(&outputs);

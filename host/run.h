@@ -71,6 +71,10 @@ typedef struct run {
 /* Loads and validates everything that does not need to build: config,
    matrix, plugins, plugin options. Exits with EXIT_USAGE on any problem. */
 void run_prepare(run *r, const run_options *opts);
+/* Probes the toolchain and plans every target, quietly: each result says
+   whether it can be built and why not. Builds and creates nothing. False
+   (after saying why) when the toolchain is not usable. */
+bool run_plan_only(run *r);
 /* The main job: plan, build, export, report. Returns the exit code. */
 int run_main(run *r);
 void run_free(run *r);

@@ -37,7 +37,16 @@ static void svc_log(mb_call *call, int level, const char *fmt, ...) {
   if (level > MB_LOG_DEBUG) level = MB_LOG_DEBUG;
   va_list ap;
   va_start(ap, fmt);
-  log_vline(level, call->plugin ? call->plugin->desc->name : NULL, fmt, ap);
+  /* A dry run prints an exporter's destinations with the plans. */
+  if (call->describe_out && level >= MB_LOG_INFO) {
+    if (level == MB_LOG_INFO || log_verbosity > 0) {
+      char *msg = xvasprintf(fmt, ap);
+      fprintf(call->describe_out, "  %s\n", msg);
+      free(msg);
+    }
+  } else {
+    log_vline(level, call->plugin ? call->plugin->desc->name : NULL, fmt, ap);
+  }
   va_end(ap);
 }
 
@@ -246,14 +255,17 @@ static int svc_artifact_get(mb_call *call, size_t index, mb_artifact *out) {
     return MB_ERROR;
   const artifact *a = &call->io->in->items[index];
   uint32_t size = out->struct_size;
-  *out = (mb_artifact){.struct_size = size,
-                       .target = a->target,
-                       .kind = a->kind,
-                       .name = a->name,
-                       .path = a->path,
-                       .url = a->url,
-                       .sha256 = a->sha256,
-                       .size = a->size};
+  mb_artifact full = {.struct_size = size,
+                      .target = a->target,
+                      .kind = a->kind,
+                      .name = a->name,
+                      .path = a->path,
+                      .url = a->url,
+                      .sha256 = a->sha256,
+                      .size = a->size};
+  /* A plugin built before mb_artifact grew has a smaller struct: fill only
+     what it has room for. */
+  memcpy(out, &full, size < sizeof full ? size : sizeof full);
   return MB_OK;
 }
 

@@ -112,7 +112,8 @@ int jobs_plan(const mb_host *host, mb_call *call, const tarball_settings *s,
       return MB_ERROR;
   /* Artifacts arrive in the order targets finished; sorting makes the log,
      the emitted artifacts and the checksums file the same on every run. */
-  qsort(list->jobs, list->count, sizeof *list->jobs, by_archive_name);
+  if (list->count) /* a dry run has no artifacts, and no array to sort */
+    qsort(list->jobs, list->count, sizeof *list->jobs, by_archive_name);
   return check_names_differ(host, call, list);
 }
 

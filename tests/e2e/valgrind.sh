@@ -37,7 +37,12 @@ vg() {
     cat "$T/out.log" "$T/valgrind.log" >&2
     fail "valgrind mbhost $*: exit $rc, expected $want"
   fi
-  [ ! -s "$T/valgrind.log" ] || { cat "$T/valgrind.log" >&2; fail "valgrind reported: mbhost $*"; }
+  # Reports are "==PID==" lines; "--PID--" lines are valgrind's own notes
+  # (such as pidfd_open, which it does not know: the scanner falls back).
+  if grep -qE '^==[0-9]+==' "$T/valgrind.log"; then
+    cat "$T/valgrind.log" >&2
+    fail "valgrind reported: mbhost $*"
+  fi
 }
 
 vg 0 --config "$T/build.ini" -j 2
