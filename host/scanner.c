@@ -45,10 +45,12 @@ int scanner_child_main(const char *path) {
   close(devnull);
   plugin p;
   char *why = plugin_open(path, &p);
-  if (why)
+  if (why) {
     fprintf(report, "refused\t%s\n", why);
-  else
+  } else {
     fprintf(report, "ok\n");
+    free(p.path);
+  }
   free(why);
   /* Returning runs the plugin's exit handlers too: a plugin that crashes
      there would crash the host at exit. */
