@@ -182,6 +182,21 @@ cache_lookup cache_restore(const char *root, const char *key, const plan *p,
   return result;
 }
 
+bool cache_has(const char *root, const char *key, const plan *p) {
+  char *entry = entry_path(root, key);
+  char *manifest = path_join(entry, "manifest");
+  cached_output *outs = xcalloc(p->noutputs + 1, sizeof *outs);
+  bool complete = read_manifest(manifest, p, outs);
+  for (size_t i = 0; complete && i < p->noutputs; i++) {
+    char *file = xasprintf("%s/files/%s", entry, p->outputs[i].name);
+    struct stat st;
+    complete = stat(file, &st) == 0 && (uint64_t)st.st_size == outs[i].size;
+    free(file);
+  }
+  free(outs), free(manifest), free(entry);
+  return complete;
+}
+
 static bool write_manifest(const char *dir, const plan *p,
                            const cached_output *outs) {
   char *path = path_join(dir, "manifest");

@@ -41,6 +41,11 @@ typedef struct cached_output {
 cache_lookup cache_restore(const char *root, const char *key, const plan *p,
                            const char *staging, cached_output *outs);
 
+/* Whether the entry `key` is complete: its manifest names every output of
+   the plan and each file has the recorded size. Reads only (nothing is
+   hashed, restored or marked used), for --dry-run. */
+bool cache_has(const char *root, const char *key, const plan *p);
+
 /* Stores the staged outputs of a built target under `key`; outs[i] is
    output i's hash and size as the executor recorded them. */
 bool cache_store(const char *root, const char *key, const plan *p,
@@ -75,5 +80,9 @@ void cache_durations_save(const char *state_dir, const run *r);
    prunes to [cache] max_size. */
 void cache_begin(run *r);
 void cache_finish(run *r, const artifact_list *outputs);
+/* For --dry-run: keys every planned target and sets its cache_hit from
+   cache_has, writing nothing (not even the source's stat cache). A target
+   keeps an empty key when the source cannot be read. */
+void cache_peek(run *r);
 
 #endif

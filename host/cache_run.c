@@ -17,19 +17,21 @@ static void ignore_globs(const config *cfg, strvec *out) {
   free(copy);
 }
 
-/* The digest of the source, or NULL (logged) when it cannot be read. */
-static char *digest_source(run *r) {
+/* The digest of the source, or NULL (logged) when it cannot be read.
+   `save` rewrites the stat cache in the cache folder `root`. */
+static char *digest_source(run *r, const char *root, bool save) {
   strvec skip = {0}, ignore = {0};
   strvec_push(&skip, r->project.output);
-  strvec_push(&skip, r->cache_root);
+  strvec_push(&skip, root);
   ignore_globs(&r->cfg, &ignore);
   char id[65];
   sha256_hex(r->project.source, strlen(r->project.source), id);
-  char *stat_cache = xasprintf("%s/sources/%.32s", r->cache_root, id);
+  char *stat_cache = xasprintf("%s/sources/%.32s", root, id);
   digest_request req = {.root = r->project.source,
                         .skip = &skip,
                         .ignore = &ignore,
-                        .stat_cache = stat_cache};
+                        .stat_cache = stat_cache,
+                        .keep_stat_cache = !save};
   digest_result res;
   char *problem = NULL;
   char *hex = NULL;
@@ -49,14 +51,29 @@ static char *digest_source(run *r) {
   return hex;
 }
 
-void cache_begin(run *r) {
-  cache_durations_load(r->state_dir, r);
-  r->source_digest = digest_source(r);
-  if (!r->source_digest) return;
+static void key_targets(run *r) {
   for (size_t i = 0; i < r->matrix.len; i++)
     if (r->results[i].status == TARGET_PENDING)
       cache_action_key(r, &r->results[i], r->source_digest,
                        r->results[i].cache_key);
+}
+
+void cache_begin(run *r) {
+  cache_durations_load(r->state_dir, r);
+  r->source_digest = digest_source(r, r->cache_root, true);
+  if (r->source_digest) key_targets(r);
+}
+
+void cache_peek(run *r) {
+  char *root = cache_dir(&r->cfg);
+  r->source_digest = digest_source(r, root, false);
+  if (r->source_digest) key_targets(r);
+  for (size_t i = 0; i < r->matrix.len; i++) {
+    target_result *tr = &r->results[i];
+    tr->cache_hit =
+        tr->cache_key[0] && cache_has(root, tr->cache_key, &tr->plan);
+  }
+  free(root);
 }
 
 /* The hashes the executor recorded for a target's outputs; false when
@@ -79,7 +96,7 @@ static bool recorded_outputs(const target_result *tr,
 }
 
 static void store_built(run *r, const artifact_list *outputs) {
-  char *after = digest_source(r);
+  char *after = digest_source(r, r->cache_root, true);
   bool unchanged = after && strcmp(after, r->source_digest) == 0;
   free(after);
   if (!unchanged) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "progress.h"
 #include <mbhost/plugin.h>
 
 enum {
@@ -14,7 +15,9 @@ enum {
   OPT_DRY_RUN,
   OPT_DESCRIBE,
   OPT_SET,
-  OPT_OUTPUT
+  OPT_OUTPUT,
+  OPT_COLOR,
+  OPT_FORCE
 };
 
 typedef struct cli_option {
@@ -39,6 +42,9 @@ static const cli_option options[] = {
      "look for plugins in DIR first (repeatable)"},
     {"describe", OPT_DESCRIBE, "NAME",
      "with `plugins`: show a plugin's options"},
+    {"force", OPT_FORCE, NULL, "with `init`: replace an existing build.ini"},
+    {"color", OPT_COLOR, "WHEN",
+     "auto (default; off with NO_COLOR), always or never"},
     {"verbose", 'v', NULL, "stream every target's full output"},
     {"quiet", 'q', NULL, "print only errors"},
     {"help", 'h', NULL, "show this help"},
@@ -54,6 +60,8 @@ static void print_help(FILE *out) {
       "nothing\n"
       "       mbhost plugins [--describe NAME]   list plugins, or one's "
       "options\n"
+      "       mbhost init [--force]              write a build.ini for the "
+      "project here\n"
       "       mbhost cache stats|prune [--config FILE]\n"
       "                                          show or prune the cache\n"
       "       mbhost cache digest DIR [--config FILE]\n"
@@ -123,6 +131,13 @@ static void apply_option(cli *c, int key, const char *arg) {
   case OPT_DESCRIBE:
     c->describe = arg;
     break;
+  case OPT_FORCE:
+    c->force = true;
+    break;
+  case OPT_COLOR:
+    if (!progress_parse_color(arg, &progress_color))
+      fatal_usage("--color %s: expected auto, always or never", arg);
+    break;
   case 'h':
     print_help(stdout);
     exit(EXIT_OK);
@@ -171,9 +186,7 @@ void cli_parse(cli *c, int argc, char **argv) {
     while ((key = getopt_long(argc, argv, shorts.data, longopts, NULL)) != -1) {
       if (key == '?') {
         strbuf_free(&shorts);
-        if (optopt)
-          fatal_usage("unknown or incomplete option -%c (see mbhost --help)",
-                      optopt);
+        /* argv[optind - 1] is the word at fault, long or short. */
         fatal_usage("unknown or incomplete option %s (see mbhost --help)",
                     argv[optind - 1]);
       }
@@ -187,22 +200,27 @@ void cli_parse(cli *c, int argc, char **argv) {
       c->command = COMMAND_VALIDATE;
     else if (strcmp(word, "build") == 0)
       c->command = COMMAND_BUILD;
+    else if (strcmp(word, "init") == 0)
+      c->command = COMMAND_INIT;
     else if (strcmp(word, "cache") == 0)
       parse_cache_words(c, argc, argv);
     else
-      fatal_usage(
-          "unknown command '%s' (commands: build, validate, plugins, cache)",
-          word);
+      fatal_usage("unknown command '%s' (commands: build, validate, plugins, "
+                  "init, cache)",
+                  word);
   }
   strbuf_free(&shorts);
   if (optind < argc)
     fatal_usage("unexpected argument '%s' (see mbhost --help)", argv[optind]);
-  if (c->command != COMMAND_PLUGINS && c->command != COMMAND_CACHE &&
-      !c->run.config_path)
+  bool needs_config =
+      c->command == COMMAND_BUILD || c->command == COMMAND_VALIDATE;
+  if (needs_config && !c->run.config_path)
     fatal_usage(
         "no config given: run mbhost --config build.ini (see mbhost --help)");
   if (c->describe && c->command != COMMAND_PLUGINS)
     fatal_usage("--describe goes with `mbhost plugins`");
+  if (c->force && c->command != COMMAND_INIT)
+    fatal_usage("--force goes with `mbhost init`");
 }
 
 void cli_free(cli *c) {

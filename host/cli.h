@@ -9,6 +9,7 @@ typedef enum command {
   COMMAND_BUILD,    /* mbhost --config FILE */
   COMMAND_VALIDATE, /* mbhost validate --config FILE */
   COMMAND_PLUGINS,  /* mbhost plugins [--describe NAME] */
+  COMMAND_INIT,     /* mbhost init [--force] */
   COMMAND_CACHE     /* mbhost cache prune|stats|digest [--config FILE] */
 } command;
 
@@ -16,6 +17,7 @@ typedef struct cli {
   command command;
   run_options run;
   const char *describe;     /* plugins --describe NAME */
+  bool force;               /* init --force */
   const char *cache_action; /* cache: prune, stats or digest */
   const char *cache_path;   /* cache digest DIR */
 } cli;

@@ -419,7 +419,8 @@ bool source_digest(const digest_request *req, digest_result *out,
     free(sorted);
     out->files = w.now.len;
     out->hashed = w.hashed;
-    if (req->stat_cache && (w.hashed || w.now.len != old.len))
+    if (req->stat_cache && !req->keep_stat_cache &&
+        (w.hashed || w.now.len != old.len))
       save_stat_cache(&w.now, req->stat_cache, w.racy_after_ns);
   }
   if (problem)

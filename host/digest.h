@@ -17,6 +17,7 @@ typedef struct digest_request {
   const strvec *skip;     /* absolute folders to leave out (may be NULL) */
   const strvec *ignore;   /* globs (may be NULL); see digest_ignored */
   const char *stat_cache; /* file to read and rewrite, or NULL for none */
+  bool keep_stat_cache;   /* read the stat cache but do not rewrite it */
 } digest_request;
 
 typedef struct digest_result {

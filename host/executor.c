@@ -17,6 +17,8 @@
 #include "jobserver.h"
 #include "log.h"
 #include "process.h"
+#include "progress.h"
+#include "schema.h"
 
 /* A running step. */
 typedef struct job {
@@ -35,6 +37,9 @@ typedef struct progress {
   bool failed;
   FILE *log;
   double started;
+  double deadline; /* [project] timeout; 0: none */
+  double kill_at;  /* after a timeout: when SIGKILL follows SIGTERM */
+  bool timed_out;
 } progress;
 
 typedef struct executor {
@@ -48,6 +53,7 @@ typedef struct executor {
   jobserver js;
   bool waiting_token; /* a step is ready but every token is taken */
   size_t *order;      /* targets, slowest first when earlier runs tell */
+  unsigned long long timeout; /* seconds per target; 0: none */
 } executor;
 
 static bool can_start(const executor *ex, size_t t) {
@@ -122,8 +128,7 @@ static void start_step(executor *ex, size_t t, bool token) {
   char *shown = describe_argv(&argv);
   fprintf(pg->log, "mbhost: step %zu/%zu: %s\n", s + 1, tr->plan.nsteps, shown);
   fflush(pg->log);
-  log_line(MB_LOG_DEBUG, tr->target->name, "step %zu/%zu: %s", s + 1,
-           tr->plan.nsteps, shown);
+  progress_step_started(t, s, tr->plan.nsteps, shown);
 
   int fd;
   pid_t pid =
@@ -146,10 +151,20 @@ static void start_step(executor *ex, size_t t, bool token) {
   strvec_free(&env);
 }
 
+/* Whether a running step holds the slot that needs no token. */
+static bool free_slot_taken(const executor *ex) {
+  for (size_t i = 0; i < ex->njobs; i++)
+    if (!ex->jobs[i].token) return true;
+  return false;
+}
+
 /* Every process beyond the first needs a jobserver token, which children
-   running make or cargo also draw from. */
+   running make or cargo also draw from. The token-free slot goes to
+   whichever step starts while no running step holds it: were it tied to
+   "nothing runs", a step could wait for the token of a long step that
+   started after the token-free one had already ended. */
 static bool take_slot(executor *ex, bool *token) {
-  *token = ex->njobs > 0;
+  *token = free_slot_taken(ex);
   if (*token && !jobserver_try_acquire(&ex->js)) {
     ex->waiting_token = true;
     return false;
@@ -167,11 +182,26 @@ static void start_jobs(executor *ex) {
       if (!take_slot(ex, &token)) return;
       if (ex->progress[t].started == 0) {
         ex->progress[t].started = now_seconds();
-        log_line(MB_LOG_INFO, ex->run->results[t].target->name, "building");
+        if (ex->timeout)
+          ex->progress[t].deadline =
+              ex->progress[t].started + (double)ex->timeout;
+        progress_target_started(t);
       }
       start_step(ex, t, token);
     }
   }
+}
+
+/* Whether `path` resolves (symlinks included) inside staging or scratch:
+   a plan must not smuggle a file from elsewhere into the artifacts. */
+static bool resolves_inside_target(const target_result *tr, const char *path) {
+  char *real = realpath(path, NULL);
+  char *staging = realpath(tr->staging, NULL);
+  char *scratch = realpath(tr->scratch, NULL);
+  bool inside = real && ((staging && path_is_inside(real, staging)) ||
+                         (scratch && path_is_inside(real, scratch)));
+  free(real), free(staging), free(scratch);
+  return inside;
 }
 
 /* Moves one declared output into staging under its final name. */
@@ -181,11 +211,19 @@ static char *collect_output(target_result *tr, const plan_output *out) {
   char *dst = path_absolute(tr->staging, out->name);
   char *problem = NULL;
   struct stat st;
-  if (lstat(src, &st) != 0)
+  if (!path_is_inside(src, tr->staging) && !path_is_inside(src, tr->scratch))
+    problem = xasprintf("declared output %s (%s) is outside the target's "
+                        "staging and scratch folders",
+                        out->name, src);
+  else if (lstat(src, &st) != 0)
     problem =
         xasprintf("declared output %s was not produced (%s)", out->name, src);
   else if (!S_ISREG(st.st_mode))
     problem = xasprintf("declared output %s is not a regular file (%s)",
+                        out->name, src);
+  else if (!resolves_inside_target(tr, src))
+    problem = xasprintf("declared output %s (%s) is outside the target's "
+                        "staging and scratch folders",
                         out->name, src);
   else if (strcmp(src, dst) != 0) {
     char *dir = path_dirname(dst);
@@ -208,9 +246,8 @@ static void finish_target(executor *ex, size_t t) {
     if (problem) fail_target(ex, t, problem);
   }
   if (pg->failed) {
-    tr->status = TARGET_FAILED;
-    log_line(MB_LOG_ERROR, tr->target->name, "failed after %.1fs: %s (log: %s)",
-             tr->seconds, tr->reason, tr->log_path);
+    tr->status = pg->timed_out ? TARGET_TIMED_OUT : TARGET_FAILED;
+    progress_target_finished(t);
     return;
   }
   for (size_t i = 0; i < tr->plan.noutputs; i++) {
@@ -223,6 +260,7 @@ static void finish_target(executor *ex, size_t t) {
                   xasprintf("cannot read %s: %s", path, strerror(errno)));
       free(path);
       tr->status = TARGET_FAILED;
+      progress_target_finished(t);
       return;
     }
     artifact a = {.target = tr->target->name,
@@ -237,7 +275,7 @@ static void finish_target(executor *ex, size_t t) {
   }
   tr->status = TARGET_OK;
   fprintf(pg->log, "mbhost: done in %.1fs\n", tr->seconds);
-  log_line(MB_LOG_INFO, tr->target->name, "done in %.1fs", tr->seconds);
+  progress_target_finished(t);
 }
 
 static void echo_lines(job *j, const char *who, const char *data, size_t n,
@@ -286,8 +324,61 @@ static bool pump_job(executor *ex, job *j) {
     return false;
   }
   fwrite(buf, 1, (size_t)n, ex->progress[j->target].log);
+  progress_output(j->target, buf, (size_t)n);
   if (log_verbosity > 0) echo_lines(j, who, buf, (size_t)n, false);
   return true;
+}
+
+/* How long a stopped step may take to exit after SIGTERM before SIGKILL. */
+#define GRACE_SECONDS 2.0
+
+/* Sends signo to the process group of every running step of target t. */
+static void signal_target(executor *ex, size_t t, int signo) {
+  for (size_t i = 0; i < ex->njobs; i++)
+    if (ex->jobs[i].target == t)
+      process_signal_groups(&ex->jobs[i].pid, 1, signo);
+}
+
+/* A target past its deadline is failed as timed out and its steps are
+   stopped: SIGTERM now, SIGKILL once the grace period is over. */
+static void enforce_timeouts(executor *ex) {
+  double now = now_seconds();
+  for (size_t t = 0; t < ex->run->matrix.len; t++) {
+    progress *pg = &ex->progress[t];
+    if (pg->running == 0 || pg->deadline == 0) continue;
+    if (pg->kill_at == 0 && now >= pg->deadline) {
+      fail_target(
+          ex, t,
+          xasprintf("timed out after %llus ([project] timeout)", ex->timeout));
+      pg->timed_out = true;
+      pg->kill_at = now + GRACE_SECONDS;
+      signal_target(ex, t, SIGTERM);
+    } else if (pg->kill_at != 0 && now >= pg->kill_at) {
+      signal_target(ex, t, SIGKILL);
+    }
+  }
+}
+
+/* Milliseconds until the next deadline or kill, for poll; -1: none. */
+static int next_wakeup_ms(const executor *ex) {
+  double next = 0;
+  for (size_t t = 0; t < ex->run->matrix.len; t++) {
+    const progress *pg = &ex->progress[t];
+    if (pg->running == 0 || pg->deadline == 0) continue;
+    double when = pg->kill_at != 0 ? pg->kill_at : pg->deadline;
+    if (next == 0 || when < next) next = when;
+  }
+  if (next == 0) return -1;
+  double ms = (next - now_seconds()) * 1000.0 + 1;
+  return ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
+}
+
+/* poll's timeout: the sooner of the next deadline and the progress
+   display's redraw; -1 when neither is due. */
+static int poll_timeout_ms(const executor *ex) {
+  int deadline = next_wakeup_ms(ex), redraw = progress_poll_timeout();
+  if (deadline < 0) return redraw;
+  return redraw >= 0 && redraw < deadline ? redraw : deadline;
 }
 
 /* Stops every child's process group: SIGTERM, then SIGKILL after 2 s. */
@@ -296,7 +387,7 @@ static void stop_all(executor *ex) {
   for (size_t i = 0; i < ex->njobs; i++)
     pids[i] = ex->jobs[i].pid;
   process_signal_groups(pids, ex->njobs, SIGTERM);
-  double deadline = now_seconds() + 2.0;
+  double deadline = now_seconds() + GRACE_SECONDS;
   size_t left = ex->njobs;
   while (left && now_seconds() < deadline) {
     left = 0;
@@ -395,7 +486,7 @@ static void restore_done(executor *ex, size_t t, cache_lookup got,
     tr->seconds = seconds;
     fprintf(ex->progress[t].log, "mbhost: restored from cache entry %s\n",
             tr->cache_key);
-    log_line(MB_LOG_INFO, tr->target->name, "cached (%.12s)", tr->cache_key);
+    progress_target_finished(t);
   }
 }
 
@@ -450,6 +541,9 @@ static void open_jobserver(executor *ex) {
 bool executor_run(run *r, int jobs, artifact_list *outputs) {
   executor ex = {
       .run = r, .jobs_max = (size_t)(jobs > 0 ? jobs : 1), .outputs = outputs};
+  /* Validated by the schema, and read back in seconds. */
+  const char *timeout = config_get(&r->cfg, "project", "timeout");
+  if (timeout && !parse_duration(timeout, &ex.timeout)) ex.timeout = 0;
   ex.progress = xcalloc(r->matrix.len, sizeof *ex.progress);
   ex.order = xcalloc(r->matrix.len, sizeof *ex.order);
   for (size_t t = 0; t < r->matrix.len; t++)
@@ -459,6 +553,7 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
     if (r->results[t].status != TARGET_PENDING) continue;
     if (!prepare_target(&ex, t) && !r->opts->keep_going) ex.stop = true;
   }
+  progress_begin(r);
   restore_cached(&ex);
   open_jobserver(&ex);
 
@@ -480,7 +575,7 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
     fds[ex.njobs + 1] =
         (struct pollfd){ex.waiting_token ? ex.js.fd : -1, POLLIN, 0};
     size_t nfds = ex.njobs;
-    if (poll(fds, nfds + 2, -1) < 0 && errno != EINTR)
+    if (poll(fds, nfds + 2, poll_timeout_ms(&ex)) < 0 && errno != EINTR)
       fatal("poll: %s", strerror(errno));
     if (interrupt_requested()) {
       free(fds);
@@ -490,7 +585,10 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
     for (size_t i = nfds; i-- > 0;)
       if (fds[i].revents && !pump_job(&ex, &ex.jobs[i])) reap_job(&ex, i);
     free(fds);
+    enforce_timeouts(&ex);
+    progress_tick();
   }
+  progress_end();
 
   for (size_t t = 0; t < r->matrix.len; t++) {
     if (ex.progress[t].log) fclose(ex.progress[t].log);

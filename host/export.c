@@ -3,15 +3,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interrupt.h"
+#include "journal.h"
 #include "log.h"
+#include "progress.h"
 #include "services.h"
 
 static char *section_of(const plugin *p) {
   return xasprintf("export.%s", p->desc->name);
 }
 
+/* Keeps what the chain wrote when it succeeded; otherwise puts the output
+   folder back as it was before the export. */
+static void finish_journal(run *r, bool ok) {
+  if (ok) {
+    journal_commit(r->journal);
+  } else if (journal_rollback(r->journal) == 0) {
+    log_line(MB_LOG_ERROR, NULL,
+             "export %s: every file it wrote was put back as it was",
+             interrupt_requested() ? "interrupted" : "failed");
+  }
+  journal_free(r->journal);
+  r->journal = NULL;
+}
+
 bool export_run(run *r, const artifact_list *build_outputs) {
   double started = now_seconds();
+  r->journal = journal_open();
   artifact_list previous = {0};
   const artifact_list *in = build_outputs;
   bool ok = true;
@@ -23,8 +41,8 @@ bool export_run(run *r, const artifact_list *build_outputs) {
     char *section = section_of(p);
     call.section = section;
     call.io = &io;
-    log_line(MB_LOG_INFO, p->desc->name, "exporting %zu artifact%s", in->len,
-             in->len == 1 ? "" : "s");
+    progress_export_started(p->desc->name, in->len);
+    double exporter_started = now_seconds();
     int rc = p->exporter->export_artifacts(p->self, &call);
     char *error = call_end(&call);
     free(section);
@@ -35,6 +53,8 @@ bool export_run(run *r, const artifact_list *build_outputs) {
                                     : "the exporter gave no reason");
       ok = false;
     }
+    progress_export_finished(p->desc->name, rc == MB_OK,
+                             now_seconds() - exporter_started);
     free(error);
     for (size_t a = 0; a < io.out.len; a++)
       artifact_list_add(&r->reported, &io.out.items[a]);
@@ -43,6 +63,8 @@ bool export_run(run *r, const artifact_list *build_outputs) {
     in = &previous;
   }
   artifact_list_free(&previous);
+  ok = ok && !interrupt_requested();
+  finish_journal(r, ok);
   r->export_seconds = now_seconds() - started;
   return ok;
 }
@@ -60,6 +82,7 @@ void export_describe(run *r) {
     char *section = section_of(p);
     call.section = section;
     call.io = &io;
+    call.describe_out = stdout;
     p->exporter->describe(p->self, &call);
     free(call_end(&call));
     free(section);

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "scanner.h"
+
 #ifndef MBHOST_PLUGIN_SUBDIR
 #define MBHOST_PLUGIN_SUBDIR "lib/mbhost/plugins"
 #endif
@@ -112,6 +114,29 @@ static char *check_descriptor(const mb_plugin *d) {
   return NULL;
 }
 
+/* NULL when every option of the table is one this host can validate. A
+   type or flag from a newer minor is refused here, not misread later. */
+static char *check_options(const mb_option *options) {
+  const uint32_t known_flags =
+      MB_OPT_REQUIRED | MB_OPT_PER_TARGET | MB_OPT_PREFIX;
+  for (const mb_option *o = options; o && o->key; o++) {
+    if (!*o->key) return xasprintf("an option has an empty key");
+    if (o->type < MB_OPT_STRING || o->type > MB_OPT_PATH)
+      return xasprintf("option '%s' has type %d, which this mbhost (plugin "
+                       "ABI %d.%d) does not know: it needs a newer mbhost",
+                       o->key, (int)o->type, MB_ABI_MAJOR, MB_ABI_MINOR);
+    if (o->flags & ~known_flags)
+      return xasprintf("option '%s' has flags 0x%x, which this mbhost "
+                       "(plugin ABI %d.%d) does not know: it needs a newer "
+                       "mbhost",
+                       o->key, (unsigned)(o->flags & ~known_flags),
+                       MB_ABI_MAJOR, MB_ABI_MINOR);
+    if (o->type == MB_OPT_CHOICE && (!o->choices || !o->choices[0]))
+      return xasprintf("choice option '%s' lists no choices", o->key);
+  }
+  return NULL;
+}
+
 static char *fetch_interface(plugin *p) {
   const char *id = p->desc->kind == MB_KIND_TOOLCHAIN ? MB_TOOLCHAIN_INTERFACE
                                                       : MB_EXPORTER_INTERFACE;
@@ -130,7 +155,7 @@ static char *fetch_interface(plugin *p) {
     if (!p->exporter->export_artifacts)
       return xasprintf("exporter interface lacks export_artifacts");
   }
-  return NULL;
+  return check_options(p->options);
 }
 
 static const plugin *find_by(const plugin *list, size_t n, const char *id,
@@ -172,34 +197,37 @@ static void register_plugin(plugin_registry *reg, plugin *p) {
   reg->plugins[reg->len++] = *p;
 }
 
-static void load_candidate(plugin_registry *reg, const char *path) {
-  struct stat st;
-  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return;
-  char *unsafe = unsafe_reason(path, &st);
-  if (unsafe) return refuse(reg, path, unsafe);
+char *plugin_open(const char *path, plugin *out) {
   /* Never dlclose: a plugin's threads or atexit handlers may outlive use. */
   void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-  if (!lib) return refuse(reg, path, xasprintf("cannot load: %s", dlerror()));
+  if (!lib) return xasprintf("cannot load: %s", dlerror());
   mb_plugin_entry_fn entry;
   *(void **)&entry = dlsym(lib, MB_ENTRY_SYMBOL);
   if (!entry)
-    return refuse(
-        reg, path,
-        xasprintf("not an mbhost plugin (no %s symbol)", MB_ENTRY_SYMBOL));
+    return xasprintf("not an mbhost plugin (no %s symbol)", MB_ENTRY_SYMBOL);
   const mb_plugin *desc = entry(MB_ABI_MAJOR);
   if (!desc)
-    return refuse(reg, path,
-                  xasprintf("the plugin cannot serve plugin ABI %u "
-                            "(its entry returned NULL)",
-                            MB_ABI_MAJOR));
+    return xasprintf("the plugin cannot serve plugin ABI %u "
+                     "(its entry returned NULL)",
+                     MB_ABI_MAJOR);
   char *why = check_descriptor(desc);
+  if (why) return why;
+  *out = (plugin){.path = xstrdup(path), .desc = desc};
+  why = fetch_interface(out);
+  if (why) free(out->path);
+  return why;
+}
+
+static void load_candidate(plugin_registry *reg, scanner *scan,
+                           const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return;
+  char *why = unsafe_reason(path, &st);
+  /* Only a candidate that loaded cleanly in a child is loaded here. */
+  if (!why && scan) why = scanner_check(scan, path, &st);
+  plugin p;
+  if (!why) why = plugin_open(path, &p);
   if (why) return refuse(reg, path, why);
-  plugin p = {.path = xstrdup(path), .desc = desc};
-  why = fetch_interface(&p);
-  if (why) {
-    free(p.path);
-    return refuse(reg, path, why);
-  }
   register_plugin(reg, &p);
 }
 
@@ -207,7 +235,7 @@ static int compare_names(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void load_dir(plugin_registry *reg, const char *dir) {
+static void load_dir(plugin_registry *reg, scanner *scan, const char *dir) {
   struct stat st;
   if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return;
   char *unsafe = unsafe_reason(dir, &st);
@@ -226,18 +254,20 @@ static void load_dir(plugin_registry *reg, const char *dir) {
     qsort(names.items, names.len, sizeof *names.items, compare_names);
   for (size_t i = 0; i < names.len; i++) {
     char *path = path_join(dir, names.items[i]);
-    load_candidate(reg, path);
+    load_candidate(reg, scan, path);
     free(path);
   }
   strvec_free(&names);
 }
 
 void plugin_registry_load(plugin_registry *reg, const strvec *dirs) {
+  scanner *scan = scanner_enabled() ? scanner_open() : NULL;
   for (size_t i = 0; i < dirs->len; i++) {
     if (strvec_contains(&reg->dirs, dirs->items[i])) continue;
     strvec_push(&reg->dirs, dirs->items[i]);
-    load_dir(reg, dirs->items[i]);
+    load_dir(reg, scan, dirs->items[i]);
   }
+  if (scan) scanner_close(scan);
 }
 
 plugin *plugin_find(const plugin_registry *reg, const char *name,

@@ -33,8 +33,12 @@ typedef struct plugin_registry {
    plugin_path (cfg may be NULL), the user's plugin folder, the bundled one. */
 void plugin_search_path(strvec *dirs, const strvec *cli_dirs,
                         const config *cfg);
-/* Loads every *.so in `dirs`; problems go to reg->refused. */
+/* Loads every *.so in `dirs`; problems go to reg->refused. When the scanner
+   is enabled, each candidate is first loaded in a child (scanner.h). */
 void plugin_registry_load(plugin_registry *reg, const strvec *dirs);
+/* dlopens `path` in this process and checks its descriptor and interface:
+   NULL and *out filled (out->path owned), or why it is refused (owned). */
+char *plugin_open(const char *path, plugin *out);
 plugin *plugin_find(const plugin_registry *reg, const char *name,
                     uint32_t kind);
 /* "a, b, c": the names of usable plugins of a kind, for error messages. */

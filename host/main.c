@@ -8,9 +8,11 @@
 
 #include "cache_cmd.h"
 #include "cli.h"
+#include "init.h"
 #include "interrupt.h"
 #include "log.h"
 #include "run.h"
+#include "scanner.h"
 #include "schema.h"
 
 static void print_plugin_row(const plugin *p, const char *note) {
@@ -84,12 +86,18 @@ static int list_plugins(const cli *c) {
 }
 
 int main(int argc, char **argv) {
+  /* Hidden: the plugin scanner's child loading one candidate. */
+  if (argc == 3 && strcmp(argv[1], SCANNER_COMMAND) == 0)
+    return scanner_child_main(argv[2]);
+  scanner_enable();
   interrupt_install();
   cli c;
   cli_parse(&c, argc, argv);
   int code;
   if (c.command == COMMAND_PLUGINS) {
     code = list_plugins(&c);
+  } else if (c.command == COMMAND_INIT) {
+    code = init_main(&c.run, c.force);
   } else if (c.command == COMMAND_CACHE) {
     code = cache_command(&c);
   } else {

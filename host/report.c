@@ -10,11 +10,10 @@
 #include "log.h"
 
 static const char *status_name(target_status s) {
-  static const char *const names[] = {[TARGET_PENDING] = "pending",
-                                      [TARGET_UNSUPPORTED] = "unsupported",
-                                      [TARGET_FAILED] = "failed",
-                                      [TARGET_OK] = "ok",
-                                      [TARGET_SKIPPED] = "skipped"};
+  static const char *const names[] = {
+      [TARGET_PENDING] = "pending", [TARGET_UNSUPPORTED] = "unsupported",
+      [TARGET_FAILED] = "failed",   [TARGET_OK] = "ok",
+      [TARGET_SKIPPED] = "skipped", [TARGET_TIMED_OUT] = "timed_out"};
   return names[s];
 }
 

@@ -14,6 +14,7 @@
 #include "hash.h"
 #include "interrupt.h"
 #include "log.h"
+#include "progress.h"
 #include "report.h"
 #include "schema.h"
 #include "services.h"
@@ -146,7 +147,12 @@ static void find_toolchain(run *r) {
                  "no [toolchain] section (add one with use = go, rust or c)");
     return;
   }
-  if (!use || !*use) return; /* schema reports the missing key */
+  if (!use) return; /* schema reports the missing key */
+  if (!*use) {
+    config_error(cfg, line_of(cfg, "toolchain", "use"),
+                 "use: names no toolchain (e.g. use = go)");
+    return;
+  }
   r->toolchain = plugin_find(&r->plugins, use, MB_KIND_TOOLCHAIN);
   if (r->toolchain) {
     schema_check_section(cfg, "toolchain", r->toolchain->options,
@@ -438,7 +444,26 @@ static bool plan_all(run *r) {
   return all_supported;
 }
 
+/* What a dry run says about the cache for one target, from cache_peek. */
+static const char *dry_run_cache_state(const run *r, const target_result *tr) {
+  if (r->opts->no_cache) return "off (--no-cache)";
+  if (!tr->cache_key[0]) return "unknown (the source cannot be read)";
+  return tr->cache_hit ? "hit" : "miss";
+}
+
+bool run_plan_only(run *r) {
+  r->state_dir = state_dir_path(r);
+  init_results(r);
+  if (!probe_toolchain(r)) return false;
+  for (size_t i = 0; i < r->matrix.len; i++)
+    plan_target(r, &r->results[i]);
+  return true;
+}
+
 static void print_dry_run(run *r) {
+  if (!r->opts->no_cache) cache_peek(r);
+  printf("toolchain %s: %s\n", r->toolchain->desc->name,
+         facts_get(&r->facts, "version"));
   for (size_t i = 0; i < r->matrix.len; i++) {
     target_result *tr = &r->results[i];
     printf("target %s\n", tr->target->name);
@@ -449,30 +474,11 @@ static void print_dry_run(run *r) {
       continue;
     }
     printf("  staging: %s\n", tr->staging);
-    fflush(stdout);
     plan_print(&tr->plan, stdout);
+    printf("  cache: %s\n", dry_run_cache_state(r, tr));
   }
   fflush(stdout);
   export_describe(r);
-}
-
-static void print_summary(const run *r) {
-  static const char *const words[] = {[TARGET_PENDING] = "pending",
-                                      [TARGET_UNSUPPORTED] = "unsupported",
-                                      [TARGET_FAILED] = "FAILED",
-                                      [TARGET_OK] = "ok",
-                                      [TARGET_SKIPPED] = "skipped"};
-  if (log_verbosity < 0) return;
-  fprintf(stderr, "\n%-18s %-12s %8s\n", "target", "status", "time");
-  for (size_t i = 0; i < r->matrix.len; i++) {
-    const target_result *tr = &r->results[i];
-    fprintf(stderr, "%-18s %-12s %7.1fs\n", tr->target->name,
-            tr->cache_hit ? "ok (cached)" : words[tr->status], tr->seconds);
-  }
-  for (size_t i = 0; i < r->matrix.len; i++)
-    if (r->results[i].status == TARGET_FAILED && r->results[i].log_path)
-      fprintf(stderr, "log of %s: %s\n", r->results[i].target->name,
-              r->results[i].log_path);
 }
 
 static void remove_staging(run *r) {
@@ -531,17 +537,18 @@ int run_main(run *r) {
   }
   bool any_failed = count_status(r, TARGET_OK) != r->matrix.len;
   if (any_failed && !r->opts->keep_going) {
-    print_summary(r);
+    progress_summary(r, &outputs);
     log_line(MB_LOG_ERROR, NULL, "build failed; nothing was exported");
     code = EXIT_BUILD;
   } else {
-    if (outputs.len && !export_run(r, &outputs)) code = EXIT_BUILD;
-    if (any_failed) code = EXIT_BUILD;
+    /* A failed export was rolled back: no report of files that are gone. */
+    bool exported = !outputs.len || export_run(r, &outputs);
+    if (!exported || any_failed) code = EXIT_BUILD;
     if (interrupt_requested())
       code = interrupt_exit_code();
-    else if (!report_write(r, code, now_seconds() - started))
+    else if (exported && !report_write(r, code, now_seconds() - started))
       code = EXIT_BUILD;
-    print_summary(r);
+    progress_summary(r, &outputs);
   }
   remove_staging(r);
   artifact_list_free(&outputs);

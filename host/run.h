@@ -37,7 +37,8 @@ typedef enum target_status {
   TARGET_UNSUPPORTED,
   TARGET_FAILED,
   TARGET_OK,
-  TARGET_SKIPPED /* not built because another target failed first */
+  TARGET_SKIPPED,  /* not built because another target failed first */
+  TARGET_TIMED_OUT /* stopped after [project] timeout */
 } target_status;
 
 typedef struct target_result {
@@ -66,14 +67,19 @@ typedef struct run {
   char *state_dir;     /* staging, logs and scratch folders for this output */
   char *cache_root;    /* the cache folder; NULL for a dry run */
   char *source_digest; /* before the build; NULL when nothing is cached */
-  target_result *results; /* one per matrix target */
-  artifact_list reported; /* everything exporters emitted */
+  target_result *results;  /* one per matrix target */
+  artifact_list reported;  /* everything exporters emitted */
+  struct journal *journal; /* during the export: what to undo on failure */
   double export_seconds;
 } run;
 
 /* Loads and validates everything that does not need to build: config,
    matrix, plugins, plugin options. Exits with EXIT_USAGE on any problem. */
 void run_prepare(run *r, const run_options *opts);
+/* Probes the toolchain and plans every target, quietly: each result says
+   whether it can be built and why not. Builds and creates nothing. False
+   (after saying why) when the toolchain is not usable. */
+bool run_plan_only(run *r);
 /* The main job: plan, build, export, report. Returns the exit code. */
 int run_main(run *r);
 void run_free(run *r);

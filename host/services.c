@@ -9,6 +9,7 @@
 
 #include "hash.h"
 #include "interrupt.h"
+#include "journal.h"
 #include "log.h"
 #include "process.h"
 #include "schema.h"
@@ -36,7 +37,16 @@ static void svc_log(mb_call *call, int level, const char *fmt, ...) {
   if (level > MB_LOG_DEBUG) level = MB_LOG_DEBUG;
   va_list ap;
   va_start(ap, fmt);
-  log_vline(level, call->plugin ? call->plugin->desc->name : NULL, fmt, ap);
+  /* A dry run prints an exporter's destinations with the plans. */
+  if (call->describe_out && level >= MB_LOG_INFO) {
+    if (level == MB_LOG_INFO || log_verbosity > 0) {
+      char *msg = xvasprintf(fmt, ap);
+      fprintf(call->describe_out, "  %s\n", msg);
+      free(msg);
+    }
+  } else {
+    log_vline(level, call->plugin ? call->plugin->desc->name : NULL, fmt, ap);
+  }
   va_end(ap);
 }
 
@@ -245,14 +255,17 @@ static int svc_artifact_get(mb_call *call, size_t index, mb_artifact *out) {
     return MB_ERROR;
   const artifact *a = &call->io->in->items[index];
   uint32_t size = out->struct_size;
-  *out = (mb_artifact){.struct_size = size,
-                       .target = a->target,
-                       .kind = a->kind,
-                       .name = a->name,
-                       .path = a->path,
-                       .url = a->url,
-                       .sha256 = a->sha256,
-                       .size = a->size};
+  mb_artifact full = {.struct_size = size,
+                      .target = a->target,
+                      .kind = a->kind,
+                      .name = a->name,
+                      .path = a->path,
+                      .url = a->url,
+                      .sha256 = a->sha256,
+                      .size = a->size};
+  /* A plugin built before mb_artifact grew has a smaller struct: fill only
+     what it has room for. */
+  memcpy(out, &full, size < sizeof full ? size : sizeof full);
   return MB_OK;
 }
 
@@ -295,8 +308,19 @@ static int svc_emit_artifact(mb_call *call, const mb_artifact *in) {
   return MB_OK;
 }
 
+/* Records dst in the export journal before it is first written, so a
+   failed or interrupted export can put it back. */
+static int journal_write(mb_call *call, const char *dst) {
+  if (!call->run->journal || journal_prepare(call->run->journal, dst) == 0)
+    return MB_OK;
+  svc_set_error(call, "cannot keep the previous %s aside: %s", dst,
+                strerror(errno));
+  return MB_ERROR;
+}
+
 static int svc_copy_file_atomic(mb_call *call, const char *src,
                                 const char *dst) {
+  if (journal_write(call, dst) != MB_OK) return MB_ERROR;
   if (copy_file_atomic(src, dst) == 0) return MB_OK;
   svc_set_error(call, "cannot copy %s to %s: %s", src, dst, strerror(errno));
   return MB_ERROR;
@@ -304,6 +328,7 @@ static int svc_copy_file_atomic(mb_call *call, const char *src,
 
 static int svc_temp_file_for(mb_call *call, const char *dst, char *buf,
                              size_t cap) {
+  if (journal_write(call, dst) != MB_OK) return MB_ERROR;
   char *dir = path_dirname(dst);
   int made = mkdir_parents(dir);
   free(dir);
@@ -327,6 +352,10 @@ static int svc_commit_file(mb_call *call, const char *temp, const char *dst,
   if (!keep_file) {
     unlink(temp);
     return MB_OK;
+  }
+  if (journal_write(call, dst) != MB_OK) {
+    unlink(temp);
+    return MB_ERROR;
   }
   int fd = open(temp, O_RDONLY | O_CLOEXEC);
   if (fd >= 0) fsync(fd), close(fd);

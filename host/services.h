@@ -4,6 +4,7 @@
 #define MBHOST_SERVICES_H
 
 #include <pthread.h>
+#include <stdio.h>
 
 #include "run.h"
 
@@ -21,6 +22,7 @@ struct mb_call {
   facts *facts;         /* probe calls: written; plan calls: read */
   strvec *probe_deps;   /* probe calls */
   export_io *io;        /* exporter calls */
+  FILE *describe_out;   /* describe calls: where log messages go (dry run) */
   strvec keep;          /* strings handed to the plugin for this call */
   char *error;
   pthread_mutex_t lock;

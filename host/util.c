@@ -201,8 +201,11 @@ static char *clean_absolute(const char *path) {
        seg = strtok_r(NULL, "/", &save)) {
     if (strcmp(seg, ".") == 0) continue;
     if (strcmp(seg, "..") == 0) {
-      if (parts.len) free(parts.items[--parts.len]);
-      parts.items[parts.len] = NULL;
+      /* ".." above the root stays at the root. */
+      if (parts.len) {
+        free(parts.items[--parts.len]);
+        parts.items[parts.len] = NULL;
+      }
       continue;
     }
     strvec_push(&parts, seg);

@@ -42,3 +42,12 @@ copy_fixture() {
 tree_digest() {
   (cd "$1" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum | sha256sum | cut -d' ' -f1)
 }
+
+# build_test_plugin NAME: compiles tests/e2e/plugins/NAME.c against the SDK
+# headers into $T/plugins/NAME.so (a folder only the owner may write).
+build_test_plugin() {
+  mkdir -p -m 755 "$T/plugins"
+  cc -shared -fPIC -fvisibility=hidden -std=c99 -D_DEFAULT_SOURCE -Wall -Werror \
+    -I "$MBHOST_SOURCE_DIR/sdk-headers" \
+    -o "$T/plugins/$1.so" "$MBHOST_SOURCE_DIR/tests/e2e/plugins/$1.c"
+}

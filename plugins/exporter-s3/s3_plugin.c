@@ -107,6 +107,23 @@ static uint64_t option_u64(s3_plugin *p, mb_call *call, const char *key) {
   return v ? strtoull(v, NULL, 10) : 0;
 }
 
+/* Keys are prefix/target/name; names and targets are checked by the host,
+   and the prefix must not climb out either: no '.', '..' or empty segment
+   (keys become paths when a bucket is synced to disk). */
+static int prefix_is_clean(const char *prefix) {
+  if (!*prefix) return 1;
+  for (const char *seg = prefix;;) {
+    const char *slash = strchr(seg, '/');
+    size_t n = slash ? (size_t)(slash - seg) : strlen(seg);
+    if (n == 0 || (n == 1 && seg[0] == '.') ||
+        (n == 2 && seg[0] == '.' && seg[1] == '.'))
+      return 0;
+    if (!slash) break;
+    seg = slash + 1;
+  }
+  return 1;
+}
+
 static int check_settings(s3_plugin *p, mb_call *call) {
   const mb_host *h = p->host;
   const s3_settings *s = &p->settings;
@@ -122,6 +139,12 @@ static int check_settings(s3_plugin *p, mb_call *call) {
                    text_keys[i][0]);
       return MB_ERROR;
     }
+  }
+  if (!prefix_is_clean(p->prefix)) {
+    h->set_error(call,
+                 "[export.s3] prefix '%s' has an empty, '.' or '..' segment",
+                 p->prefix);
+    return MB_ERROR;
   }
   if (!valid_bucket(s->bucket)) {
     h->set_error(call,

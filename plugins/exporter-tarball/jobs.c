@@ -112,7 +112,8 @@ int jobs_plan(const mb_host *host, mb_call *call, const tarball_settings *s,
       return MB_ERROR;
   /* Artifacts arrive in the order targets finished; sorting makes the log,
      the emitted artifacts and the checksums file the same on every run. */
-  qsort(list->jobs, list->count, sizeof *list->jobs, by_archive_name);
+  if (list->count) /* a dry run has no artifacts, and no array to sort */
+    qsort(list->jobs, list->count, sizeof *list->jobs, by_archive_name);
   return check_names_differ(host, call, list);
 }
 
@@ -135,6 +136,21 @@ typedef struct extra_files {
   size_t count;
 } extra_files;
 
+/* Whether `path` resolves (symlinks included) inside the `source_len`
+   first bytes of it, the project source folder: a symlink in the source
+   tree must not put a file from elsewhere on this machine in a release. */
+static int resolves_inside_source(const char *path, size_t source_len) {
+  char *source = mem_strdup(path);
+  source[source_len] = '\0';
+  char *real_source = realpath(source, NULL);
+  char *real = realpath(path, NULL);
+  size_t n = real_source ? strlen(real_source) : 0;
+  int inside = real && real_source && strncmp(real, real_source, n) == 0 &&
+               (real[n] == '/' || (n == 1 && real[0] == '/'));
+  free(source), free(real_source), free(real);
+  return inside;
+}
+
 /* Adds one glob match, named as `path` without its first `skip` bytes
    (the project source folder and its slash). */
 static int add_match(const mb_host *host, mb_call *call, extra_files *extra,
@@ -144,6 +160,13 @@ static int add_match(const mb_host *host, mb_call *call, extra_files *extra,
     host->set_error(call,
                     "files: \"%s\" matches %s, which is not a regular file "
                     "(to add a folder's files, write e.g. docs/*)",
+                    pattern, path);
+    return MB_ERROR;
+  }
+  if (!resolves_inside_source(path, skip - 1)) {
+    host->set_error(call,
+                    "files: \"%s\" matches %s, a symlink to a file outside "
+                    "the project source",
                     pattern, path);
     return MB_ERROR;
   }

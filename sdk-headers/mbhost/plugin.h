@@ -12,20 +12,48 @@
  * It returns its descriptor, or NULL if it cannot serve that major.
  *
  * COMPATIBILITY PROMISE
- *   - Within major 1 nothing in this header is removed, reordered or changes
+ *   A plugin built against any 1.x headers loads into any 1.y host, older or
+ *   newer. Within major 1:
+ *   - Nothing in these headers is removed, reordered, resized or changes
  *     meaning. mb_plugin and the mb_option, mb_target and interface structs
- *     are frozen.
- *   - New host services are appended to the end of mb_host, whose first field
- *     is its own struct_size. A plugin built against a newer minor checks
- *     MB_HOST_HAS(host, field) before calling a service the running host may
- *     not have. The minor version number counts these additions.
- *   - Structs the plugin fills (mb_artifact) start with struct_size too, so
- *     the host reads only the fields the plugin knows.
+ *     are frozen; the reserved slots of mb_plugin stay NULL.
+ *   - A minor version only adds: services at the end of mb_host (whose first
+ *     field is its own struct_size), interfaces under new ids, enum values
+ *     and flags. MB_ABI_MINOR counts these additions; host->abi_minor is the
+ *     running host's.
+ *   - A plugin built against a newer minor checks MB_HOST_HAS(host, field)
+ *     before calling a service the running host may not have, and falls
+ *     back (or returns MB_ERROR saying which mbhost it needs). Services of
+ *     minor 0 are always present.
+ *   - An options table that uses a type or flag newer than the running
+ *     host is refused at load with a message saying a newer mbhost is
+ *     needed: the table is read before init, so it cannot adapt. Other enum
+ *     values newer than minor 0 are used only when host->abi_minor has them.
+ *   - Structs the plugin fills (mb_artifact) start with struct_size, so the
+ *     host reads only the fields the plugin knows; structs the host fills
+ *     for the plugin are filled only up to the plugin's struct_size.
+ *   - A service's documented behaviour does not change. A host may become
+ *     more lenient in what it accepts, never stricter.
  *   - Interfaces are fetched by a versioned string id ("mb.toolchain/1").
- *     A released interface id never changes; a change ships as "/2" and the
- *     host asks for the newest it knows first.
- *   - A plugin asked for a major it was not built for returns NULL; the host
+ *     A released interface never changes; a change ships as a new id
+ *     ("mb.toolchain/2"). Hosts of major 1 keep asking for the ids they
+ *     know, so a plugin that implements both /1 and /2 works with hosts on
+ *     either side of the change.
+ *   - A new major may change anything. The host passes its major to
+ *     mbhost_plugin_entry; a plugin returns NULL for a major it was not
+ *     built for (or, to serve several, a descriptor per major), and the host
  *     refuses a descriptor whose abi_major differs from its own.
+ *
+ * LOADING
+ *   The host first loads each candidate in a short-lived child process (the
+ *   plugin scanner) and only loads it itself when that went well: a plugin
+ *   that crashes, exits or blocks for longer than MBHOST_PLUGIN_SCAN_TIMEOUT
+ *   seconds (default 10) while loading is refused and the host goes on. So
+ *   library constructors and mbhost_plugin_entry may run more than once, in
+ *   more than one process: they must be quick and have no side effects
+ *   (start threads, open connections or read configuration in init). The
+ *   verdict is cached by path, size and modification time. Libraries are
+ *   never unloaded.
  *
  * OWNERSHIP
  *   - Arguments passed to a plugin are borrowed for the duration of the call.
@@ -334,7 +362,8 @@ enum { MB_STEP_PARALLEL = 1u << 0 };
  */
 typedef struct mb_plugin {
   uint32_t abi_major;      /* MB_ABI_MAJOR the plugin was built against */
-  uint32_t abi_minor;      /* MB_ABI_MINOR the plugin was built against */
+  uint32_t abi_minor;      /* MB_ABI_MINOR the plugin was built against;
+                              any minor loads (see COMPATIBILITY PROMISE) */
   uint32_t kind;           /* MB_KIND_TOOLCHAIN or MB_KIND_EXPORTER */
   const char *id;          /* reverse-DNS, unique: "org.example.zig" */
   const char *name;        /* short name used in the INI: "zig" */

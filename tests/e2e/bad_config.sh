@@ -17,7 +17,7 @@ while IFS=$'\t' read -r ini args pattern; do
   [ "$(tree_digest "$T/src")" = "$before" ] || fail "$ini: the source tree changed"
   n=$((n + 1))
 done <"$cases/cases.tsv"
-[ "$n" -ge 25 ] || fail "only $n cases ran"
+[ "$n" -ge 50 ] || fail "only $n cases ran"
 pass "$n bad inputs: exit 2, the expected message, nothing touched"
 
 run_mbhost 2 --config "$T"
@@ -27,3 +27,19 @@ expect_output "no-such.ini: cannot read the file: No such file"
 run_mbhost 2
 expect_output "no config given"
 pass "--config missing, a folder, or absent"
+
+# Unreadable: root reads any file whatever its mode, so the check runs as
+# nobody (setpriv, util-linux) when the suite runs as root.
+cp "$cases/base.ini" "$T/locked.ini"
+chmod 000 "$T/locked.ini"
+chmod 755 "$T"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  rc=0
+  OUT=$(setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    "$MBHOST" --config "$T/locked.ini" 2>&1) || rc=$?
+  [ "$rc" = 2 ] || fail "unreadable config: exit $rc"
+else
+  run_mbhost 2 --config "$T/locked.ini"
+fi
+expect_output "locked.ini: cannot read the file: Permission denied"
+pass "--config unreadable"

@@ -34,7 +34,10 @@ build() {
 }
 
 build miss
+expect_output "^linux/amd64 +ok +[0-9.]+s  miss  "
 build hit
+expect_output "\[1/1\] linux/amd64 ok in [0-9.]+s \(cache hit\)$"
+expect_output "^linux/amd64 +ok +[0-9.]+s  hit   "
 pass "identical inputs hit"
 run_mbhost 0 cache stats
 expect_output "entries: +1$"

@@ -6,7 +6,8 @@
 # - credentials from a profile file and from an STS session token;
 # - wrong secret, missing bucket, unreachable endpoint, missing credentials
 #   fail with exit 1 and a message that says why;
-# - no secret ever shows in output, logs or artifacts.json.
+# - no secret or session token ever shows in output (-v, --dry-run, failing
+#   runs), logs or the output folders.
 source "$MBHOST_SOURCE_DIR/tests/lib.sh"
 source "$MBHOST_SOURCE_DIR/tests/s3/servers.sh"
 
@@ -204,12 +205,26 @@ run 2 --config "$T/hello.ini" --set export.s3.bucket=Bad_Bucket
 expect_output "not a valid bucket name"
 run 2 --config "$T/hello.ini" --set export.s3.endpoint=ftp://127.0.0.1
 expect_output "only http:// and https://"
+for prefix in "rel/../../x" ".." "a//b" "./a"; do
+  run 2 --config "$T/hello.ini" --set "export.s3.prefix=$prefix"
+  expect_output "prefix '.*' has an empty, '\.' or '\.\.' segment"
+done
 pass "bad settings are config errors"
 
 # --- secrets -------------------------------------------------------------
+# Verbose, dry-run and failing runs signed with the session token add to
+# what is searched: terminal output, every target log in the cache folder,
+# every file in the output folders (artifacts.json included).
+use_creds "$tmp_key" "$tmp_secret" "$tmp_token"
+run 0 --config "$T/hello.ini" -v --dry-run
+run 0 --config "$T/hello.ini" -v --target linux/amd64 --set export.s3.prefix=secrets
+run 1 --config "$T/hello.ini" -v --target linux/amd64 --set export.s3.bucket=no-such-bucket
+expect_output "NoSuchBucket"
+use_creds "$tmp_key" "wrong-$tmp_secret" "$tmp_token"
+run 1 --config "$T/hello.ini" -v --target linux/amd64
 for secret in "$S3_SECRET" "$tmp_secret" "$tmp_token"; do
-  if grep -rqF -- "$secret" "$ALL_OUTPUT" "$OUTPUT/artifacts.json" "$T/big-out/artifacts.json" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" 2>/dev/null; then
-    fail "a secret appears in mbhost's output, logs or artifacts.json"
+  if grep -rlF -- "$secret" "$ALL_OUTPUT" "$OUTPUT" "$T/big-out" "$T/example" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" 2>/dev/null; then
+    fail "a secret appears in mbhost's output, logs or output folders (files above)"
   fi
 done
-pass "no secret in output, logs or artifacts.json"
+pass "no secret in output (-v, --dry-run, errors), logs or output folders"
