@@ -121,7 +121,7 @@ static char *check_options(const mb_option *options) {
       MB_OPT_REQUIRED | MB_OPT_PER_TARGET | MB_OPT_PREFIX;
   for (const mb_option *o = options; o && o->key; o++) {
     if (!*o->key) return xasprintf("an option has an empty key");
-    if (o->type < MB_OPT_STRING || o->type > MB_OPT_PATH)
+    if (o->type < MB_OPT_STRING || o->type > MB_OPT_ENV)
       return xasprintf("option '%s' has type %d, which this mbhost (plugin "
                        "ABI %d.%d) does not know: it needs a newer mbhost",
                        o->key, (int)o->type, MB_ABI_MAJOR, MB_ABI_MINOR);

@@ -68,6 +68,8 @@ const char *option_type_name(mb_option_type type) {
     return "choice";
   case MB_OPT_PATH:
     return "path";
+  case MB_OPT_ENV:
+    return "env";
   }
   return "?";
 }
@@ -172,6 +174,32 @@ static char *normalize_choice(const mb_option *opt, const char *value,
   return NULL;
 }
 
+static bool is_env_name(const char *name, size_t n) {
+  if (n == 0 || isdigit((unsigned char)name[0])) return false;
+  for (size_t i = 0; i < n; i++)
+    if (!isalnum((unsigned char)name[i]) && name[i] != '_') return false;
+  return true;
+}
+
+/* Checks each comma-separated item is NAME=value. */
+static char *normalize_env(const char *value, char **problem) {
+  char *copy = xstrdup(value);
+  for (char *save = NULL, *item = strtok_r(copy, ",", &save); item;
+       item = strtok_r(NULL, ",", &save)) {
+    char *t = trim(item);
+    const char *eq = strchr(t, '=');
+    if (*t && (!eq || !is_env_name(t, (size_t)(eq - t)))) {
+      *problem = xasprintf("'%s' is not NAME=value (NAME: letters, digits, "
+                           "'_')",
+                           t);
+      free(copy);
+      return NULL;
+    }
+  }
+  free(copy);
+  return xstrdup(value);
+}
+
 char *schema_normalize(const mb_option *opt, const char *value,
                        const char *base_dir, char **problem) {
   unsigned long long number;
@@ -196,6 +224,8 @@ char *schema_normalize(const mb_option *opt, const char *value,
   case MB_OPT_PATH:
     if (!*value) break;
     return path_absolute(base_dir, value);
+  case MB_OPT_ENV:
+    return normalize_env(value, problem);
   case MB_OPT_STRING:
   case MB_OPT_LIST:
   case MB_OPT_WORDS:

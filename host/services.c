@@ -402,6 +402,18 @@ static const char *const *svc_option_keys(mb_call *call, const char *prefix,
   return keep_array(call, &keys, count);
 }
 
+static void svc_plan_set_env_option(mb_call *call, const char *key) {
+  size_t n;
+  const char *const *items = svc_option_split(call, key, MB_SPLIT_LIST, &n);
+  for (size_t i = 0; i < n; i++) {
+    const char *eq = strchr(items[i], '=');
+    if (!eq) continue; /* validated with the config; only defaults get here */
+    char *name = xstrndup(items[i], (size_t)(eq - items[i]));
+    svc_plan_set_env(call, name, eq + 1);
+    free(name);
+  }
+}
+
 const mb_host host_services = {
     .struct_size = sizeof(mb_host),
     .abi_major = MB_ABI_MAJOR,
@@ -432,4 +444,5 @@ const mb_host host_services = {
     .sha256_file = svc_sha256_file,
     .option_error = svc_option_error,
     .option_keys = svc_option_keys,
+    .plan_set_env_option = svc_plan_set_env_option,
 };

@@ -31,7 +31,7 @@ static const mb_option script_options[] = {
      "files the script leaves in $MBHOST_OUT (default: the project name, "
      "with .exe on windows)",
      MB_OPT_PER_TARGET, NULL},
-    {"env", MB_OPT_LIST, NULL, "extra environment: NAME=value, NAME2=value",
+    {"env", MB_OPT_ENV, NULL, "extra environment: NAME=value, NAME2=value",
      MB_OPT_PER_TARGET, NULL},
     {NULL, 0, NULL, NULL, 0, NULL}};
 
@@ -67,24 +67,6 @@ static void set_target_env(mb_call *call, const mb_target *target) {
   host->plan_set_env(call, "MBHOST_PROJECT", host->project(call, "name"));
   host->plan_set_env(call, "MBHOST_VERSION", host->project(call, "version"));
   host->plan_set_env(call, "MBHOST_SOURCE", host->project(call, "source"));
-}
-
-/* env = NAME=value, ...: a malformed item is a configuration error that
-   the host reports with the INI file and line. */
-static int set_extra_env(mb_call *call) {
-  const char *const *items =
-      host->option_split(call, "env", MB_SPLIT_LIST, NULL);
-  for (; *items; items++) {
-    const char *eq = strchr(*items, '=');
-    if (!eq || eq == *items) {
-      host->option_error(call, "env", "'%s' is not NAME=value", *items);
-      return MB_ERROR;
-    }
-    char name[256];
-    snprintf(name, sizeof name, "%.*s", (int)(eq - *items), *items);
-    host->plan_set_env(call, name, eq + 1);
-  }
-  return MB_OK;
 }
 
 /* argv = the script, then `args`: the host copies it before returning. */
@@ -125,7 +107,7 @@ static int script_plan(void *self, mb_call *call, const mb_target *target) {
     return MB_ERROR;
   }
   set_target_env(call, target);
-  if (set_extra_env(call) != MB_OK) return MB_ERROR;
+  host->plan_set_env_option(call, "env");
   add_script_step(call, found);
   declare_outputs(call, target);
   return MB_OK;

@@ -17,7 +17,7 @@ static const mb_option go_options[] = {
     {"ldflags", MB_OPT_STRING, NULL, "passed as -ldflags, e.g. -s -w",
      MB_OPT_PER_TARGET, NULL},
     {"tags", MB_OPT_LIST, NULL, "build tags", MB_OPT_PER_TARGET, NULL},
-    {"env", MB_OPT_LIST, NULL, "extra environment, NAME=value, comma-separated",
+    {"env", MB_OPT_ENV, NULL, "extra environment, NAME=value, comma-separated",
      MB_OPT_PER_TARGET, NULL},
     {"cgo", MB_OPT_BOOL, "false",
      "set CGO_ENABLED=1 (needs a C cross compiler)", MB_OPT_PER_TARGET, NULL},
@@ -67,22 +67,6 @@ static int has_line(const char *list, const char *name) {
   return 0;
 }
 
-static void set_user_env(mb_call *call) {
-  size_t n;
-  const char *const *env = host->option_split(call, "env", MB_SPLIT_LIST, &n);
-  for (size_t i = 0; i < n; i++) {
-    const char *eq = strchr(env[i], '=');
-    if (!eq || eq == env[i]) {
-      host->log(call, MB_LOG_WARN, "env: ignoring '%s' (expected NAME=value)",
-                env[i]);
-      continue;
-    }
-    char name[256];
-    snprintf(name, sizeof name, "%.*s", (int)(eq - env[i]), env[i]);
-    host->plan_set_env(call, name, eq + 1);
-  }
-}
-
 static int go_plan(void *self, mb_call *call, const mb_target *target) {
   (void)self;
   const char *dist = host->fact(call, "dist_list");
@@ -96,7 +80,7 @@ static int go_plan(void *self, mb_call *call, const mb_target *target) {
   host->plan_set_env(call, "GOARCH", target->arch);
   int cgo = strcmp(host->option(call, "cgo"), "true") == 0;
   host->plan_set_env(call, "CGO_ENABLED", cgo ? "1" : "0");
-  set_user_env(call);
+  host->plan_set_env_option(call, "env");
 
   const char *binary = host->option(call, "binary");
   if (!binary) binary = host->project(call, "name");

@@ -48,7 +48,7 @@ static const mb_option options[] = {
     {"linker", MB_OPT_STRING, NULL,
      "linker program (default: the target's usual cross linker)",
      MB_OPT_PER_TARGET, NULL},
-    {"env", MB_OPT_LIST, NULL,
+    {"env", MB_OPT_ENV, NULL,
      "extra build environment, NAME=value, comma-separated", MB_OPT_PER_TARGET,
      NULL},
     {0},
@@ -383,22 +383,6 @@ static void arg(argv_builder *b, const char *value) {
   b->items[b->len] = NULL;
 }
 
-static int plan_env(const mb_host *host, mb_call *call) {
-  size_t n;
-  const char *const *words = host->option_split(call, "env", MB_SPLIT_LIST, &n);
-  for (size_t i = 0; i < n; i++) {
-    const char *eq = strchr(words[i], '=');
-    if (!eq || eq == words[i]) {
-      host->set_error(call, "env: `%s` is not NAME=value", words[i]);
-      return MB_ERROR;
-    }
-    char name[256];
-    snprintf(name, sizeof name, "%.*s", (int)(eq - words[i]), words[i]);
-    host->plan_set_env(call, name, eq + 1);
-  }
-  return MB_OK;
-}
-
 static int plan_cargo_build(const mb_host *host, mb_call *call,
                             const char *triple, const char *profile,
                             const char *const *bins, size_t nbins,
@@ -478,8 +462,8 @@ static int rust_plan(void *self, mb_call *call, const mb_target *target) {
   bool bins_chosen = bins != (const char *const *)rp->bins;
 
   host->plan_set_env(call, "CARGO_TARGET_DIR", "{scratch}/target");
-  if ((rc = plan_env(host, call)) != MB_OK ||
-      (rc = plan_cargo_build(host, call, triple, profile, bins, nbins,
+  host->plan_set_env_option(call, "env");
+  if ((rc = plan_cargo_build(host, call, triple, profile, bins, nbins,
                              bins_chosen)) != MB_OK)
     return rc;
   plan_outputs(host, call, triple, profile, bins, nbins);

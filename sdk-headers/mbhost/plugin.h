@@ -125,8 +125,10 @@ typedef enum mb_option_type {
   MB_OPT_LIST = 6,     /* comma-separated items (see option_split) */
   MB_OPT_WORDS = 7,    /* whitespace-separated words, '...' and "..." quote */
   MB_OPT_CHOICE = 8,   /* one of the NULL-terminated `choices` */
-  MB_OPT_PATH = 9      /* a path; relative paths resolve against the INI's
+  MB_OPT_PATH = 9,     /* a path; relative paths resolve against the INI's
                           folder, read back absolute */
+  MB_OPT_ENV = 10      /* comma-separated NAME=value items (environment for
+                          the build); see plan_set_env_option */
 } mb_option_type;
 
 enum {
@@ -346,6 +348,11 @@ typedef struct mb_host {
      option(). Main thread. */
   const char *const *(*option_keys)(mb_call *call, const char *prefix,
                                     size_t *count);
+
+  /* Plan calls: sets every NAME=value item of an MB_OPT_ENV option (as
+     resolved for the target) with plan_set_env. The host has validated the
+     items against the INI already. */
+  void (*plan_set_env_option)(mb_call *call, const char *key);
 } mb_host;
 
 /* Step flags for plan_add_step. */
