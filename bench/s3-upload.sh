@@ -25,27 +25,7 @@ source "$ROOT/tests/s3/servers.sh"
 
 start_minio
 big_fixture "$T/src" "$SIZE_MIB"
-cat >"$T/bench.ini" <<INI
-[project]
-name   = big
-source = $T/src
-output = $T/out
-
-[matrix]
-os   = linux
-arch = amd64
-
-[toolchain]
-use = go
-
-[export]
-use = local, s3
-
-[export.s3]
-bucket   = $S3_BUCKET
-prefix   = warmup
-endpoint = $S3_ENDPOINT
-INI
+big_ini "$T/bench.ini" "$T/src" "$T/out" amd64 warmup "$S3_ENDPOINT"
 sed 's/^use = local, s3$/use = s3/' "$T/bench.ini" >"$T/bench-s3.ini"
 export AWS_ACCESS_KEY_ID="$S3_KEY" AWS_SECRET_ACCESS_KEY="$S3_SECRET"
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null

@@ -16,31 +16,8 @@ use_creds "$S3_KEY" "$S3_SECRET"
 
 # 12 MiB of payload: a binary of three 5 MiB parts.
 big_fixture "$T/big" 12
-cat >"$T/big.ini" <<INI
-[project]
-name   = big
-source = $T/big
-output = $T/out
-
-[matrix]
-os   = linux
-arch = amd64
-
-[toolchain]
-use = go
-
-[export]
-use = local, s3
-
-[export.s3]
-bucket              = $S3_BUCKET
-prefix              = transient
-endpoint            = $PROXY_ENDPOINT
-multipart_threshold = 8MiB
-part_size           = 5MiB
-concurrency         = 2
-retries             = 4
-INI
+big_ini "$T/big.ini" "$T/big" "$T/out" amd64 transient "$PROXY_ENDPOINT" \
+  "multipart_threshold = 8MiB" "part_size = 5MiB" "concurrency = 2" "retries = 4"
 BIG="$T/out/linux/amd64/big"
 KEY=linux/amd64/big
 

@@ -108,30 +108,8 @@ pass "dry run describes the destination"
 
 # --- multipart: a 20 MiB payload, 5 MiB parts ----------------------------
 big_fixture "$T/big" 20
-cat >"$T/big.ini" <<INI
-[project]
-name   = big
-source = $T/big
-output = $T/big-out
-
-[matrix]
-os   = linux
-arch = amd64
-
-[toolchain]
-use = go
-
-[export]
-use = local, s3
-
-[export.s3]
-bucket              = $S3_BUCKET
-prefix              = big
-endpoint            = $S3_ENDPOINT
-multipart_threshold = 8MiB
-part_size           = 5MiB
-concurrency         = 3
-INI
+big_ini "$T/big.ini" "$T/big" "$T/big-out" amd64 big "$S3_ENDPOINT" \
+  "multipart_threshold = 8MiB" "part_size = 5MiB" "concurrency = 3"
 run 0 --config "$T/big.ini"
 big_file="$T/big-out/linux/amd64/big"
 size=$(stat -c %s "$big_file")

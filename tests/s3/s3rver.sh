@@ -11,30 +11,8 @@ use_creds "$S3_KEY" "$S3_SECRET"
 OUTPUT="$T/out"
 
 big_fixture "$T/big" 12
-cat >"$T/big.ini" <<INI
-[project]
-name   = big
-source = $T/big
-output = $OUTPUT
-
-[matrix]
-os   = linux
-arch = amd64, arm64
-
-[toolchain]
-use = go
-
-[export]
-use = local, s3
-
-[export.s3]
-bucket              = $S3_BUCKET
-prefix              = s3rver
-endpoint            = $S3_ENDPOINT
-multipart_threshold = 8MiB
-part_size           = 5MiB
-retries             = 2
-INI
+big_ini "$T/big.ini" "$T/big" "$T/out" "amd64, arm64" s3rver "$S3_ENDPOINT" \
+  "multipart_threshold = 8MiB" "part_size = 5MiB" "retries = 2"
 run_mbhost 0 --config "$T/big.ini"
 mapfile -t uploaded < <(s3_artifacts)
 [ "${#uploaded[@]}" = 2 ] || fail "expected 2 s3 artifacts, got ${#uploaded[@]}"

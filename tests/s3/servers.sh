@@ -171,3 +171,19 @@ big_fixture() {
   cp -r "$S3_DIR/fixtures/big-go" "$1"
   head -c "$(($2 * 1024 * 1024))" /dev/urandom >"$1/payload.bin"
 }
+
+# big_ini FILE SOURCE OUTPUT ARCHES PREFIX ENDPOINT [S3 LINE...]: an INI
+# that builds the big fixture in SOURCE for linux/ARCHES and exports it
+# with `local, s3`; each extra argument is one more [export.s3] line.
+big_ini() {
+  local file=$1 source=$2 output=$3 arches=$4 prefix=$5 endpoint=$6
+  shift 6
+  {
+    printf '[project]\nname = big\nsource = %s\noutput = %s\n\n' "$source" "$output"
+    printf '[matrix]\nos = linux\narch = %s\n\n[toolchain]\nuse = go\n\n' "$arches"
+    printf '[export]\nuse = local, s3\n\n'
+    printf '[export.s3]\nbucket = %s\nprefix = %s\nendpoint = %s\n' \
+      "$S3_BUCKET" "$prefix" "$endpoint"
+    printf '%s\n' "$@"
+  } >"$file"
+}
