@@ -23,3 +23,27 @@ check_golden() {
   fi
   diff -u "$GOLDEN/$1" "$2" >&2 || fail "output differs from golden/$1 (MBHOST_UPDATE_GOLDEN=1 rewrites it)"
 }
+
+# slow_make_project: $T/src (the slow-make fixture) and $T/build.ini that
+# builds it for linux/amd64 (succeeds) and linux/arm64 (fails on purpose).
+slow_make_project() {
+  cp -r "$MBHOST_SOURCE_DIR/tests/ui/slow-make" "$T/src"
+  cat >"$T/build.ini" <<INI
+[project]
+name   = hello
+source = src
+output = out
+
+[matrix]
+os   = linux
+arch = amd64, arm64
+
+[toolchain]
+use     = c
+mode    = make
+outputs = hello
+
+[target linux/arm64]
+make_args = FAIL=1
+INI
+}

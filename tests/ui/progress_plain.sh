@@ -4,25 +4,7 @@
 source "$MBHOST_SOURCE_DIR/tests/lib.sh"
 source "$MBHOST_SOURCE_DIR/tests/ui/lib.sh"
 
-cp -r "$MBHOST_SOURCE_DIR/tests/ui/slow-make" "$T/src"
-cat >"$T/build.ini" <<INI
-[project]
-name   = hello
-source = src
-output = out
-
-[matrix]
-os   = linux
-arch = amd64, arm64
-
-[toolchain]
-use     = c
-mode    = make
-outputs = hello
-
-[target linux/arm64]
-make_args = FAIL=1
-INI
+slow_make_project
 export CI=true PAUSE=0
 
 rc=0

@@ -4,25 +4,8 @@
 source "$MBHOST_SOURCE_DIR/tests/lib.sh"
 command -v script >/dev/null || fail "script(1) from bsdutils is needed"
 
-cp -r "$MBHOST_SOURCE_DIR/tests/ui/slow-make" "$T/src"
-cat >"$T/build.ini" <<INI
-[project]
-name   = hello
-source = src
-output = out
-
-[matrix]
-os   = linux
-arch = amd64, arm64
-
-[toolchain]
-use     = c
-mode    = make
-outputs = hello
-
-[target linux/arm64]
-make_args = FAIL=1
-INI
+source "$MBHOST_SOURCE_DIR/tests/ui/lib.sh"
+slow_make_project
 
 # The Makefile pauses a second after its first line, so frames show it.
 tty_run() {
