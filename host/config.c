@@ -25,14 +25,15 @@ void config_error(config *cfg, int line, const char *fmt, ...) {
   va_start(ap, fmt);
   char *msg = xvasprintf(fmt, ap);
   va_end(ap);
-  if (line == CONFIG_LINE_CLI)
-    strvec_push_owned(&cfg->errors, xasprintf("--set: %s", msg));
-  else if (line > 0)
-    strvec_push_owned(&cfg->errors,
-                      xasprintf("%s:%d: %s", cfg->path, line, msg));
-  else
-    strvec_push_owned(&cfg->errors, xasprintf("%s: %s", cfg->path, msg));
+  char *error = line == CONFIG_LINE_CLI ? xasprintf("--set: %s", msg)
+                : line > 0 ? xasprintf("%s:%d: %s", cfg->path, line, msg)
+                           : xasprintf("%s: %s", cfg->path, msg);
   free(msg);
+  /* A check run once per target may find the same problem each time. */
+  if (strvec_contains(&cfg->errors, error))
+    free(error);
+  else
+    strvec_push_owned(&cfg->errors, error);
 }
 
 static void add_section(config *cfg, const char *name, int line) {

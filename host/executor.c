@@ -121,7 +121,7 @@ static void start_step(executor *ex, size_t t, bool token) {
   for (size_t i = 0; i < step->argv.len; i++)
     strvec_push_owned(&argv, plan_expand(step->argv.items[i], tr->staging,
                                          tr->scratch, share));
-  plan_child_env(&tr->plan, tr->staging, tr->scratch, &env);
+  plan_child_env(&tr->plan, tr->staging, tr->scratch, share, &env);
   jobserver_child_env(&ex->js, &env);
   char *cwd = tr->plan.workdir ? plan_expand(tr->plan.workdir, tr->staging,
                                              tr->scratch, NULL)

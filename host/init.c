@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "interrupt.h"
 #include "log.h"
 #include "services.h"
 
@@ -224,9 +225,7 @@ static int check_targets(const run_options *opts, const char *dir,
   char *dist = path_join(dir, "dist");
   char *text = render(c, name, dir, dist, &all, NULL);
   free(dist);
-  const char *tmpdir = getenv("TMPDIR");
-  char *path = xasprintf("%s/mbhost-init.XXXXXX.ini",
-                         tmpdir && *tmpdir ? tmpdir : "/tmp");
+  char *path = xasprintf("%s/.mbhost-init.XXXXXX.ini", dir);
   int fd = mkstemps(path, 4);
   bool written =
       fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text);
@@ -331,7 +330,9 @@ int init_main(const run_options *opts, bool force) {
   free(root);
   choice c = {0};
   int code;
-  if (detect_project(&reg, dir, &c, &asked)) {
+  if (interrupt_requested()) {
+    code = interrupt_exit_code();
+  } else if (detect_project(&reg, dir, &c, &asked)) {
     code = write_config(opts, dir, path, &c, force);
   } else {
     strbuf names = {0};

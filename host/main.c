@@ -67,6 +67,11 @@ static int list_plugins(const cli *c) {
   char *root = cache_dir(NULL);
   plugin_registry_load(&reg, &dirs, NULL, root, true);
   free(root);
+  if (interrupt_requested()) {
+    plugin_registry_free(&reg);
+    strvec_free(&dirs);
+    return interrupt_exit_code();
+  }
   int code = EXIT_OK;
   if (c->describe) {
     const plugin *p = NULL;

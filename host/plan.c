@@ -90,7 +90,7 @@ char *plan_expand(const char *text, const char *staging, const char *scratch,
 }
 
 void plan_child_env(const plan *p, const char *staging, const char *scratch,
-                    strvec *out) {
+                    const char *jobs, strvec *out) {
   for (char **e = environ; *e; e++) {
     bool overridden = false;
     for (size_t i = 0; i < p->env.len && !overridden; i++) {
@@ -103,7 +103,7 @@ void plan_child_env(const plan *p, const char *staging, const char *scratch,
   for (size_t i = 0; i < p->env.len; i++)
     if (strchr(p->env.items[i], '='))
       strvec_push_owned(out,
-                        plan_expand(p->env.items[i], staging, scratch, NULL));
+                        plan_expand(p->env.items[i], staging, scratch, jobs));
 }
 
 void plan_print(const plan *p, FILE *out) {

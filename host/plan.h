@@ -46,9 +46,9 @@ char *plan_expand(const char *text, const char *staging, const char *scratch,
                   const char *jobs);
 
 /* The child environment: the host's environ with the plan's changes, and
-   placeholders expanded. */
+   placeholders expanded ({jobs} too when `jobs` is not NULL). */
 void plan_child_env(const plan *p, const char *staging, const char *scratch,
-                    strvec *out);
+                    const char *jobs, strvec *out);
 
 /* Writes the plan as readable text (dry run, log headers). */
 void plan_print(const plan *p, FILE *out);

@@ -273,7 +273,7 @@ static int proc_run(mb_call *call, const char *const *argv,
     free(name);
   }
   strvec child_env = {0};
-  plan_child_env(&overrides, "", "", &child_env);
+  plan_child_env(&overrides, "", "", NULL, &child_env);
   plan_free(&overrides);
 
   /* Without a buffer for standard error, it goes to the log (debug). */

@@ -7,6 +7,10 @@
  * targets (the host keeps those this machine can build, by the same probe
  * and plan a build uses), and its notes as comments. The host knows nothing
  * about any toolchain's files or options. See mbhost/plugin.h for the tags.
+ *
+ * The plugin's init runs first, as for a build, but with no configuration:
+ * options read through mb.options/1 are the table's defaults, project()
+ * returns NULL, and options->error() only sets the call's error.
  */
 #ifndef MBHOST_TOOLCHAIN_DETECT_H
 #define MBHOST_TOOLCHAIN_DETECT_H
@@ -46,27 +50,29 @@ typedef struct mb_detect_services {
      between), `evidence` the file that decided it ("go.mod"). [copied] */
   void (*match)(mb_call *call, int strength, const char *evidence);
 
-  /* Proposes the project name (the host makes it a valid name). [copied] */
+  /* Proposes the project name (the host makes it a valid name).
+     [main-thread] [copied] */
   void (*propose_name)(mb_call *call, const char *name);
 
   /* Proposes a [toolchain] key, with a comment line (or NULL) written
-     above it. Proposed keys are validated like a written INI. [copied] */
+     above it. Proposed keys are validated like a written INI (relative
+     paths against the project folder). [main-thread] [copied] */
   void (*propose_key)(mb_call *call, const char *key, const char *value,
                       const char *comment);
 
   /* Proposes a target ("linux/amd64"). Without any, the host proposes
-     linux, darwin, windows x amd64, arm64. [copied] */
+     linux, darwin, windows x amd64, arm64. [main-thread] [copied] */
   void (*propose_target)(mb_call *call, const char *target);
 
-  /* A comment line for the top of the generated file. [copied] */
+  /* A comment line for the top of the generated file. [main-thread]
+     [copied] */
   void (*note)(mb_call *call, const char *text);
 } mb_detect_services;
 
 typedef struct mb_toolchain_detect {
   /* Looks at the folder. MB_OK after match() when the project is one this
      toolchain builds; MB_UNSUPPORTED when it is not (no message needed).
-     Called before init's configuration exists: project() returns NULL and
-     options are the table's defaults. [main-thread] */
+     [main-thread] */
   int (*detect)(void *self, mb_call *call, const mb_detect_services *detect);
 } mb_toolchain_detect;
 

@@ -22,9 +22,9 @@
  *   {scratch}  a folder kept between runs for this target (incremental
  *              build state, such as a cargo target directory); same places
  *   {jobs}     the target's share of -j (at least 1), for tools with their
- *              own parallelism flag (`go build -p {jobs}`); in argv only.
- *              make and cargo instead find mbhost's jobserver in MAKEFLAGS
- *              and CARGO_MAKEFLAGS.
+ *              own parallelism flag (`go build -p {jobs}`); in argv and env
+ *              values. make and cargo instead find mbhost's jobserver in
+ *              MAKEFLAGS and CARGO_MAKEFLAGS.
  *   The cache key holds the plan text with placeholders unexpanded.
  *
  * THE PROBE CACHE
