@@ -38,7 +38,8 @@ expect_output "^manifest +exporter +org.example.exporter.manifest +2.0.0 .* $plu
 expect_output "^local +exporter .* $T/prefix/lib/mbhost/plugins/mb-exporter-local.so$"
 run_mbhost 0 plugins --describe script
 expect_output "^  script +path .*the build script, run as argv\[0\] in the project source"
-expect_output "^  kind +.*binary.*library.*file"
+expect_output "^  kind +choice +binary "
+expect_output "^ +one of: binary, library, file$"
 pass "the installed mbhost finds them in the user folder and its bundled plugins"
 
 mkdir -p "$T/app"
