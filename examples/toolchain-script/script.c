@@ -205,6 +205,10 @@ static int script_detect(void *self, mb_call *call,
     const char *text = detect->read_text(call, *path);
     if (!text || strncmp(text, "#!", 2) != 0) continue;
     detect->match(call, MB_MATCH_BUILD - 10, *path);
+    /* A script has no project file to take a name from: the folder's. */
+    const char *folder = detect->folder(call);
+    const char *base = strrchr(folder, '/');
+    detect->propose_name(call, base && base[1] ? base + 1 : folder);
     detect->propose_key(call, "script", *path,
                         "run once per target with MBHOST_OS, MBHOST_ARCH "
                         "and MBHOST_OUT set");
