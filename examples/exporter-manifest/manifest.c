@@ -2,7 +2,8 @@
    every artifact it receives with its target, size and SHA-256, into the
    output folder, and passes the artifacts on followed by the manifest
    itself. An example of a third-party plugin: it needs only the installed
-   SDK headers (docs/writing-plugins.md).
+   SDK headers, and the tutorial (share/doc/mbhost/writing-plugins.md) walks
+   through it.
 
    [export]
    use = tarball, manifest
@@ -10,31 +11,55 @@
    [export.manifest]
    file  = RELEASE.md        ; relative to the output folder
    title = hello 1.2.0       ; default: the project name and version
-   notes = CHANGES.md        ; optional text put under the title */
+   notes = CHANGES.md        ; optional text put under the title
+   digest_length = 12        ; hex digits of each SHA-256 shown (12..64) */
 #include <mbhost/exporter.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+/* Looked up once in init; valid until deinit. */
 static const mb_host *host;
+static const mb_options_service *opt;
 
+/* The host checks types, ranges and that `notes` exists, with file:line,
+   before init: the plugin reads only well-formed values. */
 static const mb_option manifest_options[] = {
-    {"file", MB_OPT_STRING, "MANIFEST.md",
-     "the manifest's name, relative to the output folder", 0, NULL},
-    {"title", MB_OPT_STRING, NULL,
-     "the heading (default: the project name and version)", 0, NULL},
-    {"notes", MB_OPT_PATH, NULL, "a text file copied under the heading", 0,
-     NULL},
-    {NULL, 0, NULL, NULL, 0, NULL}};
+    {.key = "file",
+     .type = MB_OPT_STRING,
+     .default_value = "MANIFEST.md",
+     .help = "the manifest's name, relative to the output folder"},
+    {.key = "title",
+     .type = MB_OPT_STRING,
+     .help = "the heading (default: the project name and version)"},
+    {.key = "notes",
+     .type = MB_OPT_PATH,
+     .help = "a text file copied under the heading",
+     .flags = MB_OPT_MUST_EXIST},
+    {.key = "digest_length",
+     .type = MB_OPT_INT,
+     .default_value = "64",
+     .min = "12",
+     .max = "64",
+     .help = "hex digits of each SHA-256 shown"},
+    {0}};
 
-/* The artifact name rules (relative, no "..") are checked here, once, so a
-   bad value is a configuration error before anything is built. */
+/* The artifact name rules (relative, no "..") are what the table cannot
+   say: checked here, once, so a bad value is a configuration error at its
+   line before anything is built. */
 static int manifest_init(const mb_host *h, mb_call *call, void **self) {
   host = h;
   *self = NULL;
-  const char *file = host->option(call, "file");
+  opt = host->get_service(host, MB_OPTIONS_SERVICE);
+  if (!opt) {
+    host->set_error(call, "this plugin needs an mbhost with %s",
+                    MB_OPTIONS_SERVICE);
+    return MB_ERROR;
+  }
+  const char *file = opt->get(call, "file");
   if (file[0] == '/' || strstr(file, "..") || !file[0]) {
-    host->option_error(call, "file",
-                       "'%s' must be a name inside the output folder", file);
+    opt->error(call, "file", "'%s' must be a name inside the output folder",
+               file);
     return MB_ERROR;
   }
   return MB_OK;
@@ -42,11 +67,12 @@ static int manifest_init(const mb_host *h, mb_call *call, void **self) {
 
 static void destination(mb_call *call, char *buf, size_t cap) {
   snprintf(buf, cap, "%s/%s", host->project(call, "output"),
-           host->option(call, "file"));
+           opt->get(call, "file"));
 }
 
-static int manifest_describe(void *self, mb_call *call) {
-  (void)self;
+static int manifest_describe(void *self, mb_call *call,
+                             const mb_export_services *svc) {
+  (void)self, (void)svc;
   char dst[4096];
   destination(call, dst, sizeof dst);
   host->log(call, MB_LOG_INFO, "manifest of every artifact -> %s", dst);
@@ -54,7 +80,7 @@ static int manifest_describe(void *self, mb_call *call) {
 }
 
 static int copy_notes(mb_call *call, FILE *out) {
-  const char *notes = host->option(call, "notes");
+  const char *notes = opt->get(call, "notes");
   if (!notes) return MB_OK;
   FILE *in = fopen(notes, "r");
   if (!in) {
@@ -70,7 +96,7 @@ static int copy_notes(mb_call *call, FILE *out) {
 }
 
 static void write_heading(mb_call *call, FILE *out) {
-  const char *title = host->option(call, "title");
+  const char *title = opt->get(call, "title");
   const char *version = host->project(call, "version");
   if (title)
     fprintf(out, "# %s\n\n", title);
@@ -81,17 +107,19 @@ static void write_heading(mb_call *call, FILE *out) {
 
 /* One table row per received artifact. Strings from artifact_get are the
    host's, valid until this callback returns. */
-static int write_table(mb_call *call, FILE *out) {
+static int write_table(mb_call *call, const mb_export_services *svc,
+                       FILE *out) {
+  int digits = atoi(opt->get(call, "digest_length"));
   fputs("| file | target | bytes | sha256 |\n|---|---|---:|---|\n", out);
-  size_t n = host->artifact_count(call);
+  size_t n = svc->artifact_count(call);
   for (size_t i = 0; i < n; i++) {
     mb_artifact a = {.struct_size = sizeof a};
-    if (host->artifact_get(call, i, &a) != MB_OK) return MB_ERROR;
+    if (svc->artifact_get(call, i, &a) != MB_OK) return MB_ERROR;
     char digest[65];
-    if (!a.sha256 && host->sha256_file(call, a.path, digest) != MB_OK)
+    if (!a.sha256 && svc->sha256_file(call, a.path, digest) != MB_OK)
       return MB_ERROR;
-    fprintf(out, "| %s | %s | %llu | %s |\n", a.url ? a.url : a.name,
-            a.target ? a.target : "-", (unsigned long long)a.size,
+    fprintf(out, "| %s | %s | %llu | %.*s |\n", a.url ? a.url : a.name,
+            a.target ? a.target : "-", (unsigned long long)a.size, digits,
             a.sha256 ? a.sha256 : digest);
   }
   return MB_OK;
@@ -99,50 +127,52 @@ static int write_table(mb_call *call, FILE *out) {
 
 /* Writes the manifest beside `dst` and renames it into place, so a reader
    sees the previous manifest or the new one, never half of one. */
-static int write_manifest(mb_call *call, const char *dst) {
+static int write_manifest(mb_call *call, const mb_export_services *svc,
+                          const char *dst) {
   char tmp[4096];
-  if (host->temp_file_for(call, dst, tmp, sizeof tmp) != MB_OK) return MB_ERROR;
+  if (svc->temp_file_for(call, dst, tmp, sizeof tmp) != MB_OK) return MB_ERROR;
   FILE *out = fopen(tmp, "w");
   int rc = out ? MB_OK : MB_ERROR;
   if (rc == MB_OK) {
     write_heading(call, out);
     rc = copy_notes(call, out);
   }
-  if (rc == MB_OK) rc = write_table(call, out);
+  if (rc == MB_OK) rc = write_table(call, svc, out);
   if (out && fclose(out) != 0 && rc == MB_OK) {
     host->set_error(call, "cannot write %s", tmp);
     rc = MB_ERROR;
   }
   if (!out) host->set_error(call, "cannot open %s", tmp);
-  if (host->commit_file(call, tmp, dst, rc == MB_OK) != MB_OK) return MB_ERROR;
+  if (svc->commit_file(call, tmp, dst, rc == MB_OK) != MB_OK) return MB_ERROR;
   return rc;
 }
 
 /* The artifacts go on unchanged, so `use = manifest, s3` uploads both the
    files and their manifest. */
-static int pass_on(mb_call *call) {
-  size_t n = host->artifact_count(call);
+static int pass_on(mb_call *call, const mb_export_services *svc) {
+  size_t n = svc->artifact_count(call);
   for (size_t i = 0; i < n; i++) {
     mb_artifact a = {.struct_size = sizeof a};
-    if (host->artifact_get(call, i, &a) != MB_OK ||
-        host->emit_artifact(call, &a) != MB_OK)
+    if (svc->artifact_get(call, i, &a) != MB_OK ||
+        svc->emit_artifact(call, &a) != MB_OK)
       return MB_ERROR;
   }
   return MB_OK;
 }
 
-static int manifest_export(void *self, mb_call *call) {
+static int manifest_export(void *self, mb_call *call,
+                           const mb_export_services *svc) {
   (void)self;
   if (host->cancelled(call)) return MB_CANCELLED;
   char dst[4096];
   destination(call, dst, sizeof dst);
-  if (write_manifest(call, dst) != MB_OK || pass_on(call) != MB_OK)
+  if (write_manifest(call, svc, dst) != MB_OK || pass_on(call, svc) != MB_OK)
     return MB_ERROR;
   mb_artifact manifest = {.struct_size = sizeof manifest,
                           .kind = "manifest",
-                          .name = host->option(call, "file"),
+                          .name = opt->get(call, "file"),
                           .path = dst};
-  return host->emit_artifact(call, &manifest);
+  return svc->emit_artifact(call, &manifest);
 }
 
 static const mb_exporter manifest_exporter = {
@@ -160,9 +190,9 @@ static const mb_plugin manifest_descriptor = {
     .abi_major = MB_ABI_MAJOR,
     .abi_minor = MB_ABI_MINOR,
     .kind = MB_KIND_EXPORTER,
-    .id = "org.example.manifest",
+    .id = "org.example.exporter.manifest",
     .name = "manifest",
-    .version = "1.0.0",
+    .version = "2.0.0",
     .description = "writes a manifest of the artifacts with sizes and sha256",
     .init = manifest_init,
     .get_interface = manifest_get_interface,

@@ -1,9 +1,10 @@
 # The installed prefix alone builds third-party plugins: `cmake --install`
-# to a temporary prefix, copy only include/, lib/pkgconfig/ and the examples'
-# sources to a fresh folder, build the `script` toolchain and the `manifest`
-# exporter with `cc $(pkg-config --cflags mbhost-plugin)`, drop them in the
-# user's plugin folder, and build and export with the installed mbhost (no
-# environment pointing at plugins, no source tree).
+# to a temporary prefix, copy only include/, lib/pkgconfig/ and the installed
+# examples (share/doc/mbhost/examples) to a fresh folder, build the `script`
+# toolchain and the `manifest` exporter there with
+# `cc $(pkg-config --cflags mbhost-plugin)`, drop them in the user's plugin
+# folder, and build and export with the installed mbhost (no environment
+# pointing at plugins, no source tree).
 source "$MBHOST_SOURCE_DIR/tests/lib.sh"
 source "$MBHOST_SOURCE_DIR/tests/sdk/install.sh"
 unset MBHOST_PLUGIN_PATH
@@ -12,11 +13,14 @@ install_prefix "$T/prefix"
 mkdir -p "$T/fresh/$PC_RELDIR"
 cp -r "$T/prefix/include" "$T/fresh/"
 cp -r "$T/prefix/$PC_RELDIR/." "$T/fresh/$PC_RELDIR/"
-cp -r "$MBHOST_SOURCE_DIR/examples/toolchain-script" "$MBHOST_SOURCE_DIR/examples/exporter-manifest" "$T/fresh/"
+cp -r "$EXAMPLES/toolchain-script" "$EXAMPLES/exporter-manifest" "$T/fresh/"
 export PKG_CONFIG_LIBDIR="$T/fresh/$PC_RELDIR" PKG_CONFIG_PATH=
 cflags=$(pkg-config --cflags mbhost-plugin) || fail "pkg-config cannot find mbhost-plugin"
 include=$(sed -n 's/^-I\([^ ]*\) .*/\1/p' <<<"$cflags")
 [ "$(realpath "$include")" = "$(realpath "$T/fresh/include")" ] || fail "pkg-config points elsewhere: $cflags"
+abi=$(sed -n 's/^#define MB_ABI_\(MAJOR\|MINOR\) \([0-9]*\)$/\2/p' "$T/fresh/include/mbhost/plugin.h" | paste -sd.)
+[ "$(pkg-config --modversion mbhost-plugin)" = "$abi" ] || fail "mbhost-plugin is not versioned by the ABI ($abi)"
+pkg-config --atleast-version=1.0 mbhost-plugin || fail "mbhost-plugin is older than ABI 1.0"
 plugins="$XDG_DATA_HOME/mbhost/plugins"
 mkdir -p "$plugins"
 (cd "$T/fresh" &&
@@ -25,15 +29,17 @@ mkdir -p "$plugins"
   fail "the examples do not build against the installed headers"
 exports_only_entry "$plugins/script.so"
 exports_only_entry "$plugins/manifest.so"
-pass "both examples build from the copied prefix with pkg-config alone"
+pass "both installed examples build from the copied prefix with pkg-config alone"
 
 MBHOST="$T/prefix/bin/mbhost"
 run_mbhost 0 plugins
-expect_output "^script +toolchain +org.example.script +1.0.0 .* $plugins/script.so$"
-expect_output "^manifest +exporter +org.example.manifest +1.0.0 .* $plugins/manifest.so$"
+expect_output "^script +toolchain +org.example.toolchain.script +2.0.0 .* $plugins/script.so$"
+expect_output "^manifest +exporter +org.example.exporter.manifest +2.0.0 .* $plugins/manifest.so$"
 expect_output "^local +exporter .* $T/prefix/lib/mbhost/plugins/mb-exporter-local.so$"
 run_mbhost 0 plugins --describe script
-expect_output "^  script +path +- +the build script, run as argv\[0\] in the project source \(required\) \(per target\)$"
+expect_output "^  script +path .*the build script, run as argv\[0\] in the project source"
+expect_output "^  kind +choice +binary "
+expect_output "^ +one of: binary, library, file$"
 pass "the installed mbhost finds them in the user folder and its bundled plugins"
 
 mkdir -p "$T/app"
@@ -67,6 +73,7 @@ exclude = windows/arm64
 [toolchain]
 use    = script
 script = app/build.sh
+kind   = file
 args   = --greeting 'hello world'
 env    = GREETING=hi there
 
@@ -104,4 +111,15 @@ pass "the manifest lists every artifact with size and sha256 and is reported"
 
 run_mbhost 2 --config "$T/build.ini" --set toolchain.env=oops
 expect_output "env: 'oops' is not NAME=value"
-pass "a malformed env item is a config error"
+run_mbhost 2 --config "$T/build.ini" --set toolchain.kind=program
+expect_output "kind"
+run_mbhost 2 --config "$T/build.ini" --set export.manifest.digest_length=8
+expect_output "digest_length"
+run_mbhost 2 --config "$T/build.ini" --set export.manifest.notes=missing.md
+expect_output "notes"
+pass "malformed env items, unknown choices, out-of-range and missing-path values are config errors"
+
+run_mbhost 0 --config "$T/build.ini" --set export.manifest.digest_length=12
+sum=$(sha256sum "$T/dist/linux/amd64/hello" | cut -d' ' -f1)
+grep -qx "| hello | linux/amd64 | [0-9]* | ${sum:0:12} |" "$T/dist/RELEASE.md" || fail "$(cat "$T/dist/RELEASE.md")"
+pass "digest_length shortens the manifest's digests"

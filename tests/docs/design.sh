@@ -1,0 +1,16 @@
+# docs/design.md describes host/ one file per line: every host/*.c is in its
+# table and every file in the table exists. The README links it, and nothing
+# in the project refers to a folder outside the repository.
+source "$MBHOST_SOURCE_DIR/tests/lib.sh"
+
+design="$MBHOST_SOURCE_DIR/docs/design.md"
+[ -f "$design" ] || fail "no docs/design.md"
+listed=$(sed -n 's/^| `\([a-z_]*\.c\)` | .*/\1/p' "$design" | sort)
+actual=$(cd "$MBHOST_SOURCE_DIR/host" && ls -- *.c | sort)
+[ "$listed" = "$actual" ] || fail "docs/design.md's table of host/ is out of date: $(diff <(echo "$actual") <(echo "$listed") | grep '^[<>]' | tr '\n' ' ')"
+pass "docs/design.md lists every file of host/ and no other"
+
+grep -q '(docs/design.md)' "$MBHOST_SOURCE_DIR/README.md" || fail "README.md does not link docs/design.md"
+refs=$(cd "$MBHOST_SOURCE_DIR" && git grep -n -e '\.\./shared' -- . ':!tests/docs/design.sh' 2>/dev/null || true)
+[ -z "$refs" ] || fail "the project refers to a folder outside it: $refs"
+pass "README.md links docs/design.md; nothing refers to ../shared"
