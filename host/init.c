@@ -213,7 +213,7 @@ static int write_file(const char *path, const char *text, bool force) {
 }
 
 /* Asks the toolchain which proposed targets it can build, through the
-   same probe and plan a build would make, from a candidate file outside
+   same probe and plan a build would make, from a candidate file in
    the project. EXIT_OK, or the code that stops init. */
 static int check_targets(const run_options *opts, const char *dir,
                          const choice *c, const char *name, buildable *b) {
