@@ -160,10 +160,12 @@ typedef struct mb_artifact {
  */
 typedef struct mb_call mb_call;
 
+typedef struct mb_host mb_host;
+
 /*
  * The core host table, given to init; valid until deinit. Frozen.
  */
-typedef struct mb_host {
+struct mb_host {
   uint32_t abi_major;       /* MB_ABI_MAJOR of the host */
   uint32_t abi_minor;       /* MB_ABI_MINOR of the host */
   const char *host_version; /* "0.2.0" [plugin-owned by the host] */
@@ -193,7 +195,7 @@ typedef struct mb_host {
   const void *(*get_service)(const mb_host *host, const char *service_id);
 
   void *reserved[8]; /* NULL */
-} mb_host;
+};
 
 /*
  * The descriptor: frozen for major 1. Returned by mbhost_plugin_entry; must
