@@ -1,11 +1,6 @@
 /* The local exporter: copies artifacts into the output folder, each file
    written aside and renamed into place, and passes its copies on. */
 
-/* plugin.h (ABI 1.0) names mb_host inside its own definition, in
-   get_service's parameter, before the typedef exists; declaring it first
-   lets the header compile (C11 allows the typedef to be repeated). */
-typedef struct mb_host mb_host;
-
 #include <mbhost/exporter.h>
 #include <stdio.h>
 #include <string.h>

@@ -12,11 +12,6 @@
  * PREFIX/hello_1.0_linux_amd64.tar.gz.
  */
 
-/* plugin.h (ABI 1.0) names mb_host inside its own definition, in
-   get_service's parameter, before the typedef exists; declaring it first
-   lets the header compile (C11 allows the typedef to be repeated). */
-typedef struct mb_host mb_host;
-
 #include <curl/curl.h>
 #include <mbhost/exporter.h>
 #include <stdio.h>

@@ -3,11 +3,6 @@
 #ifndef TARBALL_CALL_H
 #define TARBALL_CALL_H
 
-/* plugin.h (ABI 1.0) names mb_host inside its own definition, in
-   get_service's parameter, before the typedef exists; declaring it first
-   lets the header compile (C11 allows the typedef to be repeated). */
-typedef struct mb_host mb_host;
-
 #include <mbhost/exporter.h>
 
 typedef struct tarball_call {

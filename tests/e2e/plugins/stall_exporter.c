@@ -2,11 +2,6 @@
    until the run is interrupted; `mode = fail` fails. Put after `local` in
    the chain, it shows whether the host rolls back what local wrote. */
 
-/* plugin.h (ABI 1.0) names mb_host inside its own definition, in
-   get_service's parameter, before the typedef exists; declaring it first
-   lets the header compile (C11 allows the typedef to be repeated). */
-typedef struct mb_host mb_host;
-
 #include <mbhost/exporter.h>
 #include <stdio.h>
 #include <string.h>
