@@ -61,10 +61,10 @@ static void put_facts(strbuf *b, const facts *f) {
 
 /* Raw values of the toolchain's sections (covers prefix keys), then every
    option as the plugin sees it for this target (covers defaults). */
-static void put_options(strbuf *b, run *r, const target *t) {
+static void put_options(strbuf *b, const cache_context *c, const target *t) {
   char *target_section = xasprintf("target %s", t->name);
-  for (size_t i = 0; i < r->cfg.nvalues; i++) {
-    const config_value *v = &r->cfg.values[i];
+  for (size_t i = 0; i < c->cfg->nvalues; i++) {
+    const config_value *v = &c->cfg->values[i];
     if (strcmp(v->section, "toolchain") != 0 &&
         strcmp(v->section, target_section) != 0)
       continue;
@@ -72,26 +72,26 @@ static void put_options(strbuf *b, run *r, const target *t) {
     put(b, v->key, v->value);
   }
   free(target_section);
-  for (const mb_option *o = r->toolchain->options; o && o->key; o++) {
+  for (const mb_option *o = c->toolchain->options; o && o->key; o++) {
     if (o->flags & MB_OPT_PREFIX) continue;
     char *owned;
     put(b, o->key,
-        schema_resolve(&r->cfg, r->toolchain->options, "toolchain", t->name,
+        schema_resolve(c->cfg, c->toolchain->options, "toolchain", t->name,
                        o->key, &owned, NULL));
     free(owned);
   }
 }
 
-void cache_action_key(run *r, const target_result *tr,
+void cache_action_key(const cache_context *c, const target_result *tr,
                       const char *source_digest, char hex[65]) {
   strbuf b = {0};
   const plan *p = &tr->plan;
   put(&b, "magic", MANIFEST_MAGIC);
-  put(&b, "toolchain", r->toolchain->desc->id);
-  put(&b, "plugin_version", r->toolchain->desc->version);
-  put_facts(&b, &r->facts);
+  put(&b, "toolchain", c->toolchain->desc->id);
+  put(&b, "plugin_version", c->toolchain->desc->version);
+  put_facts(&b, c->facts);
   put(&b, "target", tr->target->name);
-  put(&b, "project", r->project.name);
+  put(&b, "project", c->project->name);
   for (size_t i = 0; i < p->env.len; i++)
     put(&b, "env", p->env.items[i]);
   put(&b, "workdir", p->workdir);
@@ -106,7 +106,7 @@ void cache_action_key(run *r, const target_result *tr,
     put(&b, "from", p->outputs[o].from);
     put(&b, "kind", p->outputs[o].kind);
   }
-  put_options(&b, r, tr->target);
+  put_options(&b, c, tr->target);
   put(&b, "source", source_digest);
   sha256_hex(b.data, b.len, hex);
   strbuf_free(&b);
@@ -343,9 +343,10 @@ void cache_prune(const char *root, uint64_t max_bytes, cache_usage *u) {
 
 /* --- probe cache -------------------------------------------------------- */
 
-void cache_probe_key(run *r, char hex[65]) {
+void cache_probe_key(const cache_context *c, const target_set *ts,
+                     char hex[65]) {
   strbuf b = {0};
-  const plugin *p = r->toolchain;
+  const plugin *p = c->toolchain;
   struct stat st;
   put(&b, "magic", PROBE_MAGIC);
   put(&b, "id", p->desc->id);
@@ -355,10 +356,10 @@ void cache_probe_key(run *r, char hex[65]) {
     strbuf_printf(&b, "so %lld %lld.%ld\n", (long long)st.st_size,
                   (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
   put(&b, "PATH", getenv("PATH"));
-  for (size_t i = 0; i < r->matrix.len; i++)
-    put(&b, "target", r->matrix.targets[i].name);
-  for (size_t i = 0; i < r->cfg.nvalues; i++) {
-    const config_value *v = &r->cfg.values[i];
+  for (size_t i = 0; i < ts->len; i++)
+    put(&b, "target", ts->items[i].target->name);
+  for (size_t i = 0; i < c->cfg->nvalues; i++) {
+    const config_value *v = &c->cfg->values[i];
     if (strcmp(v->section, "toolchain") != 0 &&
         !str_starts_with(v->section, "target "))
       continue;
@@ -461,7 +462,7 @@ void cache_probe_store(const char *root, const char *key, const facts *f) {
 
 /* --- durations ---------------------------------------------------------- */
 
-void cache_durations_load(const char *state_dir, run *r) {
+void cache_durations_load(const char *state_dir, target_set *ts) {
   char *path = path_join(state_dir, "durations");
   FILE *f = fopen(path, "re");
   free(path);
@@ -469,21 +470,21 @@ void cache_durations_load(const char *state_dir, run *r) {
   char name[128];
   double seconds;
   while (fscanf(f, "%127s %lf", name, &seconds) == 2)
-    for (size_t i = 0; i < r->matrix.len; i++)
-      if (strcmp(r->results[i].target->name, name) == 0)
-        r->results[i].expected_seconds = seconds;
+    for (size_t i = 0; i < ts->len; i++)
+      if (strcmp(ts->items[i].target->name, name) == 0)
+        ts->items[i].expected_seconds = seconds;
   fclose(f);
 }
 
-static bool in_matrix(const run *r, const char *name) {
-  for (size_t i = 0; i < r->matrix.len; i++)
-    if (strcmp(r->results[i].target->name, name) == 0) return true;
+static bool in_set(const target_set *ts, const char *name) {
+  for (size_t i = 0; i < ts->len; i++)
+    if (strcmp(ts->items[i].target->name, name) == 0) return true;
   return false;
 }
 
 /* Keeps the last real build time of each target; cache hits say nothing
    about how long a build takes. Targets left out by --target keep theirs. */
-void cache_durations_save(const char *state_dir, const run *r) {
+void cache_durations_save(const char *state_dir, const target_set *ts) {
   char *path = path_join(state_dir, "durations");
   char *tmp = xasprintf("%s.tmp", path);
   FILE *old = fopen(path, "re");
@@ -491,10 +492,10 @@ void cache_durations_save(const char *state_dir, const run *r) {
   char name[128];
   double seconds;
   while (f && old && fscanf(old, "%127s %lf", name, &seconds) == 2)
-    if (!in_matrix(r, name)) fprintf(f, "%s %.3f\n", name, seconds);
+    if (!in_set(ts, name)) fprintf(f, "%s %.3f\n", name, seconds);
   if (old) fclose(old);
-  for (size_t i = 0; f && i < r->matrix.len; i++) {
-    const target_result *tr = &r->results[i];
+  for (size_t i = 0; f && i < ts->len; i++) {
+    const target_result *tr = &ts->items[i];
     double s = tr->status == TARGET_OK && !tr->cache_hit ? tr->seconds
                                                          : tr->expected_seconds;
     if (s > 0) fprintf(f, "%s %.3f\n", tr->target->name, s);

@@ -17,15 +17,27 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "artifact.h"
 #include "config.h"
 #include "digest.h"
-#include "run.h"
+#include "loader.h"
+#include "project.h"
+#include "target_set.h"
 
 /* [cache] dir, else ${XDG_CACHE_HOME:-~/.cache}/mbhost. */
 char *cache_dir(const config *cfg);
 
+/* What the cache stage reads about a run. */
+typedef struct cache_context {
+  const char *root; /* the cache folder */
+  const config *cfg;
+  const project *project;
+  const plugin *toolchain;
+  const facts *facts;
+} cache_context;
+
 /* The action key of a planned target. */
-void cache_action_key(run *r, const target_result *tr,
+void cache_action_key(const cache_context *c, const target_result *tr,
                       const char *source_digest, char hex[65]);
 
 typedef enum cache_lookup { CACHE_MISS, CACHE_HIT, CACHE_CORRUPT } cache_lookup;
@@ -64,7 +76,8 @@ uint64_t cache_max_size(const config *cfg);
    depends_on keeps its path, size, mtime and inode (and the trees keep
    their digest: cache_tree_facts). `key` covers the plugin, its options and
    PATH. load returns false on a miss. */
-void cache_probe_key(run *r, char hex[65]);
+void cache_probe_key(const cache_context *c, const target_set *ts,
+                     char hex[65]);
 bool cache_probe_load(const char *root, const char *key, facts *f);
 void cache_probe_store(const char *root, const char *key, const facts *f);
 
@@ -82,18 +95,19 @@ bool cache_source_digest(const project *p, const config *cfg, const char *root,
 bool cache_tree_facts(const char *root, facts *f, bool save);
 
 /* Build durations of earlier runs, per target name ("os/arch seconds"). */
-void cache_durations_load(const char *state_dir, run *r);
-void cache_durations_save(const char *state_dir, const run *r);
+void cache_durations_load(const char *state_dir, target_set *ts);
+void cache_durations_save(const char *state_dir, const target_set *ts);
 
-/* Around the executor (cache_run.c): cache_begin digests the source and
-   keys every planned target; cache_finish re-digests the source, stores
-   the targets built from an unchanged source, records durations and
-   prunes to [cache] max_size. */
-void cache_begin(run *r);
-void cache_finish(run *r, const artifact_list *outputs);
-/* For --dry-run: keys every planned target and sets its cache_hit from
-   cache_has, writing nothing (not even the source's stat cache). A target
-   keeps an empty key when the source cannot be read. */
-void cache_peek(run *r);
+/* Around the executor (cache_run.c). cache_key_targets digests the source
+   and keys every planned target; it returns the digest (NULL, logged, when
+   the source cannot be read: nothing is cached). `save` rewrites the stat
+   cache. cache_finish re-digests the source, stores the targets built from
+   an unchanged source (`digest` is cache_key_targets'), and prunes the
+   cache to [cache] max_size. cache_mark_hits sets each keyed target's
+   cache_hit from what the cache holds, writing nothing (--dry-run). */
+char *cache_key_targets(const cache_context *c, target_set *ts, bool save);
+void cache_finish(const cache_context *c, const target_set *ts,
+                  const char *digest, const artifact_list *outputs);
+void cache_mark_hits(const cache_context *c, target_set *ts);
 
 #endif

@@ -64,14 +64,13 @@ bool cache_source_digest(const project *p, const config *cfg, const char *root,
   return ok;
 }
 
-/* The digest of the source, or NULL (logged) when it cannot be read.
-   `save` rewrites the stat cache in the cache folder `root`. */
-static char *digest_source(run *r, const char *root, bool save) {
+/* The digest of the source, or NULL (logged) when it cannot be read. */
+static char *digest_source(const cache_context *c, bool save) {
   digest_result res;
   char *problem = NULL;
   char *hex = NULL;
   double started = now_seconds();
-  if (cache_source_digest(&r->project, &r->cfg, root, save, &res, &problem)) {
+  if (cache_source_digest(c->project, c->cfg, c->root, save, &res, &problem)) {
     hex = xstrdup(res.hex);
     log_line(MB_LOG_DEBUG, NULL,
              "source digest %.12s: %zu files, %zu read, %.3fs", hex, res.files,
@@ -83,33 +82,25 @@ static char *digest_source(run *r, const char *root, bool save) {
   return hex;
 }
 
-static void key_targets(run *r) {
-  for (size_t i = 0; i < r->matrix.len; i++)
-    if (r->results[i].status == TARGET_PENDING)
-      cache_action_key(r, &r->results[i], r->source_digest,
-                       r->results[i].cache_key);
+char *cache_key_targets(const cache_context *c, target_set *ts, bool save) {
+  char *digest = digest_source(c, save);
+  for (size_t i = 0; digest && i < ts->len; i++)
+    if (ts->items[i].status == TARGET_PENDING)
+      cache_action_key(c, &ts->items[i], digest, ts->items[i].cache_key);
+  return digest;
 }
 
-void cache_begin(run *r) {
-  cache_durations_load(r->state_dir, r);
-  r->source_digest = digest_source(r, r->cache_root, true);
-  if (r->source_digest) key_targets(r);
-}
-
-void cache_peek(run *r) {
-  char *root = cache_dir(&r->cfg);
-  r->source_digest = digest_source(r, root, false);
-  if (r->source_digest) key_targets(r);
-  for (size_t i = 0; i < r->matrix.len; i++) {
-    target_result *tr = &r->results[i];
-    tr->cache_hit = tr->cache_key[0] && cache_has(root, tr->cache_key);
+void cache_mark_hits(const cache_context *c, target_set *ts) {
+  for (size_t i = 0; i < ts->len; i++) {
+    target_result *tr = &ts->items[i];
+    tr->cache_hit = tr->cache_key[0] && cache_has(c->root, tr->cache_key);
   }
-  free(root);
 }
 
-static void store_built(run *r, const artifact_list *outputs) {
-  char *after = digest_source(r, r->cache_root, true);
-  bool unchanged = after && strcmp(after, r->source_digest) == 0;
+static void store_built(const cache_context *c, const target_set *ts,
+                        const char *digest, const artifact_list *outputs) {
+  char *after = digest_source(c, true);
+  bool unchanged = after && strcmp(after, digest) == 0;
   free(after);
   if (!unchanged) {
     log_line(MB_LOG_WARN, NULL,
@@ -117,26 +108,26 @@ static void store_built(run *r, const artifact_list *outputs) {
              "cached");
     return;
   }
-  for (size_t i = 0; i < r->matrix.len; i++) {
-    target_result *tr = &r->results[i];
+  for (size_t i = 0; i < ts->len; i++) {
+    const target_result *tr = &ts->items[i];
     if (tr->status != TARGET_OK || tr->cache_hit || !tr->cache_key[0]) continue;
-    if (!cache_store(r->cache_root, tr->cache_key, tr->target->name,
-                     tr->staging, outputs))
+    if (!cache_store(c->root, tr->cache_key, tr->target->name, tr->staging,
+                     outputs))
       log_line(MB_LOG_WARN, tr->target->name,
-               "could not store the result in the cache %s", r->cache_root);
+               "could not store the result in the cache %s", c->root);
   }
 }
 
-void cache_finish(run *r, const artifact_list *outputs) {
-  cache_durations_save(r->state_dir, r);
-  if (!r->source_digest) return;
+void cache_finish(const cache_context *c, const target_set *ts,
+                  const char *digest, const artifact_list *outputs) {
+  if (!digest) return;
   bool any_built = false;
-  for (size_t i = 0; i < r->matrix.len; i++)
-    any_built |= r->results[i].status == TARGET_OK && !r->results[i].cache_hit;
+  for (size_t i = 0; i < ts->len; i++)
+    any_built |= ts->items[i].status == TARGET_OK && !ts->items[i].cache_hit;
   if (!any_built) return;
-  store_built(r, outputs);
+  store_built(c, ts, digest, outputs);
   cache_usage u;
-  cache_prune(r->cache_root, cache_max_size(&r->cfg), &u);
+  cache_prune(c->root, cache_max_size(c->cfg), &u);
   if (u.removed_entries)
     log_line(MB_LOG_INFO, NULL,
              "cache: removed %llu old entr%s (%llu bytes) to stay under "

@@ -44,7 +44,8 @@ typedef struct progress {
 } progress;
 
 typedef struct executor {
-  run *run;
+  target_set *ts;
+  const build_options *opt;
   size_t jobs_max;
   job *jobs;
   size_t njobs;
@@ -54,11 +55,10 @@ typedef struct executor {
   jobserver js;
   bool waiting_token; /* a step is ready but every token is taken */
   size_t *order;      /* targets, slowest first when earlier runs tell */
-  unsigned long long timeout; /* seconds per target; 0: none */
 } executor;
 
 static bool can_start(const executor *ex, size_t t) {
-  const target_result *tr = &ex->run->results[t];
+  const target_result *tr = &ex->ts->items[t];
   const progress *pg = &ex->progress[t];
   if (tr->status != TARGET_PENDING || pg->failed) return false;
   if (pg->next_step >= tr->plan.nsteps) return false;
@@ -69,7 +69,7 @@ static bool can_start(const executor *ex, size_t t) {
 }
 
 static void fail_target(executor *ex, size_t t, char *reason) {
-  target_result *tr = &ex->run->results[t];
+  target_result *tr = &ex->ts->items[t];
   ex->progress[t].failed = true;
   if (!tr->reason)
     tr->reason = reason;
@@ -77,7 +77,7 @@ static void fail_target(executor *ex, size_t t, char *reason) {
     free(reason);
   if (ex->progress[t].log)
     fprintf(ex->progress[t].log, "mbhost: %s\n", tr->reason);
-  if (!ex->run->opts->keep_going) ex->stop = true;
+  if (!ex->opt->keep_going) ex->stop = true;
 }
 
 /* The argv as a shell would read it back: the log shows every step in
@@ -101,16 +101,16 @@ static char *describe_argv(const strvec *argv) {
    (at least 1). Tools with their own parallelism flag get it as {jobs}. */
 static int jobs_share(const executor *ex) {
   size_t left = 0;
-  for (size_t t = 0; t < ex->run->matrix.len; t++)
+  for (size_t t = 0; t < ex->ts->len; t++)
     left +=
-        ex->run->results[t].status == TARGET_PENDING && !ex->progress[t].failed;
+        ex->ts->items[t].status == TARGET_PENDING && !ex->progress[t].failed;
   size_t running = left < ex->jobs_max ? left : ex->jobs_max;
   size_t share = running ? ex->jobs_max / running : ex->jobs_max;
   return share ? (int)share : 1;
 }
 
 static void start_step(executor *ex, size_t t, bool token) {
-  target_result *tr = &ex->run->results[t];
+  target_result *tr = &ex->ts->items[t];
   progress *pg = &ex->progress[t];
   size_t s = pg->next_step++;
   const plan_step *step = &tr->plan.steps[s];
@@ -125,7 +125,7 @@ static void start_step(executor *ex, size_t t, bool token) {
   jobserver_child_env(&ex->js, &env);
   char *cwd = tr->plan.workdir ? plan_expand(tr->plan.workdir, tr->staging,
                                              tr->scratch, NULL)
-                               : xstrdup(ex->run->project.source);
+                               : xstrdup(ex->opt->workdir);
   char *shown = describe_argv(&argv);
   char *full = argv_text(&argv, argv.len);
   fprintf(pg->log, "mbhost: step %zu/%zu: %s\n", s + 1, tr->plan.nsteps, full);
@@ -178,7 +178,7 @@ static bool take_slot(executor *ex, bool *token) {
 
 static void start_jobs(executor *ex) {
   ex->waiting_token = false;
-  for (size_t i = 0; i < ex->run->matrix.len && ex->njobs < ex->jobs_max; i++) {
+  for (size_t i = 0; i < ex->ts->len && ex->njobs < ex->jobs_max; i++) {
     size_t t = ex->order[i];
     if (ex->stop) return;
     bool token;
@@ -186,9 +186,9 @@ static void start_jobs(executor *ex) {
       if (!take_slot(ex, &token)) return;
       if (ex->progress[t].started == 0) {
         ex->progress[t].started = now_seconds();
-        if (ex->timeout)
+        if (ex->opt->timeout)
           ex->progress[t].deadline =
-              ex->progress[t].started + (double)ex->timeout;
+              ex->progress[t].started + (double)ex->opt->timeout;
         progress_target_started(t);
       }
       start_step(ex, t, token);
@@ -302,7 +302,7 @@ static char *collect_output(executor *ex, target_result *tr,
 }
 
 static void finish_target(executor *ex, size_t t) {
-  target_result *tr = &ex->run->results[t];
+  target_result *tr = &ex->ts->items[t];
   progress *pg = &ex->progress[t];
   tr->seconds = now_seconds() - pg->started;
   size_t first = ex->outputs->len;
@@ -345,7 +345,7 @@ static void reap_job(executor *ex, size_t index) {
   if (j.token) jobserver_release(&ex->js);
   int code = process_wait(j.pid);
   strbuf_free(&j.partial);
-  target_result *tr = &ex->run->results[j.target];
+  target_result *tr = &ex->ts->items[j.target];
   progress *pg = &ex->progress[j.target];
   pg->running--;
   if (code != 0 && !interrupt_requested()) {
@@ -365,7 +365,7 @@ static bool pump_job(executor *ex, job *j) {
   char buf[8192];
   ssize_t n = read(j->fd, buf, sizeof buf);
   if (n < 0 && errno == EINTR) return true;
-  const char *who = ex->run->results[j->target].target->name;
+  const char *who = ex->ts->items[j->target].target->name;
   if (n <= 0) {
     if (log_verbosity > 0) echo_lines(j, who, "", 0, true);
     return false;
@@ -390,13 +390,13 @@ static void signal_target(executor *ex, size_t t, int signo) {
    stopped: SIGTERM now, SIGKILL once the grace period is over. */
 static void enforce_timeouts(executor *ex) {
   double now = now_seconds();
-  for (size_t t = 0; t < ex->run->matrix.len; t++) {
+  for (size_t t = 0; t < ex->ts->len; t++) {
     progress *pg = &ex->progress[t];
     if (pg->running == 0 || pg->deadline == 0) continue;
     if (pg->kill_at == 0 && now >= pg->deadline) {
-      fail_target(
-          ex, t,
-          xasprintf("timed out after %llus ([project] timeout)", ex->timeout));
+      fail_target(ex, t,
+                  xasprintf("timed out after %llus ([project] timeout)",
+                            ex->opt->timeout));
       pg->timed_out = true;
       pg->kill_at = now + GRACE_SECONDS;
       signal_target(ex, t, SIGTERM);
@@ -409,7 +409,7 @@ static void enforce_timeouts(executor *ex) {
 /* Milliseconds until the next deadline or kill, for poll; -1: none. */
 static int next_wakeup_ms(const executor *ex) {
   double next = 0;
-  for (size_t t = 0; t < ex->run->matrix.len; t++) {
+  for (size_t t = 0; t < ex->ts->len; t++) {
     const progress *pg = &ex->progress[t];
     if (pg->running == 0 || pg->deadline == 0) continue;
     double when = pg->kill_at != 0 ? pg->kill_at : pg->deadline;
@@ -449,7 +449,7 @@ static void stop_all(executor *ex) {
 }
 
 static bool prepare_target(executor *ex, size_t t) {
-  target_result *tr = &ex->run->results[t];
+  target_result *tr = &ex->ts->items[t];
   if (remove_tree(tr->staging) != 0 || mkdir_parents(tr->staging) != 0 ||
       mkdir_parents(tr->scratch) != 0) {
     tr->status = TARGET_FAILED;
@@ -476,7 +476,8 @@ static bool prepare_target(executor *ex, size_t t) {
 
 /* Restores run on up to -j threads: each verifies its files' sha256. */
 typedef struct restore_batch {
-  run *run;
+  target_set *ts;
+  const char *root;
   size_t *targets, len, next;
   artifact_list *outs; /* one list per restore */
   cache_lookup *got;
@@ -491,10 +492,10 @@ static void *restore_worker(void *arg) {
     size_t i = b->next++;
     pthread_mutex_unlock(&b->lock);
     if (i >= b->len) return NULL;
-    target_result *tr = &b->run->results[b->targets[i]];
+    target_result *tr = &b->ts->items[b->targets[i]];
     double started = now_seconds();
-    b->got[i] = cache_restore(b->run->cache_root, tr->cache_key,
-                              tr->target->name, tr->staging, &b->outs[i]);
+    b->got[i] = cache_restore(b->root, tr->cache_key, tr->target->name,
+                              tr->staging, &b->outs[i]);
     b->seconds[i] = now_seconds() - started;
   }
 }
@@ -503,7 +504,7 @@ static void *restore_worker(void *arg) {
    reported and the target is built. */
 static void restore_done(executor *ex, size_t t, cache_lookup got,
                          const artifact_list *outs, double seconds) {
-  target_result *tr = &ex->run->results[t];
+  target_result *tr = &ex->ts->items[t];
   if (got == CACHE_CORRUPT)
     log_line(MB_LOG_WARN, tr->target->name,
              "cache entry %.12s is damaged: removed it, building again",
@@ -522,13 +523,13 @@ static void restore_done(executor *ex, size_t t, cache_lookup got,
 
 /* Targets whose action key is in the cache are restored, not built. */
 static void restore_cached(executor *ex) {
-  run *r = ex->run;
-  if (r->opts->no_cache) return;
-  restore_batch b = {.run = r};
-  b.targets = xcalloc(r->matrix.len, sizeof *b.targets);
-  for (size_t t = 0; t < r->matrix.len; t++)
-    if (r->results[t].status == TARGET_PENDING && ex->progress[t].log &&
-        r->results[t].cache_key[0])
+  target_set *ts = ex->ts;
+  if (!ex->opt->cache_root) return;
+  restore_batch b = {.ts = ts, .root = ex->opt->cache_root};
+  b.targets = xcalloc(ts->len + 1, sizeof *b.targets);
+  for (size_t t = 0; t < ts->len; t++)
+    if (ts->items[t].status == TARGET_PENDING && ex->progress[t].log &&
+        ts->items[t].cache_key[0])
       b.targets[b.len++] = t;
   b.outs = xcalloc(b.len + 1, sizeof *b.outs);
   b.got = xcalloc(b.len + 1, sizeof *b.got);
@@ -543,6 +544,7 @@ static void restore_cached(executor *ex) {
   for (size_t i = 0; i < started; i++)
     pthread_join(threads[i], NULL);
   for (size_t i = 0; i < b.len; i++) {
+    ts->items[b.targets[i]].cache_checked = true;
     restore_done(ex, b.targets[i], b.got[i], &b.outs[i], b.seconds[i]);
     artifact_list_free(&b.outs[i]);
   }
@@ -561,40 +563,40 @@ static int slowest_first(const void *a, const void *b, void *arg) {
 
 static void open_jobserver(executor *ex) {
   if (ex->jobs_max < 2 ||
-      !jobserver_open(&ex->js, ex->run->state_dir, (int)ex->jobs_max))
+      !jobserver_open(&ex->js, ex->opt->state_dir, (int)ex->jobs_max))
     ex->js = (jobserver){.fd = -1,
                          .child_read = -1,
                          .child_write = -1,
                          .jobs = (int)ex->jobs_max};
 }
 
-bool executor_run(run *r, int jobs, artifact_list *outputs) {
-  executor ex = {
-      .run = r, .jobs_max = (size_t)(jobs > 0 ? jobs : 1), .outputs = outputs};
-  /* Validated by the schema, and read back in seconds. */
-  const char *timeout = config_get(&r->cfg, "project", "timeout");
-  if (timeout && !parse_duration(timeout, &ex.timeout)) ex.timeout = 0;
-  ex.progress = xcalloc(r->matrix.len, sizeof *ex.progress);
-  ex.order = xcalloc(r->matrix.len, sizeof *ex.order);
-  for (size_t t = 0; t < r->matrix.len; t++)
+bool executor_run(target_set *ts, const build_options *o,
+                  artifact_list *outputs) {
+  executor ex = {.ts = ts,
+                 .opt = o,
+                 .jobs_max = (size_t)(o->jobs > 0 ? o->jobs : 1),
+                 .outputs = outputs};
+  ex.progress = xcalloc(ts->len + 1, sizeof *ex.progress);
+  ex.order = xcalloc(ts->len + 1, sizeof *ex.order);
+  for (size_t t = 0; t < ts->len; t++)
     ex.order[t] = t;
-  qsort_r(ex.order, r->matrix.len, sizeof *ex.order, slowest_first, r->results);
-  for (size_t t = 0; t < r->matrix.len; t++) {
-    if (r->results[t].status != TARGET_PENDING) continue;
-    if (!prepare_target(&ex, t) && !r->opts->keep_going) ex.stop = true;
+  qsort_r(ex.order, ts->len, sizeof *ex.order, slowest_first, ts->items);
+  for (size_t t = 0; t < ts->len; t++) {
+    if (ts->items[t].status != TARGET_PENDING) continue;
+    if (!prepare_target(&ex, t) && !o->keep_going) ex.stop = true;
   }
-  progress_begin(r);
+  progress_begin(ts);
   restore_cached(&ex);
   open_jobserver(&ex);
 
   for (;;) {
     if (!interrupt_requested()) start_jobs(&ex);
     /* A target with no steps (or whose steps all failed to spawn) ends here. */
-    for (size_t t = 0; t < r->matrix.len; t++)
-      if (r->results[t].status == TARGET_PENDING && ex.progress[t].log &&
+    for (size_t t = 0; t < ts->len; t++)
+      if (ts->items[t].status == TARGET_PENDING && ex.progress[t].log &&
           ex.progress[t].running == 0 &&
           (ex.progress[t].failed ||
-           ex.progress[t].next_step >= r->results[t].plan.nsteps))
+           ex.progress[t].next_step >= ts->items[t].plan.nsteps))
         finish_target(&ex, t);
     if (ex.njobs == 0) break;
     struct pollfd *fds = xcalloc(ex.njobs + 2, sizeof *fds);
@@ -623,10 +625,10 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
   }
   progress_end();
 
-  for (size_t t = 0; t < r->matrix.len; t++) {
+  for (size_t t = 0; t < ts->len; t++) {
     if (ex.progress[t].log) fclose(ex.progress[t].log);
-    if (r->results[t].status == TARGET_PENDING)
-      r->results[t].status = TARGET_SKIPPED;
+    if (ts->items[t].status == TARGET_PENDING)
+      ts->items[t].status = TARGET_SKIPPED;
   }
   free(ex.progress);
   free(ex.jobs);

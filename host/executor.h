@@ -4,12 +4,26 @@
 #ifndef MBHOST_EXECUTOR_H
 #define MBHOST_EXECUTOR_H
 
-#include "run.h"
+#include <stdbool.h>
 
-/* Builds every target whose status is TARGET_PENDING, setting TARGET_OK or
-   TARGET_FAILED (or TARGET_SKIPPED after a failure without --keep-going).
-   Successful targets' outputs are appended to `outputs`. Returns false when
-   the run was interrupted (every child has been stopped). */
-bool executor_run(run *r, int jobs, artifact_list *outputs);
+#include "artifact.h"
+#include "target_set.h"
+
+typedef struct build_options {
+  int jobs;                   /* processes at once, children included */
+  bool keep_going;            /* build the others when one fails */
+  const char *cache_root;     /* restore cache hits from here; NULL: none */
+  const char *workdir;        /* steps' folder unless the plan sets one */
+  const char *state_dir;      /* where the jobserver's fifo goes */
+  unsigned long long timeout; /* seconds per target; 0: none */
+} build_options;
+
+/* Builds every target whose status is TARGET_PENDING (restoring those whose
+   cache_key is in the cache), setting TARGET_OK, TARGET_FAILED,
+   TARGET_TIMED_OUT, or TARGET_SKIPPED after a failure without keep_going.
+   Successful targets' outputs are appended to `outputs`. Returns false
+   when the run was interrupted (every child has been stopped). */
+bool executor_run(target_set *ts, const build_options *o,
+                  artifact_list *outputs);
 
 #endif

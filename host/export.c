@@ -26,18 +26,19 @@ static void finish_journal(journal *j, bool ok) {
   journal_free(j);
 }
 
-bool export_run(run *r, const artifact_list *build_outputs) {
-  double started = now_seconds();
+bool export_run(const export_chain *chain, const artifact_list *build_outputs,
+                artifact_list *reported) {
   journal *j = journal_open();
   artifact_list previous = {0};
   const artifact_list *in = build_outputs;
   bool ok = true;
-  for (size_t i = 0; i < r->nexporters && ok; i++) {
-    plugin *p = r->exporters[i];
-    export_io io = {.in = in, .journal = j, .output_dir = r->project.output};
+  for (size_t i = 0; i < chain->len && ok; i++) {
+    plugin *p = chain->exporters[i];
+    export_io io = {
+        .in = in, .journal = j, .output_dir = chain->project->output};
     mb_call call;
     char *section = section_of(p);
-    call_begin(&call, &r->cfg, &r->project, p, section);
+    call_begin(&call, chain->cfg, chain->project, p, section);
     call.io = &io;
     progress_export_started(p->desc->name, in->len);
     double exporter_started = now_seconds();
@@ -55,7 +56,7 @@ bool export_run(run *r, const artifact_list *build_outputs) {
                              now_seconds() - exporter_started);
     free(error);
     for (size_t a = 0; a < io.out.len; a++)
-      artifact_list_add(&r->reported, &io.out.items[a]);
+      artifact_list_add(reported, &io.out.items[a]);
     artifact_list_free(&previous);
     previous = io.out;
     in = &previous;
@@ -63,23 +64,22 @@ bool export_run(run *r, const artifact_list *build_outputs) {
   artifact_list_free(&previous);
   ok = ok && !interrupt_requested();
   finish_journal(j, ok);
-  r->export_seconds = now_seconds() - started;
   return ok;
 }
 
-void export_describe(run *r) {
-  for (size_t i = 0; i < r->nexporters; i++) {
-    plugin *p = r->exporters[i];
-    printf("export %zu: %s\n", i + 1, p->desc->name);
-    fflush(stdout);
+void export_describe(const export_chain *chain, FILE *out) {
+  for (size_t i = 0; i < chain->len; i++) {
+    plugin *p = chain->exporters[i];
+    fprintf(out, "export %zu: %s\n", i + 1, p->desc->name);
+    fflush(out);
     if (!p->exporter->describe) continue;
     artifact_list none = {0};
-    export_io io = {.in = &none, .output_dir = r->project.output};
+    export_io io = {.in = &none, .output_dir = chain->project->output};
     mb_call call;
     char *section = section_of(p);
-    call_begin(&call, &r->cfg, &r->project, p, section);
+    call_begin(&call, chain->cfg, chain->project, p, section);
     call.io = &io;
-    call.describe_out = stdout;
+    call.describe_out = out;
     p->exporter->describe(p->self, &call, &export_services);
     free(call_end(&call));
     free(section);

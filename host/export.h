@@ -1,15 +1,32 @@
 /* Stage 6: the exporter chain. Each exporter receives what the previous
-   one emitted (the build outputs for the first). */
+   one emitted (the build outputs for the first). Every file the chain
+   writes goes through the export journal, which this stage owns: a failed
+   or interrupted export puts the output folder back as it was. */
 #ifndef MBHOST_EXPORT_H
 #define MBHOST_EXPORT_H
 
-#include "run.h"
+#include <stdbool.h>
+#include <stdio.h>
 
-/* Runs the chain; everything emitted is added to r->reported. Returns false
-   (after printing why) when an exporter failed. */
-bool export_run(run *r, const artifact_list *build_outputs);
+#include "artifact.h"
+#include "config.h"
+#include "loader.h"
+#include "project.h"
 
-/* Asks each exporter to describe its destinations (dry run). */
-void export_describe(run *r);
+typedef struct export_chain {
+  plugin *const *exporters; /* in order, initialised */
+  size_t len;
+  config *cfg; /* for the exporters' options (and their option errors) */
+  const project *project;
+} export_chain;
+
+/* Runs the chain over `build_outputs`; everything emitted is appended to
+   `reported`. Returns false (after printing why, and rolling the output
+   folder back) when an exporter failed or the run was interrupted. */
+bool export_run(const export_chain *chain, const artifact_list *build_outputs,
+                artifact_list *reported);
+
+/* Asks each exporter to describe its destinations on `out` (dry run). */
+void export_describe(const export_chain *chain, FILE *out);
 
 #endif

@@ -247,8 +247,8 @@ static int check_targets(const run_options *opts, const char *dir,
   int code = run_prepare(&r, &candidate);
   if (code == EXIT_OK) code = run_plan_only(&r);
   unlink(path);
-  for (size_t i = 0; code == EXIT_OK && i < r.matrix.len; i++) {
-    const target_result *tr = &r.results[i];
+  for (size_t i = 0; code == EXIT_OK && i < r.targets.len; i++) {
+    const target_result *tr = &r.targets.items[i];
     if (tr->status == TARGET_PENDING) {
       strvec_push(&b->ok, tr->target->name);
     } else {

@@ -4,6 +4,8 @@
 
 #include <stdarg.h>
 
+#include <mbhost/plugin.h>
+
 #include "util.h"
 
 /* -1 with -q (errors only), 0 by default, 1 with -v. */

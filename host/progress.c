@@ -22,7 +22,7 @@ typedef struct live_target {
 } live_target;
 
 static struct {
-  const run *run;
+  const target_set *ts;
   bool live, color;
   size_t total, finished;
   double started;
@@ -84,9 +84,9 @@ static const char *status_color(target_status s) {
 /* The summary's cache column: hit (restored), miss (looked up, then
    built or skipped), or - (not looked up: --no-cache, no plan, or a
    source that could not be read). */
-static const char *cache_word(const run *r, const target_result *tr) {
+static const char *cache_word(const target_result *tr) {
   if (tr->cache_hit) return "hit";
-  return tr->cache_key[0] && !r->opts->no_cache ? "miss" : "-";
+  return tr->cache_checked ? "miss" : "-";
 }
 
 /* Prints a line now (plain) or above the live lines at the next draw. */
@@ -114,9 +114,8 @@ static void add_clipped(strbuf *out, const char *text, size_t *columns) {
 
 static void draw_target_line(strbuf *s, size_t t, size_t width, double now) {
   const live_target *lt = &ui.targets[t];
-  char *head =
-      xasprintf("  %-16s %6.1fs  %s  ", ui.run->results[t].target->name,
-                now - lt->started, lt->step ? lt->step : "starting");
+  char *head = xasprintf("  %-16s %6.1fs  %s  ", ui.ts->items[t].target->name,
+                         now - lt->started, lt->step ? lt->step : "starting");
   size_t columns = width - 1; /* never the last column: no autowrap */
   add_clipped(s, head, &columns);
   if (lt->latest) add_clipped(s, lt->latest, &columns);
@@ -134,7 +133,7 @@ static void redraw(void) {
   strvec_free(&ui.scrolled);
   ui.drawn = 0;
   size_t running = 0;
-  for (size_t t = 0; t < ui.run->matrix.len; t++)
+  for (size_t t = 0; t < ui.ts->len; t++)
     running += ui.targets[t].running;
   if (running) {
     size_t width = terminal_width();
@@ -148,7 +147,7 @@ static void redraw(void) {
     free(bold), free(counter);
     strbuf_free(&clipped);
     ui.drawn = 1;
-    for (size_t t = 0; t < ui.run->matrix.len; t++)
+    for (size_t t = 0; t < ui.ts->len; t++)
       if (ui.targets[t].running) {
         draw_target_line(&s, t, width, now);
         ui.drawn++;
@@ -161,23 +160,22 @@ static void redraw(void) {
   ui.dirty = false;
 }
 
-void progress_begin(const run *r) {
-  ui.run = r;
+void progress_begin(const target_set *ts) {
+  ui.ts = ts;
   ui.live = use_live_lines();
   ui.color = use_color();
   ui.started = now_seconds();
-  ui.targets = xcalloc(r->matrix.len ? r->matrix.len : 1, sizeof *ui.targets);
+  ui.targets = xcalloc(ts->len ? ts->len : 1, sizeof *ui.targets);
   ui.total = ui.finished = ui.drawn = 0;
-  for (size_t t = 0; t < r->matrix.len; t++)
-    ui.total += r->results[t].status == TARGET_PENDING;
+  for (size_t t = 0; t < ts->len; t++)
+    ui.total += ts->items[t].status == TARGET_PENDING;
 }
 
 void progress_target_started(size_t t) {
   ui.targets[t].running = true;
   ui.targets[t].started = now_seconds();
   ui.dirty = true;
-  if (!ui.live)
-    log_line(MB_LOG_INFO, ui.run->results[t].target->name, "building");
+  if (!ui.live) log_line(MB_LOG_INFO, ui.ts->items[t].target->name, "building");
 }
 
 void progress_step_started(size_t t, size_t step, size_t nsteps,
@@ -187,7 +185,7 @@ void progress_step_started(size_t t, size_t step, size_t nsteps,
   lt->step = xasprintf("step %zu/%zu", step + 1, nsteps);
   ui.dirty = true;
   if (!ui.live)
-    log_line(MB_LOG_INFO, ui.run->results[t].target->name, "%s: %s", lt->step,
+    log_line(MB_LOG_INFO, ui.ts->items[t].target->name, "%s: %s", lt->step,
              command);
 }
 
@@ -215,7 +213,7 @@ void progress_output(size_t t, const char *data, size_t n) {
 }
 
 void progress_target_finished(size_t t) {
-  const target_result *tr = &ui.run->results[t];
+  const target_result *tr = &ui.ts->items[t];
   live_target *lt = &ui.targets[t];
   lt->running = false;
   ui.finished++;
@@ -247,11 +245,11 @@ void progress_tick(void) {
 
 void progress_end(void) {
   if (ui.live) {
-    for (size_t t = 0; t < ui.run->matrix.len; t++)
+    for (size_t t = 0; t < ui.ts->len; t++)
       ui.targets[t].running = false;
     redraw();
   }
-  for (size_t t = 0; ui.targets && t < ui.run->matrix.len; t++) {
+  for (size_t t = 0; ui.targets && t < ui.ts->len; t++) {
     free(ui.targets[t].step);
     free(ui.targets[t].latest);
     strbuf_free(&ui.targets[t].partial);
@@ -316,27 +314,27 @@ static void print_log_tail(const char *path) {
   free(buf);
 }
 
-static void print_table(const run *r, const artifact_list *outputs) {
+static void print_table(const target_set *ts, const artifact_list *outputs) {
   fprintf(stderr, "\n%-18s %-12s %8s  %-5s  %s\n", "target", "status", "time",
           "cache", "outputs");
-  for (size_t i = 0; i < r->matrix.len; i++) {
-    const target_result *tr = &r->results[i];
+  for (size_t i = 0; i < ts->len; i++) {
+    const target_result *tr = &ts->items[i];
     char *status = xasprintf("%-12s", target_status_name(tr->status));
     char *word = paint(status_color(tr->status), status);
     char *files = tr->status == TARGET_UNSUPPORTED && tr->reason
                       ? xstrdup(tr->reason)
                       : outputs_of(tr->target->name, outputs);
     fprintf(stderr, "%-18s %s %7.1fs  %-5s  %s\n", tr->target->name, word,
-            tr->seconds, cache_word(r, tr), files);
+            tr->seconds, cache_word(tr), files);
     free(files), free(word), free(status);
   }
 }
 
-void progress_summary(const run *r, const artifact_list *outputs) {
+void progress_summary(const target_set *ts, const artifact_list *outputs) {
   ui.color = use_color();
-  if (log_verbosity >= 0) print_table(r, outputs);
-  for (size_t i = 0; i < r->matrix.len; i++) {
-    const target_result *tr = &r->results[i];
+  if (log_verbosity >= 0) print_table(ts, outputs);
+  for (size_t i = 0; i < ts->len; i++) {
+    const target_result *tr = &ts->items[i];
     bool failed = tr->status == TARGET_FAILED || tr->status == TARGET_TIMED_OUT;
     if (!failed || !tr->log_path) continue;
     fprintf(stderr, "log of %s: %s\n", tr->target->name, tr->log_path);

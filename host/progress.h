@@ -14,7 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "run.h"
+#include "artifact.h"
+#include "target_set.h"
 
 typedef enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_when;
 
@@ -25,14 +26,15 @@ extern color_when progress_color;
 /* Parses "auto", "always" or "never"; false for anything else. */
 bool progress_parse_color(const char *text, color_when *out);
 
-/* Starts showing the build of every TARGET_PENDING target of r. */
-void progress_begin(const run *r);
+/* Starts showing the build of every TARGET_PENDING target of ts, which
+   stays valid until progress_end. */
+void progress_begin(const target_set *ts);
 void progress_target_started(size_t t);
 void progress_step_started(size_t t, size_t step, size_t nsteps,
                            const char *command);
 /* A chunk of a target's output, as read from its pipe. */
 void progress_output(size_t t, const char *data, size_t n);
-/* The target's status and seconds are already in r->results[t]. */
+/* The target's status and seconds are already in ts->items[t]. */
 void progress_target_finished(size_t t);
 /* Milliseconds the executor may wait for output before progress_tick()
    is due again, or -1 when nothing is animated. */
@@ -50,6 +52,6 @@ void progress_export_finished(const char *exporter, bool ok, double seconds);
    their sizes, or why a target cannot be built), then where each failed
    target's log is, with its last lines. `outputs` are the build outputs (sizes
    per target). */
-void progress_summary(const run *r, const artifact_list *outputs);
+void progress_summary(const target_set *ts, const artifact_list *outputs);
 
 #endif

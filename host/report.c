@@ -13,10 +13,10 @@ static json_t *string_or_null(const char *s) {
   return s ? json_string(s) : json_null();
 }
 
-static json_t *targets_json(const run *r) {
+static json_t *targets_json(const target_set *ts) {
   json_t *list = json_array();
-  for (size_t i = 0; i < r->matrix.len; i++) {
-    const target_result *tr = &r->results[i];
+  for (size_t i = 0; i < ts->len; i++) {
+    const target_result *tr = &ts->items[i];
     json_t *t = json_object();
     json_object_set_new(t, "target", json_string(tr->target->name));
     json_object_set_new(t, "os", json_string(tr->target->os));
@@ -33,23 +33,22 @@ static json_t *targets_json(const run *r) {
 }
 
 /* Paths inside the output folder are reported relative to it. */
-static json_t *relative_path(const run *r, const char *path) {
+static json_t *relative_path(const char *output, const char *path) {
   if (!path) return json_null();
-  if (path_is_inside(path, r->project.output) &&
-      strlen(path) > strlen(r->project.output))
-    return json_string(path + strlen(r->project.output) + 1);
+  if (path_is_inside(path, output) && strlen(path) > strlen(output))
+    return json_string(path + strlen(output) + 1);
   return json_null();
 }
 
-static json_t *artifacts_json(const run *r) {
+static json_t *artifacts_json(const char *output, const artifact_list *al) {
   json_t *list = json_array();
-  for (size_t i = 0; i < r->reported.len; i++) {
-    const artifact *a = &r->reported.items[i];
+  for (size_t i = 0; i < al->len; i++) {
+    const artifact *a = &al->items[i];
     json_t *o = json_object();
     json_object_set_new(o, "target", string_or_null(a->target));
     json_object_set_new(o, "kind", json_string(a->kind));
     json_object_set_new(o, "name", json_string(a->name));
-    json_object_set_new(o, "path", relative_path(r, a->path));
+    json_object_set_new(o, "path", relative_path(output, a->path));
     json_object_set_new(o, "url", string_or_null(a->url));
     json_object_set_new(o, "size", json_integer((json_int_t)a->size));
     json_object_set_new(o, "sha256", json_string(a->sha256));
@@ -59,37 +58,39 @@ static json_t *artifacts_json(const run *r) {
   return list;
 }
 
-static json_t *toolchain_json(const run *r) {
+static json_t *toolchain_json(const plugin *p, const facts *f) {
   json_t *t = json_object();
-  json_object_set_new(t, "name", json_string(r->toolchain->desc->name));
-  json_object_set_new(t, "id", json_string(r->toolchain->desc->id));
-  json_object_set_new(t, "plugin_version",
-                      json_string(r->toolchain->desc->version));
-  json_object_set_new(t, "version",
-                      string_or_null(facts_get(&r->facts, "version")));
+  json_object_set_new(t, "name", json_string(p->desc->name));
+  json_object_set_new(t, "id", json_string(p->desc->id));
+  json_object_set_new(t, "plugin_version", json_string(p->desc->version));
+  json_object_set_new(t, "version", string_or_null(facts_get(f, "version")));
   return t;
 }
 
-bool report_write(const run *r, int exit_code, double seconds) {
+bool report_write(const report *rep) {
+  const project *p = rep->project;
+  int exit_code = rep->exit_code;
   json_t *root = json_object();
   json_object_set_new(root, "mbhost_version", json_string(MBHOST_VERSION));
   json_t *proj = json_object();
-  json_object_set_new(proj, "name", json_string(r->project.name));
-  json_object_set_new(proj, "version", json_string(r->project.version));
-  json_object_set_new(proj, "config", json_string(r->project.config_path));
+  json_object_set_new(proj, "name", json_string(p->name));
+  json_object_set_new(proj, "version", json_string(p->version));
+  json_object_set_new(proj, "config", json_string(p->config_path));
   json_object_set_new(root, "project", proj);
   json_object_set_new(root, "status",
                       json_string(exit_code == 0 ? "ok" : "failed"));
   json_object_set_new(root, "exit_code", json_integer(exit_code));
-  json_object_set_new(root, "duration_seconds", json_real(seconds));
-  json_object_set_new(root, "export_seconds", json_real(r->export_seconds));
-  json_object_set_new(root, "toolchain", toolchain_json(r));
-  json_object_set_new(root, "targets", targets_json(r));
-  json_object_set_new(root, "artifacts", artifacts_json(r));
+  json_object_set_new(root, "duration_seconds", json_real(rep->seconds));
+  json_object_set_new(root, "export_seconds", json_real(rep->export_seconds));
+  json_object_set_new(root, "toolchain",
+                      toolchain_json(rep->toolchain, rep->facts));
+  json_object_set_new(root, "targets", targets_json(rep->targets));
+  json_object_set_new(root, "artifacts",
+                      artifacts_json(p->output, rep->artifacts));
 
-  char *path = path_join(r->project.output, "artifacts.json");
+  char *path = path_join(p->output, "artifacts.json");
   char *tmp = xasprintf("%s.mbhost-tmp.XXXXXX", path);
-  bool ok = mkdir_parents(r->project.output) == 0;
+  bool ok = mkdir_parents(p->output) == 0;
   int fd = ok ? mkstemp(tmp) : -1;
   ok = fd >= 0 && json_dumpfd(root, fd, JSON_INDENT(2) | JSON_SORT_KEYS) == 0 &&
        write(fd, "\n", 1) == 1 && fchmod(fd, 0644) == 0 && fsync(fd) == 0;

@@ -2,9 +2,24 @@
 #ifndef MBHOST_REPORT_H
 #define MBHOST_REPORT_H
 
-#include "run.h"
+#include <stdbool.h>
+
+#include "artifact.h"
+#include "loader.h"
+#include "project.h"
+#include "target_set.h"
+
+typedef struct report {
+  const project *project;
+  const plugin *toolchain;
+  const facts *facts;
+  const target_set *targets;
+  const artifact_list *artifacts; /* what the exporters emitted */
+  int exit_code;
+  double seconds, export_seconds;
+} report;
 
 /* Writes the report atomically; false (after a message) on failure. */
-bool report_write(const run *r, int exit_code, double seconds);
+bool report_write(const report *rep);
 
 #endif

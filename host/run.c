@@ -186,14 +186,6 @@ static int default_jobs(void) {
   return n > 0 ? (int)n : 1;
 }
 
-const char *target_status_name(target_status s) {
-  static const char *const names[] = {
-      [TARGET_PENDING] = "pending", [TARGET_UNSUPPORTED] = "unsupported",
-      [TARGET_FAILED] = "failed",   [TARGET_OK] = "ok",
-      [TARGET_SKIPPED] = "skipped", [TARGET_TIMED_OUT] = "timed_out"};
-  return names[s];
-}
-
 /* EXIT_USAGE after printing every collected configuration error. */
 static int config_errors_code(config *cfg) {
   return config_report_errors(cfg) ? EXIT_USAGE : EXIT_OK;
@@ -281,10 +273,6 @@ int run_prepare(run *r, const run_options *opts) {
   return config_errors_code(cfg);
 }
 
-static char *cache_root(const run *r) {
-  return cache_dir(&r->cfg);
-}
-
 /* Staging, logs and scratch live outside the output folder so a failed or
    interrupted run leaves the output as it was. One lock per output folder
    keeps two runs from sharing them. */
@@ -292,7 +280,7 @@ static char *state_dir_path(const run *r) {
   char hex[65];
   sha256_hex(r->project.output, strlen(r->project.output), hex);
   hex[16] = '\0';
-  char *root = cache_root(r);
+  char *root = cache_dir(&r->cfg);
   char *dir = xasprintf("%s/projects/%s-%s", root, r->project.name, hex);
   free(root);
   return dir;
@@ -317,9 +305,10 @@ static bool open_state_dir(run *r) {
 }
 
 static void init_results(run *r) {
-  r->results = xcalloc(r->matrix.len, sizeof *r->results);
+  r->targets.len = r->matrix.len;
+  r->targets.items = xcalloc(r->matrix.len + 1, sizeof *r->targets.items);
   for (size_t i = 0; i < r->matrix.len; i++) {
-    target_result *tr = &r->results[i];
+    target_result *tr = &r->targets.items[i];
     const target *t = &r->matrix.targets[i];
     tr->target = t;
     tr->plan.target = t;
@@ -329,10 +318,20 @@ static void init_results(run *r) {
   }
 }
 
+/* What the cache stage reads of this run. */
+static cache_context cache_of(const run *r, const char *root) {
+  return (cache_context){.root = root,
+                         .cfg = &r->cfg,
+                         .project = &r->project,
+                         .toolchain = r->toolchain,
+                         .facts = &r->facts};
+}
+
 /* A cached probe is reused while the files it depends on are unchanged, so
    a no-op run spawns no `go version`. */
 static bool probe_from_cache(run *r, const char *root, char key[65]) {
-  cache_probe_key(r, key);
+  cache_context c = cache_of(r, root);
+  cache_probe_key(&c, &r->targets, key);
   if (r->opts->no_cache || !cache_probe_load(root, key, &r->facts))
     return false;
   if (!cache_tree_facts(root, &r->facts, !r->opts->dry_run)) {
@@ -440,10 +439,10 @@ static void plan_target(run *r, target_result *tr) {
    says whether every target can be built. */
 static int plan_all(run *r, bool *supported) {
   *supported = true;
-  for (size_t i = 0; i < r->matrix.len; i++)
-    validate_target(r, &r->results[i]);
-  for (size_t i = 0; i < r->matrix.len; i++) {
-    target_result *tr = &r->results[i];
+  for (size_t i = 0; i < r->targets.len; i++)
+    validate_target(r, &r->targets.items[i]);
+  for (size_t i = 0; i < r->targets.len; i++) {
+    target_result *tr = &r->targets.items[i];
     plan_target(r, tr);
     if (tr->status == TARGET_PENDING) continue;
     *supported = false;
@@ -457,7 +456,7 @@ static int plan_all(run *r, bool *supported) {
   return config_errors_code(&r->cfg);
 }
 
-/* What a dry run says about the cache for one target, from cache_peek. */
+/* What a dry run says about the cache for one target. */
 static const char *dry_run_cache_state(const run *r, const target_result *tr) {
   if (r->opts->no_cache) return "off (--no-cache)";
   if (!tr->cache_key[0]) return "unknown (the source cannot be read)";
@@ -473,12 +472,25 @@ int run_plan_only(run *r) {
   return code;
 }
 
+static export_chain chain_of(run *r) {
+  return (export_chain){.exporters = r->exporters,
+                        .len = r->nexporters,
+                        .cfg = &r->cfg,
+                        .project = &r->project};
+}
+
 static void print_dry_run(run *r) {
-  if (!r->opts->no_cache) cache_peek(r);
+  if (!r->opts->no_cache) {
+    char *root = cache_dir(&r->cfg);
+    cache_context c = cache_of(r, root);
+    free(cache_key_targets(&c, &r->targets, false));
+    cache_mark_hits(&c, &r->targets);
+    free(root);
+  }
   printf("toolchain %s: %s\n", r->toolchain->desc->name,
          facts_get(&r->facts, "version"));
-  for (size_t i = 0; i < r->matrix.len; i++) {
-    target_result *tr = &r->results[i];
+  for (size_t i = 0; i < r->targets.len; i++) {
+    target_result *tr = &r->targets.items[i];
     printf("target %s\n", tr->target->name);
     if (tr->status != TARGET_PENDING) {
       printf("  %s: %s\n",
@@ -491,19 +503,13 @@ static void print_dry_run(run *r) {
     printf("  cache: %s\n", dry_run_cache_state(r, tr));
   }
   fflush(stdout);
-  export_describe(r);
+  export_chain chain = chain_of(r);
+  export_describe(&chain, stdout);
 }
 
-static void remove_staging(run *r) {
-  for (size_t i = 0; i < r->matrix.len; i++)
-    remove_tree(r->results[i].staging);
-}
-
-static size_t count_status(const run *r, target_status s) {
-  size_t n = 0;
-  for (size_t i = 0; i < r->matrix.len; i++)
-    n += r->results[i].status == s;
-  return n;
+static void remove_staging(target_set *ts) {
+  for (size_t i = 0; i < ts->len; i++)
+    remove_tree(ts->items[i].staging);
 }
 
 /* Probes, validates and plans every target. EXIT_OK when every target
@@ -523,42 +529,65 @@ int run_validate(run *r) {
   if (code != EXIT_OK) return code;
   if (!supported) return EXIT_BUILD;
   log_line(MB_LOG_INFO, NULL, "%s is valid: %zu target%s", r->cfg.path,
-           r->matrix.len, r->matrix.len == 1 ? "" : "s");
+           r->targets.len, r->targets.len == 1 ? "" : "s");
   return EXIT_OK;
 }
 
-/* Builds the planned targets and exports them; the exit code. */
-static int build_and_export(run *r, double started) {
-  artifact_list outputs = {0};
-  cache_begin(r);
-  bool finished = executor_run(r, r->jobs, &outputs);
-  if (finished) cache_finish(r, &outputs);
-  int code = EXIT_OK;
-  if (!finished) {
-    remove_staging(r);
-    artifact_list_free(&outputs);
-    log_line(MB_LOG_ERROR, NULL,
-             "interrupted: every build was stopped; the output "
-             "folder was not touched");
-    return interrupt_exit_code();
+/* Builds the planned targets (restoring cache hits), then stores what was
+   built: the outputs, or false when interrupted. */
+static bool build(run *r, artifact_list *outputs) {
+  char *root = cache_dir(&r->cfg);
+  cache_context c = cache_of(r, root);
+  cache_durations_load(r->state_dir, &r->targets);
+  char *digest = cache_key_targets(&c, &r->targets, true);
+  unsigned long long timeout = 0;
+  const char *limit = config_get(&r->cfg, "project", "timeout");
+  if (limit) timeout = strtoull(limit, NULL, 10); /* normalized: seconds */
+  build_options o = {.jobs = r->jobs,
+                     .keep_going = r->opts->keep_going,
+                     .cache_root = r->opts->no_cache ? NULL : root,
+                     .workdir = r->project.source,
+                     .state_dir = r->state_dir,
+                     .timeout = timeout};
+  bool finished = executor_run(&r->targets, &o, outputs);
+  if (finished) {
+    cache_durations_save(r->state_dir, &r->targets);
+    cache_finish(&c, &r->targets, digest, outputs);
   }
-  bool any_failed = count_status(r, TARGET_OK) != r->matrix.len;
+  free(digest);
+  free(root);
+  return finished;
+}
+
+/* Exports the outputs and writes the report; the exit code. */
+static int export_and_report(run *r, const artifact_list *outputs,
+                             double started) {
+  bool any_failed = target_set_count(&r->targets, TARGET_OK) != r->targets.len;
   if (any_failed && !r->opts->keep_going) {
-    progress_summary(r, &outputs);
+    progress_summary(&r->targets, outputs);
     log_line(MB_LOG_ERROR, NULL, "build failed; nothing was exported");
-    code = EXIT_BUILD;
-  } else {
-    /* A failed export was rolled back: no report of files that are gone. */
-    bool exported = !outputs.len || export_run(r, &outputs);
-    if (!exported || any_failed) code = EXIT_BUILD;
-    if (interrupt_requested())
-      code = interrupt_exit_code();
-    else if (exported && !report_write(r, code, now_seconds() - started))
-      code = EXIT_BUILD;
-    progress_summary(r, &outputs);
+    return EXIT_BUILD;
   }
-  remove_staging(r);
-  artifact_list_free(&outputs);
+  artifact_list reported = {0};
+  double export_started = now_seconds();
+  export_chain chain = chain_of(r);
+  /* A failed export was rolled back: no report of files that are gone. */
+  bool exported = !outputs->len || export_run(&chain, outputs, &reported);
+  int code = !exported || any_failed ? EXIT_BUILD : EXIT_OK;
+  report rep = {.project = &r->project,
+                .toolchain = r->toolchain,
+                .facts = &r->facts,
+                .targets = &r->targets,
+                .artifacts = &reported,
+                .exit_code = code,
+                .seconds = now_seconds() - started,
+                .export_seconds = now_seconds() - export_started};
+  if (interrupt_requested())
+    code = interrupt_exit_code();
+  else if (exported && !report_write(&rep))
+    code = EXIT_BUILD;
+  progress_summary(&r->targets, outputs);
+  artifact_list_free(&reported);
   return code;
 }
 
@@ -568,7 +597,6 @@ int run_main(run *r) {
     r->state_dir = state_dir_path(r);
   else if (!open_state_dir(r))
     return EXIT_BUILD;
-  if (!r->opts->dry_run) r->cache_root = cache_root(r);
   bool all_supported;
   int code = prepare_targets(r, &all_supported);
   if (code != EXIT_OK) return code;
@@ -577,23 +605,34 @@ int run_main(run *r) {
     return all_supported ? EXIT_OK : EXIT_BUILD;
   }
   if (!all_supported && !r->opts->keep_going) {
+    size_t n = r->targets.len - target_set_count(&r->targets, TARGET_PENDING);
     log_line(MB_LOG_ERROR, NULL,
              "nothing was built: %zu target%s cannot be built "
              "(use --keep-going to build the others)",
-             r->matrix.len - count_status(r, TARGET_PENDING),
-             r->matrix.len - count_status(r, TARGET_PENDING) == 1 ? "" : "s");
+             n, n == 1 ? "" : "s");
     return EXIT_BUILD;
   }
-  return build_and_export(r, started);
+  artifact_list outputs = {0};
+  if (build(r, &outputs)) {
+    code = export_and_report(r, &outputs, started);
+  } else {
+    log_line(MB_LOG_ERROR, NULL,
+             "interrupted: every build was stopped; the output "
+             "folder was not touched");
+    code = interrupt_exit_code();
+  }
+  remove_staging(&r->targets);
+  artifact_list_free(&outputs);
+  return code;
 }
 
 void run_free(run *r) {
-  for (size_t i = 0; r->results && i < r->matrix.len; i++) {
-    target_result *tr = &r->results[i];
+  for (size_t i = 0; i < r->targets.len; i++) {
+    target_result *tr = &r->targets.items[i];
     plan_free(&tr->plan);
     free(tr->reason), free(tr->log_path), free(tr->staging), free(tr->scratch);
   }
-  free(r->results);
+  free(r->targets.items);
   for (size_t i = 0; i < r->plugins.len; i++) {
     plugin *p = &r->plugins.plugins[i];
     if (p->initialized && p->desc->deinit) p->desc->deinit(p->self);
@@ -601,10 +640,7 @@ void run_free(run *r) {
   plugin_registry_free(&r->plugins);
   free(r->exporters);
   facts_free(&r->facts);
-  artifact_list_free(&r->reported);
   free(r->state_dir);
-  free(r->cache_root);
-  free(r->source_digest);
   project_free(&r->project);
   matrix_free(&r->matrix);
   config_free(&r->cfg);

@@ -1,5 +1,6 @@
-/* One mbhost run: what the command line asked for and the state every
-   stage shares (config, matrix, plugins, plans, results). */
+/* One mbhost run, as main sees it: what the command line asked for, and
+   the stages strung together (prepare, plan, build, export, report). Each
+   stage gets only what it needs from here and returns its results. */
 #ifndef MBHOST_RUN_H
 #define MBHOST_RUN_H
 
@@ -11,6 +12,7 @@
 #include "matrix.h"
 #include "plan.h"
 #include "project.h"
+#include "target_set.h"
 
 typedef struct run_options {
   const char *config_path;
@@ -24,31 +26,6 @@ typedef struct run_options {
   bool no_cache;
 } run_options;
 
-typedef enum target_status {
-  TARGET_PENDING,
-  TARGET_UNSUPPORTED,
-  TARGET_FAILED,
-  TARGET_OK,
-  TARGET_SKIPPED,  /* not built because another target failed first */
-  TARGET_TIMED_OUT /* stopped after [project] timeout */
-} target_status;
-
-/* The one name of each status: artifacts.json and the summary. */
-const char *target_status_name(target_status s);
-
-typedef struct target_result {
-  const target *target;
-  plan plan;
-  target_status status;
-  char *reason; /* why unsupported or failed */
-  char *log_path;
-  char *staging, *scratch;
-  double seconds;
-  double expected_seconds; /* the last build's time, for scheduling; 0: none */
-  char cache_key[65];      /* empty: not cacheable */
-  bool cache_hit;
-} target_result;
-
 typedef struct run {
   const run_options *opts;
   int jobs; /* -j, resolved */
@@ -60,12 +37,8 @@ typedef struct run {
   plugin **exporters;
   size_t nexporters;
   facts facts;
-  char *state_dir;     /* staging, logs and scratch folders for this output */
-  char *cache_root;    /* the cache folder; NULL for a dry run */
-  char *source_digest; /* before the build; NULL when nothing is cached */
-  target_result *results; /* one per matrix target */
-  artifact_list reported; /* everything exporters emitted */
-  double export_seconds;
+  char *state_dir;    /* staging, logs and scratch folders for this output */
+  target_set targets; /* one per matrix target */
 } run;
 
 /* Loads and validates everything that does not need to build: config,

@@ -192,21 +192,17 @@ static bool is_env_name(const char *name, size_t n) {
 
 /* Checks each comma-separated item is NAME=value. */
 static char *normalize_env(const char *value, char **problem) {
-  char *copy = xstrdup(value);
-  for (char *save = NULL, *item = strtok_r(copy, ",", &save); item;
-       item = strtok_r(NULL, ",", &save)) {
-    char *t = trim(item);
-    const char *eq = strchr(t, '=');
-    if (*t && (!eq || !is_env_name(t, (size_t)(eq - t)))) {
+  strvec items = {0};
+  split_list(value, &items);
+  for (size_t i = 0; i < items.len && !*problem; i++) {
+    const char *eq = strchr(items.items[i], '=');
+    if (!eq || !is_env_name(items.items[i], (size_t)(eq - items.items[i])))
       *problem = xasprintf("'%s' is not NAME=value (NAME: letters, digits, "
                            "'_')",
-                           t);
-      free(copy);
-      return NULL;
-    }
+                           items.items[i]);
   }
-  free(copy);
-  return xstrdup(value);
+  strvec_free(&items);
+  return *problem ? NULL : xstrdup(value);
 }
 
 char *schema_normalize(const mb_option *opt, const char *value,

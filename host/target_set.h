@@ -1,0 +1,47 @@
+/* The targets of one run and what became of each: the structure the plan,
+   build, cache, progress and report stages hand along, as samurai hands
+   its graph. */
+#ifndef MBHOST_TARGET_SET_H
+#define MBHOST_TARGET_SET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "matrix.h"
+#include "plan.h"
+
+typedef enum target_status {
+  TARGET_PENDING,
+  TARGET_UNSUPPORTED,
+  TARGET_FAILED,
+  TARGET_OK,
+  TARGET_SKIPPED,  /* not built because another target failed first */
+  TARGET_TIMED_OUT /* stopped after [project] timeout */
+} target_status;
+
+/* The one name of each status: artifacts.json and the summary. */
+const char *target_status_name(target_status s);
+
+typedef struct target_result {
+  const target *target;
+  plan plan;
+  target_status status;
+  char *reason; /* why unsupported or failed */
+  char *log_path;
+  char *staging, *scratch;
+  double seconds;
+  double expected_seconds; /* the last build's time, for scheduling; 0: none */
+  char cache_key[65];      /* empty: not cacheable */
+  bool cache_checked;      /* the key was looked up in the cache */
+  bool cache_hit;
+} target_result;
+
+typedef struct target_set {
+  target_result *items;
+  size_t len;
+} target_set;
+
+/* How many targets have status `s`. */
+size_t target_set_count(const target_set *ts, target_status s);
+
+#endif
