@@ -1,20 +1,24 @@
 /* The local exporter: copies artifacts into the output folder, each file
    written aside and renamed into place, and passes its copies on. */
+
 #include <mbhost/exporter.h>
 #include <stdio.h>
 #include <string.h>
 
 static const mb_host *host;
+static const mb_options_service *options;
 
 static const mb_option local_options[] = {
-    {"layout", MB_OPT_STRING, "{os}/{arch}",
-     "folder of a target's files under the output folder", 0, NULL},
-    {NULL, 0, NULL, NULL, 0, NULL}};
+    {.key = "layout",
+     .type = MB_OPT_STRING,
+     .default_value = "{os}/{arch}",
+     .help = "folder of a target's files under the output folder"},
+    {0}};
 
 /* Expands {os} and {arch} of the layout for one target into buf. */
 static void target_folder(mb_call *call, const char *target, char *buf,
                           size_t cap) {
-  const char *layout = host->option(call, "layout");
+  const char *layout = options->get(call, "layout");
   const char *slash = strchr(target, '/');
   size_t os_len = slash ? (size_t)(slash - target) : strlen(target);
   const char *arch = slash ? slash + 1 : "";
@@ -44,27 +48,29 @@ static void destination(mb_call *call, const mb_artifact *a, char *buf,
   }
 }
 
-static int local_export(void *self, mb_call *call) {
+static int local_export(void *self, mb_call *call,
+                        const mb_export_services *svc) {
   (void)self;
-  size_t n = host->artifact_count(call);
+  size_t n = svc->artifact_count(call);
   for (size_t i = 0; i < n; i++) {
     mb_artifact a = {.struct_size = sizeof a};
     char dst[4096];
-    if (host->artifact_get(call, i, &a) != MB_OK) return MB_ERROR;
+    if (svc->artifact_get(call, i, &a) != MB_OK) return MB_ERROR;
     if (host->cancelled(call)) return MB_CANCELLED;
     destination(call, &a, dst, sizeof dst);
-    if (host->copy_file_atomic(call, a.path, dst) != MB_OK) return MB_ERROR;
+    if (svc->copy_file_atomic(call, a.path, dst) != MB_OK) return MB_ERROR;
     mb_artifact copy = a;
     copy.path = dst;
-    if (host->emit_artifact(call, &copy) != MB_OK) return MB_ERROR;
+    if (svc->emit_artifact(call, &copy) != MB_OK) return MB_ERROR;
   }
   return MB_OK;
 }
 
-static int local_describe(void *self, mb_call *call) {
-  (void)self;
+static int local_describe(void *self, mb_call *call,
+                          const mb_export_services *svc) {
+  (void)self, (void)svc;
   host->log(call, MB_LOG_INFO, "copy each target's files to %s/%s/",
-            host->project(call, "output"), host->option(call, "layout"));
+            host->project(call, "output"), options->get(call, "layout"));
   return MB_OK;
 }
 
@@ -73,10 +79,15 @@ static const mb_exporter local_exporter = {.options = local_options,
                                            .export_artifacts = local_export};
 
 static int local_init(const mb_host *h, mb_call *call, void **self) {
-  (void)call;
   host = h;
+  options = h->get_service(h, MB_OPTIONS_SERVICE);
   *self = NULL;
-  return MB_OK;
+  if (options) return MB_OK;
+  h->set_error(call,
+               "needs an mbhost with the " MB_OPTIONS_SERVICE
+               " service; this one is %s",
+               h->host_version);
+  return MB_ERROR;
 }
 
 static const void *local_get_interface(void *self, const char *id) {
@@ -88,7 +99,7 @@ static const mb_plugin local_plugin = {
     .abi_major = MB_ABI_MAJOR,
     .abi_minor = MB_ABI_MINOR,
     .kind = MB_KIND_EXPORTER,
-    .id = "org.mbhost.local",
+    .id = "org.mbhost.exporter.local",
     .name = "local",
     .version = "1.0.0",
     .description = "copies artifacts into <output>/<os>/<arch>/, atomically",

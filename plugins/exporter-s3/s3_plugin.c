@@ -11,10 +11,9 @@
  * layout), archives and checksums, whose names already say the target, as
  * PREFIX/hello_1.0_linux_amd64.tar.gz.
  */
+
 #include <curl/curl.h>
 #include <mbhost/exporter.h>
-#include <mbhost/plugin.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,44 +32,80 @@ static const char *const acl_choices[] = {"private",
                                           "bucket-owner-full-control",
                                           NULL};
 
+/* The bounds are S3's (a part is 5MiB to 5GiB, and so is a single
+   PutObject at most) or keep a mistyped value from hanging or flooding a
+   run; the host enforces them with file:line errors. */
 static const mb_option options[] = {
-    {"bucket", MB_OPT_STRING, NULL, "bucket to upload to", MB_OPT_REQUIRED,
-     NULL},
-    {"prefix", MB_OPT_STRING, NULL,
-     "key prefix, e.g. releases/${GITHUB_REF_NAME}", 0, NULL},
-    {"region", MB_OPT_STRING, "us-east-1", "region requests are signed for", 0,
-     NULL},
-    {"endpoint", MB_OPT_STRING, NULL,
-     "S3-compatible server URL, e.g. http://127.0.0.1:9000 (default: AWS)", 0,
-     NULL},
-    {"path_style", MB_OPT_BOOL, NULL,
-     "ENDPOINT/BUCKET/KEY URLs (default: true when endpoint is set)", 0, NULL},
-    {"multipart_threshold", MB_OPT_SIZE, "64MiB",
-     "files larger than this upload in parts", 0, NULL},
-    {"part_size", MB_OPT_SIZE, "16MiB",
-     "multipart part size (at least 5MiB; raised to stay within 10,000 parts)",
-     0, NULL},
-    {"concurrency", MB_OPT_INT, "4", "requests in flight at once (1-64)", 0,
-     NULL},
-    {"retries", MB_OPT_INT, "5",
-     "attempts per request, the first included, on transient errors", 0, NULL},
-    {"acl", MB_OPT_CHOICE, NULL, "canned ACL of the objects", 0, acl_choices},
-    {"cache_control", MB_OPT_STRING, NULL, "Cache-Control of the objects", 0,
-     NULL},
-    {"content_type", MB_OPT_STRING, NULL,
-     "Content-Type of every object (default: from the file extension)", 0,
-     NULL},
-    {"storage_class", MB_OPT_STRING, NULL,
-     "storage class, e.g. STANDARD_IA (default: the bucket's)", 0, NULL},
-    {"ca_bundle", MB_OPT_PATH, NULL,
-     "CA certificates for https endpoints (default: the system's)", 0, NULL},
-    {"timeout", MB_OPT_DURATION, "60s",
-     "connect timeout, and longest stall before a request is retried", 0, NULL},
-    {NULL, 0, NULL, NULL, 0, NULL},
+    {.key = "bucket",
+     .type = MB_OPT_STRING,
+     .help = "bucket to upload to",
+     .flags = MB_OPT_REQUIRED},
+    {.key = "prefix",
+     .type = MB_OPT_STRING,
+     .help = "key prefix, e.g. releases/${GITHUB_REF_NAME}"},
+    {.key = "region",
+     .type = MB_OPT_STRING,
+     .default_value = "us-east-1",
+     .help = "region requests are signed for"},
+    {.key = "endpoint",
+     .type = MB_OPT_STRING,
+     .help = "S3-compatible server URL, e.g. http://127.0.0.1:9000 (default: "
+             "AWS)"},
+    {.key = "path_style",
+     .type = MB_OPT_BOOL,
+     .help = "ENDPOINT/BUCKET/KEY URLs (default: true when endpoint is set)"},
+    {.key = "multipart_threshold",
+     .type = MB_OPT_SIZE,
+     .default_value = "64MiB",
+     .help = "files larger than this upload in parts",
+     .max = "5GiB"},
+    {.key = "part_size",
+     .type = MB_OPT_SIZE,
+     .default_value = "16MiB",
+     .help = "multipart part size (raised to stay within 10,000 parts)",
+     .min = "5MiB",
+     .max = "5GiB"},
+    {.key = "concurrency",
+     .type = MB_OPT_INT,
+     .default_value = "4",
+     .help = "requests in flight at once",
+     .min = "1",
+     .max = "64"},
+    {.key = "retries",
+     .type = MB_OPT_INT,
+     .default_value = "5",
+     .help = "attempts per request, the first included, on transient errors",
+     .min = "1",
+     .max = "100"},
+    {.key = "acl",
+     .type = MB_OPT_CHOICE,
+     .help = "canned ACL of the objects",
+     .choices = acl_choices},
+    {.key = "cache_control",
+     .type = MB_OPT_STRING,
+     .help = "Cache-Control of the objects"},
+    {.key = "content_type",
+     .type = MB_OPT_STRING,
+     .help = "Content-Type of every object (default: from the file extension)"},
+    {.key = "storage_class",
+     .type = MB_OPT_STRING,
+     .help = "storage class, e.g. STANDARD_IA (default: the bucket's)"},
+    {.key = "ca_bundle",
+     .type = MB_OPT_PATH,
+     .help = "CA certificates for https endpoints (default: the system's)",
+     .flags = MB_OPT_MUST_EXIST},
+    {.key = "timeout",
+     .type = MB_OPT_DURATION,
+     .default_value = "60s",
+     .help = "connect timeout, and longest stall before a request is retried",
+     .min = "1s",
+     .max = "1h"},
+    {0},
 };
 
 typedef struct s3_plugin {
   const mb_host *host;
+  const mb_options_service *options;
   /* Owned copies of the text options (settings point into them). */
   char *bucket, *region, *endpoint, *acl, *cache_control, *storage_class,
       *ca_bundle, *content_type, *prefix_text;
@@ -84,7 +119,7 @@ typedef struct s3_plugin {
 /* A copy of option `key`; NULL when unset or empty, so
    `endpoint = ${S3_ENDPOINT:-}` means AWS when the variable is not set. */
 static char *own_option(s3_plugin *p, mb_call *call, const char *key) {
-  const char *v = p->host->option(call, key);
+  const char *v = p->options->get(call, key);
   return v && *v ? strdup(v) : NULL;
 }
 
@@ -97,13 +132,13 @@ static int has_control_chars(const char *s) {
 
 /* S3's bucket naming rules (3-63 of a-z 0-9 . -). */
 static int valid_bucket(const char *b) {
-  size_t n = strlen(b);
+  size_t n = b ? strlen(b) : 0;
   if (n < 3 || n > 63) return 0;
   return strspn(b, "abcdefghijklmnopqrstuvwxyz0123456789.-") == n;
 }
 
 static uint64_t option_u64(s3_plugin *p, mb_call *call, const char *key) {
-  const char *v = p->host->option(call, key);
+  const char *v = p->options->get(call, key);
   return v ? strtoull(v, NULL, 10) : 0;
 }
 
@@ -124,8 +159,10 @@ static int prefix_is_clean(const char *prefix) {
   return 1;
 }
 
+/* Checks what the options table cannot say. MB_OK, or MB_ERROR after the
+   options service's error, which makes it a file:line configuration error. */
 static int check_settings(s3_plugin *p, mb_call *call) {
-  const mb_host *h = p->host;
+  const mb_options_service *o = p->options;
   const s3_settings *s = &p->settings;
   const char *text_keys[][2] = {{"prefix", p->prefix},
                                 {"cache_control", s->cache_control},
@@ -135,35 +172,24 @@ static int check_settings(s3_plugin *p, mb_call *call) {
                                 {"endpoint", s->endpoint}};
   for (size_t i = 0; i < sizeof text_keys / sizeof *text_keys; i++) {
     if (has_control_chars(text_keys[i][1])) {
-      h->set_error(call, "[export.s3] %s contains control characters",
-                   text_keys[i][0]);
+      o->error(call, text_keys[i][0], "contains control characters");
       return MB_ERROR;
     }
   }
   if (!prefix_is_clean(p->prefix)) {
-    h->set_error(call,
-                 "[export.s3] prefix '%s' has an empty, '.' or '..' segment",
-                 p->prefix);
+    o->error(call, "prefix", "'%s' has an empty, '.' or '..' segment",
+             p->prefix);
     return MB_ERROR;
   }
   if (!valid_bucket(s->bucket)) {
-    h->set_error(call,
-                 "[export.s3] bucket '%s' is not a valid bucket name (3 to 63 "
-                 "characters: a-z, 0-9, '.', '-')",
-                 s->bucket);
+    o->error(call, "bucket",
+             "'%s' is not a valid bucket name (3 to 63 characters: a-z, 0-9, "
+             "'.', '-')",
+             s->bucket ? s->bucket : "");
     return MB_ERROR;
   }
-  if (p->upload.part_size < S3_MIN_PART_SIZE ||
-      p->upload.part_size > S3_MAX_PART_SIZE) {
-    h->set_error(call, "[export.s3] part_size must be between 5MiB and 5GiB");
-    return MB_ERROR;
-  }
-  if (p->upload.concurrency < 1 || p->upload.concurrency > 64) {
-    h->set_error(call, "[export.s3] concurrency must be between 1 and 64");
-    return MB_ERROR;
-  }
-  if (s->attempts < 1 || s->attempts > 100) {
-    h->set_error(call, "[export.s3] retries must be between 1 and 100");
+  if (!s->region) {
+    o->error(call, "region", "must not be empty");
     return MB_ERROR;
   }
   return MB_OK;
@@ -185,7 +211,8 @@ static int check_endpoint(s3_plugin *p, mb_call *call) {
   char err[1024];
   s3_client *c = s3_client_new(&p->settings, &none, &hooks, err, sizeof err);
   if (!c) {
-    p->host->set_error(call, "[export.s3] %s", err);
+    p->options->error(call, p->settings.endpoint ? "endpoint" : "region", "%s",
+                      err);
     return MB_ERROR;
   }
   s3_client_free(c);
@@ -216,7 +243,7 @@ static void read_settings(s3_plugin *p, mb_call *call) {
   p->content_type = own_option(p, call, "content_type");
   p->prefix_text = own_option(p, call, "prefix");
   p->prefix = clean_prefix(p->prefix_text);
-  const char *path_style = p->host->option(call, "path_style");
+  const char *path_style = p->options->get(call, "path_style");
   /* Virtual-hosted style cannot work for a bucket with a dot over TLS. */
   s->path_style =
       path_style ? strcmp(path_style, "true") == 0
@@ -226,10 +253,6 @@ static void read_settings(s3_plugin *p, mb_call *call) {
   p->upload.multipart_threshold = option_u64(p, call, "multipart_threshold");
   p->upload.part_size = option_u64(p, call, "part_size");
   p->upload.concurrency = (int)option_u64(p, call, "concurrency");
-  /* A single PutObject carries at most 5GiB. */
-  if (p->upload.multipart_threshold > S3_MAX_PART_SIZE) {
-    p->upload.multipart_threshold = S3_MAX_PART_SIZE;
-  }
 }
 
 static void s3_deinit(void *self) {
@@ -257,12 +280,16 @@ static int s3_init(const mb_host *host, mb_call *call, void **self) {
     return MB_ERROR;
   }
   p->host = host;
-  read_settings(p, call);
+  p->options = host->get_service(host, MB_OPTIONS_SERVICE);
   int rc = MB_OK;
-  if (!p->bucket || !p->region) {
-    host->set_error(call, "[export.s3] bucket and region must not be empty");
+  if (!p->options) {
+    host->set_error(call,
+                    "needs an mbhost with the " MB_OPTIONS_SERVICE
+                    " service; this one is %s",
+                    host->host_version);
     rc = MB_ERROR;
   }
+  if (rc == MB_OK) read_settings(p, call);
   if (rc == MB_OK) rc = check_settings(p, call);
   if (rc == MB_OK) rc = check_endpoint(p, call);
   if (rc != MB_OK) {
@@ -329,14 +356,15 @@ static char *object_key(const s3_plugin *p, const mb_artifact *a) {
 
 /* --- describe ----------------------------------------------------------- */
 
-static int s3_describe(void *self, mb_call *call) {
+static int s3_describe(void *self, mb_call *call,
+                       const mb_export_services *svc) {
   s3_plugin *p = self;
   const mb_host *h = p->host;
-  size_t count = h->artifact_count(call);
+  size_t count = svc->artifact_count(call);
   char url[2048];
   for (size_t i = 0; i < count; i++) {
     mb_artifact a = {.struct_size = sizeof a};
-    if (h->artifact_get(call, i, &a) != MB_OK) continue;
+    if (svc->artifact_get(call, i, &a) != MB_OK) continue;
     char *key = object_key(p, &a);
     s3_object_url(&p->settings, key, url, sizeof url);
     h->log(call, MB_LOG_INFO, "%s -> %s", a.name, url);
@@ -389,9 +417,10 @@ static void batch_free(batch *b) {
   free(b->objects);
 }
 
-static int collect(s3_plugin *p, mb_call *call, batch *b) {
+static int collect(s3_plugin *p, mb_call *call, const mb_export_services *svc,
+                   batch *b) {
   const mb_host *h = p->host;
-  b->count = h->artifact_count(call);
+  b->count = svc->artifact_count(call);
   b->artifacts = calloc(b->count ? b->count : 1, sizeof *b->artifacts);
   b->objects = calloc(b->count ? b->count : 1, sizeof *b->objects);
   b->keys = calloc(b->count ? b->count : 1, sizeof *b->keys);
@@ -406,7 +435,7 @@ static int collect(s3_plugin *p, mb_call *call, batch *b) {
     a->struct_size = sizeof *a;
     o->fd = -1;
     struct stat st;
-    if (h->artifact_get(call, i, a) != MB_OK || !a->path || !a->name) {
+    if (svc->artifact_get(call, i, a) != MB_OK || !a->path || !a->name) {
       h->set_error(call, "cannot read artifact %zu from the host", i);
       return MB_ERROR;
     }
@@ -436,14 +465,15 @@ static int collect(s3_plugin *p, mb_call *call, batch *b) {
 }
 
 /* Emits each artifact again, now with the URL it was published at. */
-static int emit_all(s3_plugin *p, mb_call *call, batch *b) {
+static int emit_all(s3_plugin *p, mb_call *call, const mb_export_services *svc,
+                    batch *b) {
   for (size_t i = 0; i < b->count; i++) {
     char url[2048];
     s3_object_url(&p->settings, b->objects[i].key, url, sizeof url);
     mb_artifact out = b->artifacts[i];
     out.struct_size = sizeof out;
     out.url = url;
-    if (p->host->emit_artifact(call, &out) != MB_OK) {
+    if (svc->emit_artifact(call, &out) != MB_OK) {
       p->host->set_error(call, "the host refused artifact %s", out.name);
       return MB_ERROR;
     }
@@ -476,11 +506,11 @@ static int upload_batch(s3_plugin *p, mb_call *call, batch *b,
                                   : MB_ERROR;
 }
 
-static int s3_export(void *self, mb_call *call) {
+static int s3_export(void *self, mb_call *call, const mb_export_services *svc) {
   s3_plugin *p = self;
   const mb_host *h = p->host;
   batch b = {0};
-  int rc = collect(p, call, &b);
+  int rc = collect(p, call, svc, &b);
   if (rc == MB_OK && b.count == 0) {
     h->log(call, MB_LOG_INFO, "no artifacts to upload");
   } else if (rc == MB_OK) {
@@ -494,7 +524,7 @@ static int s3_export(void *self, mb_call *call) {
       rc = upload_batch(p, call, &b, &creds);
       s3_credentials_free(&creds);
     }
-    if (rc == MB_OK) rc = emit_all(p, call, &b);
+    if (rc == MB_OK) rc = emit_all(p, call, svc, &b);
   }
   batch_free(&b);
   return rc;
@@ -502,7 +532,8 @@ static int s3_export(void *self, mb_call *call) {
 
 /* --- descriptor --------------------------------------------------------- */
 
-static const mb_exporter exporter = {options, s3_describe, s3_export};
+static const mb_exporter exporter = {
+    .options = options, .describe = s3_describe, .export_artifacts = s3_export};
 
 static const void *s3_get_interface(void *self, const char *id) {
   (void)self;

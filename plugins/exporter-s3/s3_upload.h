@@ -17,7 +17,6 @@
 #include "s3_client.h"
 
 /* S3's limits. */
-#define S3_MIN_PART_SIZE (5ull << 20)
 #define S3_MAX_PART_SIZE (5ull << 30)
 #define S3_MAX_PARTS 10000ull
 

@@ -32,7 +32,7 @@ static archive_job *job_for(job_list *list, const char *target) {
   return job;
 }
 
-static int add_artifact(const mb_host *host, mb_call *call, job_list *list,
+static int add_artifact(const tarball_call *c, job_list *list,
                         const mb_artifact *a) {
   if (!a->target) {
     list->passthrough = mem_grow(list->passthrough, list->passthrough_count + 1,
@@ -42,31 +42,31 @@ static int add_artifact(const mb_host *host, mb_call *call, job_list *list,
   }
   const char *problem = entry_name_problem(a->name, strlen(a->name));
   if (problem) {
-    host->set_error(call, "refusing artifact \"%s\" of %s: its name %s",
-                    a->name, a->target, problem);
+    c->host->set_error(c->call, "refusing artifact \"%s\" of %s: its name %s",
+                       a->name, a->target, problem);
     return MB_ERROR;
   }
   if (!a->path) {
-    host->set_error(call, "artifact \"%s\" of %s is not a local file", a->name,
-                    a->target);
+    c->host->set_error(c->call, "artifact \"%s\" of %s is not a local file",
+                       a->name, a->target);
     return MB_ERROR;
   }
   add_entry(job_for(list, a->target), mem_strdup(a->name), a->path);
   return MB_OK;
 }
 
-static int name_archive(const mb_host *host, mb_call *call,
-                        const tarball_settings *s, const char *output,
-                        archive_job *job) {
-  name_values values = {host->project(call, "name"),
-                        host->project(call, "version"), job->os, job->arch};
+static int name_archive(const tarball_call *c, const tarball_settings *s,
+                        const char *output, archive_job *job) {
+  name_values values = {c->host->project(c->call, "name"),
+                        c->host->project(c->call, "version"), job->os,
+                        job->arch};
   char base[PATH_MAX], why[512];
   if (expand_name(s->name_template, &values, base, sizeof base, why,
                   sizeof why) != 0) {
-    host->set_error(call, "name_template: %s", why);
+    c->host->set_error(c->call, "name_template: %s", why);
     return MB_ERROR;
   }
-  job->format = settings_format_for(host, call, job->os);
+  job->format = settings_format_for(c, job->os);
   if (asprintf(&job->name, "%s.%s", base, format_names[job->format]) < 0 ||
       asprintf(&job->path, "%s/%s", output, job->name) < 0)
     abort(); /* out of memory, as in mem.h */
@@ -79,42 +79,41 @@ static int by_archive_name(const void *a, const void *b) {
 
 /* Two targets must not write the same archive (a name_template without
    {os} or {arch}); the jobs are sorted by name. */
-static int check_names_differ(const mb_host *host, mb_call *call,
-                              const job_list *list) {
+static int check_names_differ(const tarball_call *c, const job_list *list) {
   for (size_t i = 1; i < list->count; i++) {
     const archive_job *a = &list->jobs[i - 1], *b = &list->jobs[i];
     if (strcmp(a->name, b->name) == 0) {
-      host->set_error(call,
-                      "%s and %s would both be archived as %s; put {os} and "
-                      "{arch} in name_template",
-                      a->target, b->target, b->name);
+      c->host->set_error(c->call,
+                         "%s and %s would both be archived as %s; put {os} and "
+                         "{arch} in name_template",
+                         a->target, b->target, b->name);
       return MB_ERROR;
     }
   }
   return MB_OK;
 }
 
-int jobs_plan(const mb_host *host, mb_call *call, const tarball_settings *s,
+int jobs_plan(const tarball_call *c, const tarball_settings *s,
               job_list *list) {
   *list = (job_list){0};
-  size_t count = host->artifact_count(call);
+  size_t count = c->svc->artifact_count(c->call);
   for (size_t i = 0; i < count; i++) {
     mb_artifact a = {.struct_size = sizeof a};
-    if (host->artifact_get(call, i, &a) != MB_OK) {
-      host->set_error(call, "cannot read artifact %zu of %zu", i + 1, count);
+    if (c->svc->artifact_get(c->call, i, &a) != MB_OK) {
+      c->host->set_error(c->call, "cannot read artifact %zu of %zu", i + 1,
+                         count);
       return MB_ERROR;
     }
-    if (add_artifact(host, call, list, &a) != MB_OK) return MB_ERROR;
+    if (add_artifact(c, list, &a) != MB_OK) return MB_ERROR;
   }
-  const char *output = host->project(call, "output");
+  const char *output = c->host->project(c->call, "output");
   for (size_t i = 0; i < list->count; i++)
-    if (name_archive(host, call, s, output, &list->jobs[i]) != MB_OK)
-      return MB_ERROR;
+    if (name_archive(c, s, output, &list->jobs[i]) != MB_OK) return MB_ERROR;
   /* Artifacts arrive in the order targets finished; sorting makes the log,
      the emitted artifacts and the checksums file the same on every run. */
   if (list->count) /* a dry run has no artifacts, and no array to sort */
     qsort(list->jobs, list->count, sizeof *list->jobs, by_archive_name);
-  return check_names_differ(host, call, list);
+  return check_names_differ(c, list);
 }
 
 /* A copy of `path` with glob's special characters escaped, so a project
@@ -153,27 +152,27 @@ static int resolves_inside_source(const char *path, size_t source_len) {
 
 /* Adds one glob match, named as `path` without its first `skip` bytes
    (the project source folder and its slash). */
-static int add_match(const mb_host *host, mb_call *call, extra_files *extra,
+static int add_match(const tarball_call *c, extra_files *extra,
                      const char *pattern, const char *path, size_t skip) {
   struct stat st;
   if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-    host->set_error(call,
-                    "files: \"%s\" matches %s, which is not a regular file "
-                    "(to add a folder's files, write e.g. docs/*)",
-                    pattern, path);
+    c->host->set_error(c->call,
+                       "files: \"%s\" matches %s, which is not a regular file "
+                       "(to add a folder's files, write e.g. docs/*)",
+                       pattern, path);
     return MB_ERROR;
   }
   if (!resolves_inside_source(path, skip - 1)) {
-    host->set_error(call,
-                    "files: \"%s\" matches %s, a symlink to a file outside "
-                    "the project source",
-                    pattern, path);
+    c->host->set_error(c->call,
+                       "files: \"%s\" matches %s, a symlink to a file outside "
+                       "the project source",
+                       pattern, path);
     return MB_ERROR;
   }
   const char *problem = entry_name_problem(path + skip, strlen(path + skip));
   if (problem) {
-    host->set_error(call, "files: \"%s\" matches \"%s\", whose name %s",
-                    pattern, path + skip, problem);
+    c->host->set_error(c->call, "files: \"%s\" matches \"%s\", whose name %s",
+                       pattern, path + skip, problem);
     return MB_ERROR;
   }
   extra->names = mem_grow(extra->names, extra->count + 1, sizeof(char *));
@@ -185,36 +184,36 @@ static int add_match(const mb_host *host, mb_call *call, extra_files *extra,
 
 /* Adds the files one `files` pattern matches (none is only a warning:
    "LICENSE*" suits projects without a license file too). */
-static int glob_pattern(const mb_host *host, mb_call *call,
-                        const char *escaped_source, size_t skip,
-                        const char *pattern, extra_files *extra) {
+static int glob_pattern(const tarball_call *c, const char *escaped_source,
+                        size_t skip, const char *pattern, extra_files *extra) {
   char *full;
   if (asprintf(&full, "%s/%s", escaped_source, pattern) < 0) abort();
   glob_t g;
   int found = glob(full, 0, NULL, &g);
   free(full);
   if (found == GLOB_NOMATCH) {
-    host->log(call, MB_LOG_WARN, "files: \"%s\" matches nothing", pattern);
+    c->host->log(c->call, MB_LOG_WARN, "files: \"%s\" matches nothing",
+                 pattern);
     return MB_OK;
   }
   if (found != 0) {
-    host->set_error(call, "files: cannot search for \"%s\"", pattern);
+    c->host->set_error(c->call, "files: cannot search for \"%s\"", pattern);
     return MB_ERROR;
   }
   int rc = MB_OK;
   for (size_t i = 0; i < g.gl_pathc && rc == MB_OK; i++)
-    rc = add_match(host, call, extra, pattern, g.gl_pathv[i], skip);
+    rc = add_match(c, extra, pattern, g.gl_pathv[i], skip);
   globfree(&g);
   return rc;
 }
 
-static int glob_extra_files(const mb_host *host, mb_call *call,
-                            const tarball_settings *s, extra_files *extra) {
-  const char *source = host->project(call, "source");
+static int glob_extra_files(const tarball_call *c, const tarball_settings *s,
+                            extra_files *extra) {
+  const char *source = c->host->project(c->call, "source");
   char *escaped = glob_escape(source);
   int rc = MB_OK;
   for (const char *const *f = s->files; *f && rc == MB_OK; f++)
-    rc = glob_pattern(host, call, escaped, strlen(source) + 1, *f, extra);
+    rc = glob_pattern(c, escaped, strlen(source) + 1, *f, extra);
   free(escaped);
   return rc;
 }
@@ -252,15 +251,15 @@ static int by_name(const void *a, const void *b) {
 
 /* Sorts the entries and drops repeated folders; two files with one name
    are an error. */
-static int sort_entries(const mb_host *host, mb_call *call, archive_job *job) {
+static int sort_entries(const tarball_call *c, archive_job *job) {
   qsort(job->entries, job->entry_count, sizeof *job->entries, by_name);
   size_t kept = 0;
   for (size_t i = 0; i < job->entry_count; i++) {
     entry_spec *e = &job->entries[i];
     if (kept > 0 && strcmp(job->entries[kept - 1].name, e->name) == 0) {
       if (e->path) {
-        host->set_error(call, "%s: two files would be named \"%s\"", job->name,
-                        e->name);
+        c->host->set_error(c->call, "%s: two files would be named \"%s\"",
+                           job->name, e->name);
         return MB_ERROR;
       }
       free(e->name);
@@ -273,29 +272,29 @@ static int sort_entries(const mb_host *host, mb_call *call, archive_job *job) {
   return MB_OK;
 }
 
-static int complete_job(const mb_host *host, mb_call *call,
-                        const tarball_settings *s, const extra_files *extra,
-                        archive_job *job) {
+static int complete_job(const tarball_call *c, const tarball_settings *s,
+                        const extra_files *extra, archive_job *job) {
   for (size_t i = 0; i < extra->count; i++)
     add_entry(job, mem_strdup(extra->names[i]), extra->paths[i]);
   char top[PATH_MAX], why[512];
-  name_values values = {host->project(call, "name"),
-                        host->project(call, "version"), job->os, job->arch};
+  name_values values = {c->host->project(c->call, "name"),
+                        c->host->project(c->call, "version"), job->os,
+                        job->arch};
   if (s->wrap_template && expand_name(s->wrap_template, &values, top,
                                       sizeof top, why, sizeof why) != 0) {
-    host->set_error(call, "wrap_in_directory: %s", why);
+    c->host->set_error(c->call, "wrap_in_directory: %s", why);
     return MB_ERROR;
   }
   add_folders(job, s->wrap_template ? top : NULL);
-  return sort_entries(host, call, job);
+  return sort_entries(c, job);
 }
 
-int jobs_add_entries(const mb_host *host, mb_call *call,
-                     const tarball_settings *s, job_list *list) {
+int jobs_add_entries(const tarball_call *c, const tarball_settings *s,
+                     job_list *list) {
   extra_files extra = {0};
-  int rc = glob_extra_files(host, call, s, &extra);
+  int rc = glob_extra_files(c, s, &extra);
   for (size_t i = 0; i < list->count && rc == MB_OK; i++)
-    rc = complete_job(host, call, s, &extra, &list->jobs[i]);
+    rc = complete_job(c, s, &extra, &list->jobs[i]);
   free_extra_files(&extra);
   return rc;
 }

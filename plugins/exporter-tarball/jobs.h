@@ -3,9 +3,9 @@
 #ifndef TARBALL_JOBS_H
 #define TARBALL_JOBS_H
 
-#include <mbhost/plugin.h>
 #include <stdint.h>
 
+#include "call.h"
 #include "settings.h"
 
 typedef struct entry_spec {
@@ -40,14 +40,13 @@ typedef struct job_list {
    archive and sorts the jobs by archive name. MB_OK, or MB_ERROR after
    set_error (an unsafe artifact name, two targets given the same archive name).
  */
-int jobs_plan(const mb_host *host, mb_call *call, const tarball_settings *s,
-              job_list *list);
+int jobs_plan(const tarball_call *c, const tarball_settings *s, job_list *list);
 
 /* Completes every job's entries: its artifacts plus the `files` globs,
    under the top folder, with their parent folders, sorted by name.
    MB_OK, or MB_ERROR after set_error. */
-int jobs_add_entries(const mb_host *host, mb_call *call,
-                     const tarball_settings *s, job_list *list);
+int jobs_add_entries(const tarball_call *c, const tarball_settings *s,
+                     job_list *list);
 
 void jobs_free(job_list *list);
 

@@ -1,10 +1,12 @@
-/* The exporter's options ([export.tarball]): reading them, checking them
-   with errors that point at file:line, and the archive format per OS. */
+/* The exporter's options ([export.tarball]): reading them, checking what
+   the options table cannot say with errors that point at file:line, and the
+   archive format per OS. */
 #ifndef TARBALL_SETTINGS_H
 #define TARBALL_SETTINGS_H
 
-#include <mbhost/plugin.h>
 #include <stdint.h>
+
+#include "call.h"
 
 typedef enum tarball_format {
   FORMAT_TAR_GZ,
@@ -29,15 +31,11 @@ typedef struct tarball_settings {
 } tarball_settings;
 
 /* Reads and checks the options. Strings are the host's, valid for the
-   call. MB_OK, or MB_ERROR after option_error (and set_error). */
-int settings_read(const mb_host *host, mb_call *call, tarball_settings *out);
-
-/* Checks that every format.<os> key set names an OS Go knows. MB_OK, or
-   MB_ERROR after option_error (and set_error). */
-int settings_check_os_keys(const mb_host *host, mb_call *call);
+   call. MB_OK, or MB_ERROR after the options service's error (or
+   set_error, for SOURCE_DATE_EPOCH). */
+int settings_read(const tarball_call *c, tarball_settings *out);
 
 /* The format for targets of `os`: format.<os> when set, else `format`. */
-tarball_format settings_format_for(const mb_host *host, mb_call *call,
-                                   const char *os);
+tarball_format settings_format_for(const tarball_call *c, const char *os);
 
 #endif

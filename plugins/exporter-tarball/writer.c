@@ -106,10 +106,10 @@ static int write_file(struct archive *a, archive_job *job, const entry_spec *e,
   return rc;
 }
 
-static int write_entries(const mb_host *host, mb_call *call, struct archive *a,
+static int write_entries(const tarball_call *c, struct archive *a,
                          archive_job *job, int64_t mtime) {
   for (size_t i = 0; i < job->entry_count; i++) {
-    if (host->cancelled(call)) return MB_CANCELLED;
+    if (c->host->cancelled(c->call)) return MB_CANCELLED;
     const entry_spec *e = &job->entries[i];
     int rc =
         e->path ? write_file(a, job, e, mtime) : write_folder(a, job, e, mtime);
@@ -118,8 +118,7 @@ static int write_entries(const mb_host *host, mb_call *call, struct archive *a,
   return MB_OK;
 }
 
-int write_archive(const mb_host *host, mb_call *call, archive_job *job,
-                  int64_t mtime) {
+int write_archive(const tarball_call *c, archive_job *job, int64_t mtime) {
   struct archive *a = archive_write_new();
   if (!a) return fail(job, "libarchive", "out of memory");
   int rc;
@@ -128,7 +127,7 @@ int write_archive(const mb_host *host, mb_call *call, archive_job *job,
   else if (archive_write_open_filename(a, job->temp) != ARCHIVE_OK)
     rc = fail_archive(job, a, job->temp);
   else
-    rc = write_entries(host, call, a, job, mtime);
+    rc = write_entries(c, a, job, mtime);
   /* Closing flushes the compressor and the last blocks. */
   if (archive_write_close(a) != ARCHIVE_OK && rc == MB_OK)
     rc = fail_archive(job, a, "finishing");

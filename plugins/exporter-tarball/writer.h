@@ -5,15 +5,14 @@
 #ifndef TARBALL_WRITER_H
 #define TARBALL_WRITER_H
 
-#include <mbhost/plugin.h>
 #include <stdint.h>
 
+#include "call.h"
 #include "jobs.h"
 
 /* Writes job->entries into job->temp in job->format. Any thread: it calls
    only the host's any-thread services. MB_OK, MB_ERROR with the reason in
    job->error, or MB_CANCELLED. */
-int write_archive(const mb_host *host, mb_call *call, archive_job *job,
-                  int64_t mtime);
+int write_archive(const tarball_call *c, archive_job *job, int64_t mtime);
 
 #endif

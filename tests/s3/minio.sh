@@ -176,17 +176,31 @@ expect_output "cannot connect to http://127.0.0.1:$dead_port"
 expect_output "gave up after 2 attempts"
 pass "unreachable endpoint: connection error after the retries"
 
+# Ranges are in the options table: the host checks them at file:line.
+cp "$T/hello.ini" "$T/small-part.ini"
+echo "part_size     = 1MiB" >>"$T/small-part.ini"
+run 2 --config "$T/small-part.ini"
+expect_output "small-part\.ini:$(wc -l <"$T/small-part.ini"): part_size: .*minimum"
 run 2 --config "$T/hello.ini" --set export.s3.part_size=1MiB
-expect_output "part_size"
+expect_output "part_size: .*minimum"
+run 2 --config "$T/hello.ini" --set export.s3.concurrency=0
+expect_output "concurrency: .*minimum"
+run 2 --config "$T/hello.ini" --set export.s3.retries=101
+expect_output "retries: .*maximum"
 run 2 --config "$T/hello.ini" --set export.s3.acl=everyone
+# What the table cannot say, the plugin reports at the key's file:line too.
 run 2 --config "$T/hello.ini" --set export.s3.bucket=Bad_Bucket
-expect_output "not a valid bucket name"
+expect_output "bucket: 'Bad_Bucket' is not a valid bucket name"
 run 2 --config "$T/hello.ini" --set export.s3.endpoint=ftp://127.0.0.1
 expect_output "only http:// and https://"
 for prefix in "rel/../../x" ".." "a//b" "./a"; do
   run 2 --config "$T/hello.ini" --set "export.s3.prefix=$prefix"
-  expect_output "prefix '.*' has an empty, '\.' or '\.\.' segment"
+  expect_output "prefix: '.*' has an empty, '\.' or '\.\.' segment"
 done
+sed 's|^prefix .*|prefix = a//b|' "$T/hello.ini" >"$T/bad-prefix.ini"
+run 2 --config "$T/bad-prefix.ini"
+line=$(grep -n '^prefix = a//b$' "$T/bad-prefix.ini" | cut -d: -f1)
+expect_output "bad-prefix\.ini:$line: prefix: 'a//b' has an empty"
 pass "bad settings are config errors"
 
 # --- secrets -------------------------------------------------------------

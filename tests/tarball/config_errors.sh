@@ -37,8 +37,10 @@ INI
 
 expect_config_error 'format = rar' 'format'
 expect_config_error 'format.windows = rar' 'format\.windows'
+# The host knows the OS names (format.OS is an MB_OPT_SUFFIX_OS key).
 expect_config_error 'format.windoz = zip' \
-  "format\.windoz: 'windoz' is not an OS name.*did you mean format\.windows\?"
+  "format\.windoz: 'windoz' is not an OS name; did you mean 'windows'\?"
+expect_config_error 'format.plan99 = zip' "did you mean 'plan9'\?"
 expect_config_error 'format.beos = zip' "'beos' is not an OS name"
 expect_config_error 'name_template = {name}_{target}' \
   'name_template: \{target\} is not a known placeholder'
@@ -62,6 +64,6 @@ pass "a bad --set value is a configuration error naming --set"
 
 # A prefix key given with --set is checked like one in the file.
 run_mbhost 2 --config "$ini" --target linux/amd64 --set 'export.tarball.format.windoz=zip'
-expect_output "--set: format.windoz: 'windoz' is not an OS name .*did you mean format.windows\?"
+expect_output "--set: format\.windoz: 'windoz' is not an OS name; did you mean 'windows'\?"
 [ ! -e "$T/dist" ] || fail "a bad --set format.<os> still wrote $T/dist"
 pass "a bad --set format.<os> is a configuration error naming --set"

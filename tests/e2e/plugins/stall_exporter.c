@@ -1,29 +1,36 @@
 /* An exporter for tests: `mode = stall` writes `marker` and then waits
    until the run is interrupted; `mode = fail` fails. Put after `local` in
    the chain, it shows whether the host rolls back what local wrote. */
+
 #include <mbhost/exporter.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 static const mb_host *host;
+static const mb_options_service *options;
 
 static const char *const modes[] = {"stall", "fail", NULL};
 
-static const mb_option options[] = {
-    {"mode", MB_OPT_CHOICE, "stall", "stall until interrupted, or fail", 0,
-     modes},
-    {"marker", MB_OPT_PATH, NULL, "file written once the export has begun", 0,
-     NULL},
-    {NULL, 0, NULL, NULL, 0, NULL}};
+static const mb_option stall_options[] = {
+    {.key = "mode",
+     .type = MB_OPT_CHOICE,
+     .default_value = "stall",
+     .help = "stall until interrupted, or fail",
+     .choices = modes},
+    {.key = "marker",
+     .type = MB_OPT_PATH,
+     .help = "file written once the export has begun"},
+    {0}};
 
-static int stall_export(void *self, mb_call *call) {
-  (void)self;
-  if (strcmp(host->option(call, "mode"), "fail") == 0) {
+static int stall_export(void *self, mb_call *call,
+                        const mb_export_services *svc) {
+  (void)self, (void)svc;
+  if (strcmp(options->get(call, "mode"), "fail") == 0) {
     host->set_error(call, "failing on purpose");
     return MB_ERROR;
   }
-  const char *marker = host->option(call, "marker");
+  const char *marker = options->get(call, "marker");
   FILE *f = marker ? fopen(marker, "w") : NULL;
   if (f) fclose(f);
   while (!host->cancelled(call))
@@ -31,14 +38,16 @@ static int stall_export(void *self, mb_call *call) {
   return MB_CANCELLED;
 }
 
-static const mb_exporter exporter = {.options = options,
+static const mb_exporter exporter = {.options = stall_options,
                                      .export_artifacts = stall_export};
 
 static int stall_init(const mb_host *h, mb_call *call, void **self) {
-  (void)call;
   host = h;
+  options = h->get_service(h, MB_OPTIONS_SERVICE);
   *self = NULL;
-  return MB_OK;
+  if (options) return MB_OK;
+  h->set_error(call, "needs the " MB_OPTIONS_SERVICE " service");
+  return MB_ERROR;
 }
 
 static const void *stall_get_interface(void *self, const char *id) {
