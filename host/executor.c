@@ -86,7 +86,7 @@ static char *argv_text(const strvec *argv, size_t max_words) {
   strbuf out = {0};
   for (size_t i = 0; i < argv->len && i < max_words; i++) {
     const char *arg = argv->items[i];
-    bool quote = !*arg || strpbrk(arg, " \t\n\"'\\$`*?[]{}()<>|;&#~") != NULL;
+    bool quote = !*arg || strpbrk(arg, " \t\n\"'\\$`*?;&|<>()#~") != NULL;
     strbuf_printf(&out, quote ? "%s'%s'" : "%s%s", i ? " " : "", arg);
   }
   if (argv->len > max_words) strbuf_puts(&out, " ...");

@@ -42,11 +42,7 @@ const mb_option schema_export[] = {
 const mb_option schema_cache[] = {
     OPT("dir", MB_OPT_PATH, NULL,
         "cache folder (default ${XDG_CACHE_HOME:-~/.cache}/mbhost)", 0),
-    {.key = "max_size",
-     .type = MB_OPT_SIZE,
-     .default_value = "2GiB",
-     .help = "prune the cache above this size",
-     .min = "1MiB"},
+    OPT("max_size", MB_OPT_SIZE, "2GiB", "prune the cache above this size", 0),
     {0}};
 
 const mb_option schema_host[] = {

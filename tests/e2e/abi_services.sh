@@ -22,8 +22,8 @@ os = linux
 arch = amd64, arm64
 [toolchain]
 use = kit
-$1
-$2
+${1:-}
+${2:-}
 INI
 }
 
