@@ -21,12 +21,18 @@ void artifact_list_add(artifact_list *list, const artifact *a) {
                                         .exporter = dup_or_null(a->exporter)};
 }
 
+static void artifact_free(artifact *a) {
+  free(a->target), free(a->kind), free(a->name), free(a->path);
+  free(a->url), free(a->sha256), free(a->exporter);
+}
+
+void artifact_list_pop(artifact_list *list) {
+  if (list->len) artifact_free(&list->items[--list->len]);
+}
+
 void artifact_list_free(artifact_list *list) {
-  for (size_t i = 0; i < list->len; i++) {
-    artifact *a = &list->items[i];
-    free(a->target), free(a->kind), free(a->name), free(a->path);
-    free(a->url), free(a->sha256), free(a->exporter);
-  }
+  for (size_t i = 0; i < list->len; i++)
+    artifact_free(&list->items[i]);
   free(list->items);
   *list = (artifact_list){0};
 }

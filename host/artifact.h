@@ -25,6 +25,8 @@ typedef struct artifact_list {
 
 /* Appends a copy of `a`. */
 void artifact_list_add(artifact_list *list, const artifact *a);
+/* Removes (and frees) the last artifact. */
+void artifact_list_pop(artifact_list *list);
 void artifact_list_free(artifact_list *list);
 
 /* NULL when `name` is a safe relative name, else why not (static text). */

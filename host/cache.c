@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "hash.h"
-#include "services.h"
+#include "schema.h"
 
-#define MANIFEST_MAGIC "mbhost-action/1"
-#define PROBE_MAGIC "mbhost-probe/1"
+#define MANIFEST_MAGIC "mbhost-action/2"
+#define PROBE_MAGIC "mbhost-probe/2"
 
 char *cache_dir(const config *cfg) {
   const char *dir = cfg ? config_get(cfg, "cache", "dir") : NULL;
@@ -26,8 +26,11 @@ char *cache_dir(const config *cfg) {
 }
 
 uint64_t cache_max_size(const config *cfg) {
-  const char *v = config_get(cfg, "cache", "max_size");
-  return v ? strtoull(v, NULL, 10) : (uint64_t)2 << 30;
+  const char *v = cfg ? config_get(cfg, "cache", "max_size") : NULL;
+  if (v) return strtoull(v, NULL, 10);
+  unsigned long long bytes = 0;
+  parse_size(schema_find(schema_cache, "max_size")->default_value, &bytes);
+  return bytes;
 }
 
 /* Key material: every field is length-prefixed, so no two different
@@ -69,14 +72,14 @@ static void put_options(strbuf *b, run *r, const target *t) {
     put(b, v->key, v->value);
   }
   free(target_section);
-  mb_call call;
-  call_begin(&call, r, r->toolchain);
-  call.section = "toolchain";
-  call.target = t;
-  for (const mb_option *o = r->toolchain->options; o && o->key; o++)
-    if (!(o->flags & MB_OPT_PREFIX))
-      put(b, o->key, host_services.option(&call, o->key));
-  free(call_end(&call));
+  for (const mb_option *o = r->toolchain->options; o && o->key; o++) {
+    if (o->flags & MB_OPT_PREFIX) continue;
+    char *owned;
+    put(b, o->key,
+        schema_resolve(&r->cfg, r->toolchain->options, "toolchain", t->name,
+                       o->key, &owned, NULL));
+    free(owned);
+  }
 }
 
 void cache_action_key(run *r, const target_result *tr,
@@ -127,26 +130,36 @@ static int place_file(const char *src, const char *dst) {
   return copy_file_atomic(src, dst);
 }
 
-/* Manifest lines after the magic: "sha256 size name". */
-static bool read_manifest(const char *path, const plan *p,
-                          cached_output *outs) {
+/* Manifest lines after the magic: "sha256 size kind name". The names
+   are the outputs as collected (optional ones present, globs expanded). */
+static bool read_manifest(const char *path, const char *target,
+                          const char *staging, artifact_list *outs) {
   FILE *f = fopen(path, "re");
   if (!f) return false;
   char line[4096];
   bool ok =
       fgets(line, sizeof line, f) && strcmp(line, MANIFEST_MAGIC "\n") == 0;
-  for (size_t i = 0; ok && i < p->noutputs; i++) {
-    char hex[65];
+  while (ok && fgets(line, sizeof line, f)) {
+    char hex[65], kind[64];
     uint64_t size;
     int at = 0;
-    ok = fgets(line, sizeof line, f) &&
-         sscanf(line, "%64s %" SCNu64 " %n", hex, &size, &at) == 2;
     line[strcspn(line, "\n")] = '\0';
-    ok = ok && strcmp(line + at, p->outputs[i].name) == 0;
-    if (ok) memcpy(outs[i].sha256, hex, 65), outs[i].size = size;
+    ok = sscanf(line, "%64s %" SCNu64 " %63s %n", hex, &size, kind, &at) == 3 &&
+         strlen(hex) == 64 && !artifact_name_problem(line + at);
+    if (!ok) break;
+    char *file = path_join(staging, line + at);
+    artifact a = {.target = (char *)target,
+                  .kind = kind,
+                  .name = line + at,
+                  .path = file,
+                  .sha256 = hex,
+                  .size = size,
+                  .exporter = "build"};
+    artifact_list_add(outs, &a);
+    free(file);
   }
   fclose(f);
-  return ok;
+  return ok && outs->len > 0;
 }
 
 static void drop_entry(const char *entry, const char *staging) {
@@ -155,75 +168,92 @@ static void drop_entry(const char *entry, const char *staging) {
   mkdir_parents(staging);
 }
 
-cache_lookup cache_restore(const char *root, const char *key, const plan *p,
-                           const char *staging, cached_output *outs) {
+cache_lookup cache_restore(const char *root, const char *key,
+                           const char *target, const char *staging,
+                           artifact_list *outs) {
   char *entry = entry_path(root, key);
   char *manifest = path_join(entry, "manifest");
   cache_lookup result = CACHE_HIT;
+  artifact_list found = {0};
   if (access(manifest, F_OK) != 0)
     result = CACHE_MISS;
-  else if (!read_manifest(manifest, p, outs))
+  else if (!read_manifest(manifest, target, staging, &found))
     result = CACHE_CORRUPT;
-  for (size_t i = 0; result == CACHE_HIT && i < p->noutputs; i++) {
-    char *src = xasprintf("%s/files/%s", entry, p->outputs[i].name);
-    char *dst = path_join(staging, p->outputs[i].name);
+  for (size_t i = 0; result == CACHE_HIT && i < found.len; i++) {
+    const artifact *a = &found.items[i];
+    char *src = xasprintf("%s/files/%s", entry, a->name);
     char hex[65];
     uint64_t size = 0;
-    if (place_file(src, dst) != 0 || sha256_file_hex(dst, hex, &size) != 0 ||
-        strcmp(hex, outs[i].sha256) != 0 || size != outs[i].size)
+    if (place_file(src, a->path) != 0 ||
+        sha256_file_hex(a->path, hex, &size) != 0 ||
+        strcmp(hex, a->sha256) != 0 || size != a->size)
       result = CACHE_CORRUPT;
-    free(src), free(dst);
+    free(src);
   }
   if (result == CACHE_CORRUPT) drop_entry(entry, staging);
-  /* The manifest's mtime is the entry's last use, for LRU pruning. */
-  if (result == CACHE_HIT) utimensat(AT_FDCWD, manifest, NULL, 0);
+  if (result == CACHE_HIT) {
+    for (size_t i = 0; i < found.len; i++)
+      artifact_list_add(outs, &found.items[i]);
+    /* The manifest's mtime is the entry's last use, for LRU pruning. */
+    utimensat(AT_FDCWD, manifest, NULL, 0);
+  }
+  artifact_list_free(&found);
   free(manifest);
   free(entry);
   return result;
 }
 
-bool cache_has(const char *root, const char *key, const plan *p) {
+bool cache_has(const char *root, const char *key) {
   char *entry = entry_path(root, key);
   char *manifest = path_join(entry, "manifest");
-  cached_output *outs = xcalloc(p->noutputs + 1, sizeof *outs);
-  bool complete = read_manifest(manifest, p, outs);
-  for (size_t i = 0; complete && i < p->noutputs; i++) {
-    char *file = xasprintf("%s/files/%s", entry, p->outputs[i].name);
+  artifact_list found = {0};
+  bool complete = read_manifest(manifest, NULL, entry, &found);
+  for (size_t i = 0; complete && i < found.len; i++) {
+    char *file = xasprintf("%s/files/%s", entry, found.items[i].name);
     struct stat st;
-    complete = stat(file, &st) == 0 && (uint64_t)st.st_size == outs[i].size;
+    complete =
+        stat(file, &st) == 0 && (uint64_t)st.st_size == found.items[i].size;
     free(file);
   }
-  free(outs), free(manifest), free(entry);
+  artifact_list_free(&found);
+  free(manifest), free(entry);
   return complete;
 }
 
-static bool write_manifest(const char *dir, const plan *p,
-                           const cached_output *outs) {
+static bool write_manifest(const char *dir, const char *target,
+                           const artifact_list *outs) {
   char *path = path_join(dir, "manifest");
-  FILE *f = fopen(path, "we");
+  FILE *f = fopen(path, "wxe");
   free(path);
   if (!f) return false;
   bool ok = fprintf(f, "%s\n", MANIFEST_MAGIC) > 0;
-  for (size_t i = 0; ok && i < p->noutputs; i++)
-    ok = fprintf(f, "%s %" PRIu64 " %s\n", outs[i].sha256, outs[i].size,
-                 p->outputs[i].name) > 0;
+  for (size_t i = 0; ok && i < outs->len; i++) {
+    const artifact *a = &outs->items[i];
+    if (a->target && strcmp(a->target, target) == 0)
+      ok = fprintf(f, "%s %" PRIu64 " %s %s\n", a->sha256, a->size, a->kind,
+                   a->name) > 0;
+  }
   if (fclose(f) != 0) ok = false;
   return ok;
 }
 
-bool cache_store(const char *root, const char *key, const plan *p,
-                 const char *staging, const cached_output *outs) {
+bool cache_store(const char *root, const char *key, const char *target,
+                 const char *staging, const artifact_list *outs) {
   char *entry = entry_path(root, key);
   char *parent = path_dirname(entry);
   char *tmp = xasprintf("%s/.tmp-%s-XXXXXX", parent, key);
   bool ok = mkdir_parents(parent) == 0 && mkdtemp(tmp) != NULL;
-  for (size_t i = 0; ok && i < p->noutputs; i++) {
-    char *src = path_join(staging, p->outputs[i].name);
-    char *dst = xasprintf("%s/files/%s", tmp, p->outputs[i].name);
+  size_t stored = 0;
+  for (size_t i = 0; ok && i < outs->len; i++) {
+    const artifact *a = &outs->items[i];
+    if (!a->target || strcmp(a->target, target) != 0) continue;
+    char *src = path_join(staging, a->name);
+    char *dst = xasprintf("%s/files/%s", tmp, a->name);
     ok = place_file(src, dst) == 0;
+    stored++;
     free(src), free(dst);
   }
-  ok = ok && write_manifest(tmp, p, outs);
+  ok = ok && stored > 0 && write_manifest(tmp, target, outs);
   /* Another run may have stored the same key first: keep theirs. */
   if (ok && rename(tmp, entry) != 0 && errno != EEXIST && errno != ENOTEMPTY)
     ok = false;
@@ -372,7 +402,6 @@ bool cache_probe_load(const char *root, const char *key, facts *f) {
   if (!in) return false;
   char line[64];
   bool ok = fgets(line, sizeof line, in) && strcmp(line, PROBE_MAGIC "\n") == 0;
-  size_t deps = 0;
   facts loaded = {0};
   char kind[8], *a, *b;
   while (ok && read_record(in, kind, &a, &b)) {
@@ -380,7 +409,9 @@ bool cache_probe_load(const char *root, const char *key, facts *f) {
       char stamp[128];
       file_stamp(a, stamp, sizeof stamp);
       ok = strcmp(stamp, b) == 0;
-      deps++;
+      strvec_push(&loaded.files, a);
+    } else if (strcmp(kind, "tree") == 0) {
+      strvec_push(&loaded.trees, a);
     } else if (strcmp(kind, "fact") == 0) {
       facts_set(&loaded, a, b);
     }
@@ -388,17 +419,20 @@ bool cache_probe_load(const char *root, const char *key, facts *f) {
   }
   fclose(in);
   /* Without a declared dependency nothing tells when the result is stale. */
-  ok = ok && deps > 0 && facts_get(&loaded, "version");
-  for (size_t i = 0; ok && i < loaded.keys.len; i++)
-    facts_set(f, loaded.keys.items[i], loaded.values.items[i]);
-  strvec_free(&loaded.keys);
-  strvec_free(&loaded.values);
+  ok = ok && loaded.files.len + loaded.trees.len > 0 &&
+       facts_get(&loaded, "version");
+  if (ok) {
+    facts_free(f);
+    *f = loaded;
+  } else {
+    facts_free(&loaded);
+  }
   return ok;
 }
 
-void cache_probe_store(const char *root, const char *key, const strvec *deps,
-                       const facts *f) {
-  if (deps->len == 0) return;
+void cache_probe_store(const char *root, const char *key, const facts *f) {
+  const strvec *deps = &f->files;
+  if (deps->len + f->trees.len == 0) return;
   char *dir = path_join(root, "probes");
   char *path = path_join(dir, key);
   char *tmp = xasprintf("%s.tmp.XXXXXX", path);
@@ -412,6 +446,9 @@ void cache_probe_store(const char *root, const char *key, const strvec *deps,
     ok = fprintf(out, "dep %zu %zu\n%s%s\n", strlen(deps->items[i]),
                  strlen(stamp), deps->items[i], stamp) > 0;
   }
+  for (size_t i = 0; ok && i < f->trees.len; i++)
+    ok = fprintf(out, "tree %zu 0\n%s\n", strlen(f->trees.items[i]),
+                 f->trees.items[i]) > 0;
   for (size_t i = 0; ok && i < f->keys.len; i++)
     ok = fprintf(out, "fact %zu %zu\n%s%s\n", strlen(f->keys.items[i]),
                  strlen(f->values.items[i]), f->keys.items[i],

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "digest.h"
 #include "run.h"
 
 /* [cache] dir, else ${XDG_CACHE_HOME:-~/.cache}/mbhost. */
@@ -29,27 +30,24 @@ void cache_action_key(run *r, const target_result *tr,
 
 typedef enum cache_lookup { CACHE_MISS, CACHE_HIT, CACHE_CORRUPT } cache_lookup;
 
-/* One restored output: its hash and size, as verified. */
-typedef struct cached_output {
-  char sha256[65];
-  uint64_t size;
-} cached_output;
-
 /* Restores the entry `key` into `staging` (hardlinks, else copies) and
-   verifies every file against the manifest, filling outs[noutputs]. A
-   corrupt entry is removed and staging emptied (CACHE_CORRUPT). */
-cache_lookup cache_restore(const char *root, const char *key, const plan *p,
-                           const char *staging, cached_output *outs);
+   verifies every file against the manifest; adds one artifact per file
+   (target `target`, exporter "build") to `outs`. A corrupt entry is
+   removed and staging emptied (CACHE_CORRUPT), and `outs` is unchanged. */
+cache_lookup cache_restore(const char *root, const char *key,
+                           const char *target, const char *staging,
+                           artifact_list *outs);
 
-/* Whether the entry `key` is complete: its manifest names every output of
-   the plan and each file has the recorded size. Reads only (nothing is
-   hashed, restored or marked used), for --dry-run. */
-bool cache_has(const char *root, const char *key, const plan *p);
+/* Whether the entry `key` is complete: a manifest, and each file with the
+   recorded size. Reads only (nothing is hashed, restored or marked used),
+   for --dry-run. */
+bool cache_has(const char *root, const char *key);
 
-/* Stores the staged outputs of a built target under `key`; outs[i] is
-   output i's hash and size as the executor recorded them. */
-bool cache_store(const char *root, const char *key, const plan *p,
-                 const char *staging, const cached_output *outs);
+/* Stores the staged outputs of a built target under `key`: every artifact
+   of `outs` whose target is `target`, with the hash and size the executor
+   recorded. */
+bool cache_store(const char *root, const char *key, const char *target,
+                 const char *staging, const artifact_list *outs);
 
 typedef struct cache_usage {
   uint64_t entries, bytes;
@@ -59,16 +57,29 @@ typedef struct cache_usage {
 /* Removes the least recently used entries until the actions take at most
    `max_bytes`; reports what is left and what was removed. */
 void cache_prune(const char *root, uint64_t max_bytes, cache_usage *u);
-/* [cache] max_size in bytes (default 2 GiB). */
+/* [cache] max_size in bytes; cfg may be NULL (schema_cache's default). */
 uint64_t cache_max_size(const config *cfg);
 
 /* Toolchain probe results, reused while every file the probe declared with
-   probe_depends_on keeps its path, size and mtime. `key` covers the plugin,
-   its options and PATH. load returns false on a miss. */
+   depends_on keeps its path, size, mtime and inode (and the trees keep
+   their digest: cache_tree_facts). `key` covers the plugin, its options and
+   PATH. load returns false on a miss. */
 void cache_probe_key(run *r, char hex[65]);
 bool cache_probe_load(const char *root, const char *key, facts *f);
-void cache_probe_store(const char *root, const char *key, const strvec *deps,
-                       const facts *f);
+void cache_probe_store(const char *root, const char *key, const facts *f);
+
+/* The digest of the project's source as the build keys on it: the output
+   folder, the cache folder `root` and [project] ignore left out; the stat
+   cache under `root` rewritten when `save`. */
+bool cache_source_digest(const project *p, const config *cfg, const char *root,
+                         bool save, digest_result *res, char **problem);
+
+/* Sets the fact "tree:PATH" to the content digest of every tree the probe
+   declared (depends_on_tree), with a stat cache under `root` (rewritten
+   when `save`), so the action key covers the toolchain's files. False when
+   a tree's digest differs from the fact already there (a cached probe of a
+   toolchain that changed since) or a tree cannot be read. */
+bool cache_tree_facts(const char *root, facts *f, bool save);
 
 /* Build durations of earlier runs, per target name ("os/arch seconds"). */
 void cache_durations_load(const char *state_dir, run *r);

@@ -10,9 +10,11 @@
 #include "hash.h"
 #include "schema.h"
 
-static bool load_cache_section(config *cfg, const char *path) {
-  if (!config_load(cfg, path)) return false;
+/* Reads the sections `cache` needs: [cache], and [project] for digest. */
+static bool load_config(config *cfg, const char *path) {
+  if (!config_load(cfg, path)) return config_report_errors(cfg) == 0;
   schema_check_section(cfg, "cache", schema_cache, NULL, false);
+  schema_check_section(cfg, "project", schema_project, NULL, false);
   return config_report_errors(cfg) == 0;
 }
 
@@ -27,37 +29,57 @@ static void print_usage(const char *root, const cache_usage *u, uint64_t max) {
            (unsigned long long)u->removed_bytes);
 }
 
-/* The digest a build would key on, with the same stat cache. */
-static int print_digest(const char *root, const char *dir) {
+/* The digest a build of `cfg`'s project keys on (same folders left out,
+   same ignore globs, same stat cache); without a config, of `dir` with
+   only .git and the cache folder left out. */
+static int print_digest(const char *root, const config *cfg, const char *dir) {
   char cwd[4096];
-  char *abs = path_absolute(getcwd(cwd, sizeof cwd) ? cwd : "/", dir);
-  char id[65];
-  sha256_hex(abs, strlen(abs), id);
-  char *stat_cache = xasprintf("%s/sources/%.32s", root, id);
-  digest_request req = {.root = abs, .stat_cache = stat_cache};
+  project p = {0};
+  config none = {0};
+  if (cfg) {
+    project_load(&p, (config *)cfg, NULL, 1);
+    if (config_report_errors(cfg)) {
+      project_free(&p);
+      return EXIT_USAGE;
+    }
+  } else {
+    p.source = path_absolute(getcwd(cwd, sizeof cwd) ? cwd : "/", dir);
+    p.output = xstrdup(root);
+  }
+  char *asked =
+      dir ? path_absolute(getcwd(cwd, sizeof cwd) ? cwd : "/", dir) : NULL;
+  int code = EXIT_OK;
+  if (asked && strcmp(asked, p.source) != 0) {
+    fprintf(stderr, "mbhost: error: %s is not the project's source folder %s\n",
+            asked, p.source);
+    code = EXIT_USAGE;
+  }
   digest_result res;
   char *problem = NULL;
-  bool ok = source_digest(&req, &res, &problem);
-  if (ok)
+  if (code == EXIT_OK &&
+      cache_source_digest(&p, cfg ? cfg : &none, root, true, &res, &problem))
     printf("%s  %zu files, %zu read\n", res.hex, res.files, res.hashed);
-  else
+  else if (code == EXIT_OK) {
     fprintf(stderr, "mbhost: error: %s\n", problem);
-  free(problem), free(stat_cache), free(abs);
-  return ok ? EXIT_OK : EXIT_BUILD;
+    code = EXIT_BUILD;
+  }
+  free(problem), free(asked);
+  project_free(&p);
+  return code;
 }
 
 int cache_command(const cli *c) {
   config cfg = {0};
-  if (c->run.config_path && !load_cache_section(&cfg, c->run.config_path)) {
+  if (c->run.config_path && !load_config(&cfg, c->run.config_path)) {
     config_free(&cfg);
     return EXIT_USAGE;
   }
   char *root = cache_dir(c->run.config_path ? &cfg : NULL);
-  uint64_t max = c->run.config_path ? cache_max_size(&cfg) : (uint64_t)2 << 30;
+  uint64_t max = cache_max_size(c->run.config_path ? &cfg : NULL);
   int code = EXIT_OK;
   cache_usage u;
   if (strcmp(c->cache_action, "digest") == 0)
-    code = print_digest(root, c->cache_path);
+    code = print_digest(root, c->run.config_path ? &cfg : NULL, c->cache_path);
   else {
     /* stats never removes anything: prune to "no limit". */
     bool prune = strcmp(c->cache_action, "prune") == 0;

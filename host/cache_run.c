@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cache.h"
 #include "digest.h"
@@ -10,33 +11,67 @@
 
 static void ignore_globs(const config *cfg, strvec *out) {
   const char *list = config_get(cfg, "project", "ignore");
-  char *copy = xstrdup(list ? list : "");
-  for (char *save = NULL, *g = strtok_r(copy, ",", &save); g;
-       g = strtok_r(NULL, ",", &save))
-    if (*trim(g)) strvec_push(out, trim(g));
-  free(copy);
+  if (list) split_list(list, out);
+}
+
+bool cache_tree_facts(const char *root, facts *f, bool save) {
+  bool same = true;
+  for (size_t i = 0; i < f->trees.len; i++) {
+    const char *tree = f->trees.items[i];
+    char id[65];
+    sha256_hex(tree, strlen(tree), id);
+    char *stat_cache = xasprintf("%s/sources/tree-%.32s", root, id);
+    digest_request req = {
+        .root = tree, .stat_cache = stat_cache, .keep_stat_cache = !save};
+    digest_result res;
+    char *problem = NULL;
+    char *fact = xasprintf("tree:%s", tree);
+    if (source_digest(&req, &res, &problem)) {
+      const char *before = facts_get(f, fact);
+      same = same && (!before || strcmp(before, res.hex) == 0);
+      facts_set(f, fact, res.hex);
+    } else {
+      log_line(MB_LOG_WARN, NULL, "toolchain tree %s: %s", tree, problem);
+      /* Never equal to another run's: no cache hit on an unknown tree. */
+      char *unique =
+          xasprintf("unreadable %d %.6f", (int)getpid(), now_seconds());
+      facts_set(f, fact, unique);
+      free(unique);
+      same = false;
+    }
+    free(problem), free(fact), free(stat_cache);
+  }
+  return same;
+}
+
+bool cache_source_digest(const project *p, const config *cfg, const char *root,
+                         bool save, digest_result *res, char **problem) {
+  strvec skip = {0}, ignore = {0};
+  strvec_push(&skip, p->output);
+  strvec_push(&skip, root);
+  ignore_globs(cfg, &ignore);
+  char id[65];
+  sha256_hex(p->source, strlen(p->source), id);
+  char *stat_cache = xasprintf("%s/sources/%.32s", root, id);
+  digest_request req = {.root = p->source,
+                        .skip = &skip,
+                        .ignore = &ignore,
+                        .stat_cache = stat_cache,
+                        .keep_stat_cache = !save};
+  bool ok = source_digest(&req, res, problem);
+  strvec_free(&skip), strvec_free(&ignore);
+  free(stat_cache);
+  return ok;
 }
 
 /* The digest of the source, or NULL (logged) when it cannot be read.
    `save` rewrites the stat cache in the cache folder `root`. */
 static char *digest_source(run *r, const char *root, bool save) {
-  strvec skip = {0}, ignore = {0};
-  strvec_push(&skip, r->project.output);
-  strvec_push(&skip, root);
-  ignore_globs(&r->cfg, &ignore);
-  char id[65];
-  sha256_hex(r->project.source, strlen(r->project.source), id);
-  char *stat_cache = xasprintf("%s/sources/%.32s", root, id);
-  digest_request req = {.root = r->project.source,
-                        .skip = &skip,
-                        .ignore = &ignore,
-                        .stat_cache = stat_cache,
-                        .keep_stat_cache = !save};
   digest_result res;
   char *problem = NULL;
   char *hex = NULL;
   double started = now_seconds();
-  if (source_digest(&req, &res, &problem)) {
+  if (cache_source_digest(&r->project, &r->cfg, root, save, &res, &problem)) {
     hex = xstrdup(res.hex);
     log_line(MB_LOG_DEBUG, NULL,
              "source digest %.12s: %zu files, %zu read, %.3fs", hex, res.files,
@@ -45,9 +80,6 @@ static char *digest_source(run *r, const char *root, bool save) {
     log_line(MB_LOG_WARN, NULL, "not caching: %s", problem);
   }
   free(problem);
-  free(stat_cache);
-  strvec_free(&skip);
-  strvec_free(&ignore);
   return hex;
 }
 
@@ -70,29 +102,9 @@ void cache_peek(run *r) {
   if (r->source_digest) key_targets(r);
   for (size_t i = 0; i < r->matrix.len; i++) {
     target_result *tr = &r->results[i];
-    tr->cache_hit =
-        tr->cache_key[0] && cache_has(root, tr->cache_key, &tr->plan);
+    tr->cache_hit = tr->cache_key[0] && cache_has(root, tr->cache_key);
   }
   free(root);
-}
-
-/* The hashes the executor recorded for a target's outputs; false when
-   one is missing. */
-static bool recorded_outputs(const target_result *tr,
-                             const artifact_list *outputs,
-                             cached_output *outs) {
-  for (size_t i = 0; i < tr->plan.noutputs; i++) {
-    const artifact *found = NULL;
-    for (size_t a = 0; a < outputs->len && !found; a++)
-      if (outputs->items[a].target &&
-          strcmp(outputs->items[a].target, tr->target->name) == 0 &&
-          strcmp(outputs->items[a].name, tr->plan.outputs[i].name) == 0)
-        found = &outputs->items[a];
-    if (!found) return false;
-    snprintf(outs[i].sha256, sizeof outs[i].sha256, "%s", found->sha256);
-    outs[i].size = found->size;
-  }
-  return true;
 }
 
 static void store_built(run *r, const artifact_list *outputs) {
@@ -108,13 +120,10 @@ static void store_built(run *r, const artifact_list *outputs) {
   for (size_t i = 0; i < r->matrix.len; i++) {
     target_result *tr = &r->results[i];
     if (tr->status != TARGET_OK || tr->cache_hit || !tr->cache_key[0]) continue;
-    cached_output *outs = xcalloc(tr->plan.noutputs, sizeof *outs);
-    if (!recorded_outputs(tr, outputs, outs) ||
-        !cache_store(r->cache_root, tr->cache_key, &tr->plan, tr->staging,
-                     outs))
+    if (!cache_store(r->cache_root, tr->cache_key, tr->target->name,
+                     tr->staging, outputs))
       log_line(MB_LOG_WARN, tr->target->name,
                "could not store the result in the cache %s", r->cache_root);
-    free(outs);
   }
 }
 

@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,18 @@
 #include "log.h"
 #include "progress.h"
 #include <mbhost/plugin.h>
+
+/* Command-line mistakes end the process here, before anything started. */
+static _Noreturn void usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+static void usage_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("mbhost: error: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  exit(EXIT_USAGE);
+}
 
 enum {
   OPT_PLUGIN_DIR = 256,
@@ -37,7 +50,8 @@ static const cli_option options[] = {
     {"set", OPT_SET, "SECTION.KEY=VALUE",
      "override a config value (repeatable)"},
     {"dry-run", OPT_DRY_RUN, NULL, "print each target's plan; build nothing"},
-    {"no-cache", OPT_NO_CACHE, NULL, "do not use cached results"},
+    {"no-cache", OPT_NO_CACHE, NULL,
+     "build every target even when cached (new results are stored)"},
     {"plugin-dir", OPT_PLUGIN_DIR, "DIR",
      "look for plugins in DIR first (repeatable)"},
     {"describe", OPT_DESCRIBE, "NAME",
@@ -64,9 +78,9 @@ static void print_help(FILE *out) {
       "project here\n"
       "       mbhost cache stats|prune [--config FILE]\n"
       "                                          show or prune the cache\n"
-      "       mbhost cache digest DIR [--config FILE]\n"
-      "                                          print a folder's source "
-      "digest\n"
+      "       mbhost cache digest [DIR] [--config FILE]\n"
+      "                                          print the source digest a "
+      "build keys on\n"
       "\noptions:\n");
   for (size_t i = 0; i < NOPTIONS; i++) {
     char left[64];
@@ -88,7 +102,7 @@ static int parse_jobs(const char *text) {
   char *end;
   long n = strtol(text, &end, 10);
   if (*text == '\0' || *end || n < 1 || n > 1024)
-    fatal_usage("-j %s: expected a number of jobs from 1 to 1024", text);
+    usage_error("-j %s: expected a number of jobs from 1 to 1024", text);
   return (int)n;
 }
 
@@ -136,7 +150,7 @@ static void apply_option(cli *c, int key, const char *arg) {
     break;
   case OPT_COLOR:
     if (!progress_parse_color(arg, &progress_color))
-      fatal_usage("--color %s: expected auto, always or never", arg);
+      usage_error("--color %s: expected auto, always or never", arg);
     break;
   case 'h':
     print_help(stdout);
@@ -157,11 +171,10 @@ static void parse_cache_words(cli *c, int argc, char **argv) {
   const char *action = optind < argc ? argv[optind++] : "";
   if (strcmp(action, "stats") != 0 && strcmp(action, "prune") != 0 &&
       strcmp(action, "digest") != 0)
-    fatal_usage("cache: expected stats, prune or digest DIR, not '%s'", action);
+    usage_error("cache: expected stats, prune or digest DIR, not '%s'", action);
   c->cache_action = action;
   if (strcmp(action, "digest") == 0) {
-    if (optind >= argc) fatal_usage("cache digest: which folder?");
-    c->cache_path = argv[optind++];
+    if (optind < argc && argv[optind][0] != '-') c->cache_path = argv[optind++];
   }
 }
 
@@ -187,7 +200,7 @@ void cli_parse(cli *c, int argc, char **argv) {
       if (key == '?') {
         strbuf_free(&shorts);
         /* argv[optind - 1] is the word at fault, long or short. */
-        fatal_usage("unknown or incomplete option %s (see mbhost --help)",
+        usage_error("unknown or incomplete option %s (see mbhost --help)",
                     argv[optind - 1]);
       }
       apply_option(c, key, optarg);
@@ -205,22 +218,26 @@ void cli_parse(cli *c, int argc, char **argv) {
     else if (strcmp(word, "cache") == 0)
       parse_cache_words(c, argc, argv);
     else
-      fatal_usage("unknown command '%s' (commands: build, validate, plugins, "
+      usage_error("unknown command '%s' (commands: build, validate, plugins, "
                   "init, cache)",
                   word);
   }
   strbuf_free(&shorts);
   if (optind < argc)
-    fatal_usage("unexpected argument '%s' (see mbhost --help)", argv[optind]);
+    usage_error("unexpected argument '%s' (see mbhost --help)", argv[optind]);
+  if (c->command == COMMAND_CACHE && strcmp(c->cache_action, "digest") == 0 &&
+      !c->cache_path && !c->run.config_path)
+    usage_error("cache digest: which folder? (DIR, or --config FILE for the "
+                "project's source)");
   bool needs_config =
       c->command == COMMAND_BUILD || c->command == COMMAND_VALIDATE;
   if (needs_config && !c->run.config_path)
-    fatal_usage(
+    usage_error(
         "no config given: run mbhost --config build.ini (see mbhost --help)");
   if (c->describe && c->command != COMMAND_PLUGINS)
-    fatal_usage("--describe goes with `mbhost plugins`");
+    usage_error("--describe goes with `mbhost plugins`");
   if (c->force && c->command != COMMAND_INIT)
-    fatal_usage("--force goes with `mbhost init`");
+    usage_error("--force goes with `mbhost init`");
 }
 
 void cli_free(cli *c) {

@@ -216,8 +216,10 @@ bool config_load_text(config *cfg, const char *name, const char *text,
 bool config_load(config *cfg, const char *path) {
   cfg->path = xstrdup(path);
   char cwd[4096];
-  if (!getcwd(cwd, sizeof cwd))
-    fatal("cannot read the current folder: %s", strerror(errno));
+  if (!getcwd(cwd, sizeof cwd)) {
+    config_error(cfg, 0, "cannot read the current folder: %s", strerror(errno));
+    return false;
+  }
   char *abs = path_absolute(cwd, path);
   cfg->dir = path_dirname(abs);
   free(abs);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -79,12 +80,21 @@ static void fail_target(executor *ex, size_t t, char *reason) {
   if (!ex->run->opts->keep_going) ex->stop = true;
 }
 
-static char *describe_argv(const strvec *argv) {
+/* The argv as a shell would read it back: the log shows every step in
+   full; the live display shows only the first words. */
+static char *argv_text(const strvec *argv, size_t max_words) {
   strbuf out = {0};
-  for (size_t i = 0; i < argv->len && i < 6; i++)
-    strbuf_printf(&out, "%s%s", i ? " " : "", argv->items[i]);
-  if (argv->len > 6) strbuf_puts(&out, " ...");
-  return out.data;
+  for (size_t i = 0; i < argv->len && i < max_words; i++) {
+    const char *arg = argv->items[i];
+    bool quote = !*arg || strpbrk(arg, " \t\n\"'\\$`*?[]{}()<>|;&#~") != NULL;
+    strbuf_printf(&out, quote ? "%s'%s'" : "%s%s", i ? " " : "", arg);
+  }
+  if (argv->len > max_words) strbuf_puts(&out, " ...");
+  return out.data ? out.data : xstrdup("");
+}
+
+static char *describe_argv(const strvec *argv) {
+  return argv_text(argv, 6);
 }
 
 /* A target's share of -j: the jobs divided among the targets not done yet
@@ -99,17 +109,6 @@ static int jobs_share(const executor *ex) {
   return share ? (int)share : 1;
 }
 
-static char *expand_step_arg(const target_result *tr, const char *arg,
-                             int share) {
-  char *first = plan_expand(arg, tr->staging, tr->scratch);
-  const char *hit = strstr(first, "{jobs}");
-  if (!hit) return first;
-  char *out = xasprintf("%.*s%d%s", (int)(hit - first), first, share,
-                        hit + strlen("{jobs}"));
-  free(first);
-  return out;
-}
-
 static void start_step(executor *ex, size_t t, bool token) {
   target_result *tr = &ex->run->results[t];
   progress *pg = &ex->progress[t];
@@ -117,22 +116,27 @@ static void start_step(executor *ex, size_t t, bool token) {
   const plan_step *step = &tr->plan.steps[s];
 
   strvec argv = {0}, env = {0};
-  int share = jobs_share(ex);
+  char share[16];
+  snprintf(share, sizeof share, "%d", jobs_share(ex));
   for (size_t i = 0; i < step->argv.len; i++)
-    strvec_push_owned(&argv, expand_step_arg(tr, step->argv.items[i], share));
+    strvec_push_owned(&argv, plan_expand(step->argv.items[i], tr->staging,
+                                         tr->scratch, share));
   plan_child_env(&tr->plan, tr->staging, tr->scratch, &env);
   jobserver_child_env(&ex->js, &env);
-  char *cwd = tr->plan.workdir
-                  ? plan_expand(tr->plan.workdir, tr->staging, tr->scratch)
-                  : xstrdup(ex->run->project.source);
+  char *cwd = tr->plan.workdir ? plan_expand(tr->plan.workdir, tr->staging,
+                                             tr->scratch, NULL)
+                               : xstrdup(ex->run->project.source);
   char *shown = describe_argv(&argv);
-  fprintf(pg->log, "mbhost: step %zu/%zu: %s\n", s + 1, tr->plan.nsteps, shown);
+  char *full = argv_text(&argv, argv.len);
+  fprintf(pg->log, "mbhost: step %zu/%zu: %s\n", s + 1, tr->plan.nsteps, full);
   fflush(pg->log);
+  if (log_verbosity > 0) fprintf(stderr, "[%s] $ %s\n", tr->target->name, full);
+  free(full);
   progress_step_started(t, s, tr->plan.nsteps, shown);
 
   int fd;
-  pid_t pid =
-      process_spawn((const char *const *)argv.items, env.items, cwd, true, &fd);
+  pid_t pid = process_spawn((const char *const *)argv.items, env.items, cwd,
+                            STDERR_MERGE, &fd, NULL);
   if (pid < 0) {
     if (token) jobserver_release(&ex->js);
     fail_target(
@@ -204,28 +208,40 @@ static bool resolves_inside_target(const target_result *tr, const char *path) {
   return inside;
 }
 
-/* Moves one declared output into staging under its final name. */
-static char *collect_output(target_result *tr, const plan_output *out) {
-  char *from = plan_expand(out->from, tr->staging, tr->scratch);
-  char *src = path_absolute(tr->staging, from);
-  char *dst = path_absolute(tr->staging, out->name);
-  char *problem = NULL;
+/* Why `src` cannot be an output of the target, or NULL. */
+static char *output_problem(const target_result *tr, const char *name,
+                            const char *src) {
   struct stat st;
   if (!path_is_inside(src, tr->staging) && !path_is_inside(src, tr->scratch))
-    problem = xasprintf("declared output %s (%s) is outside the target's "
-                        "staging and scratch folders",
-                        out->name, src);
-  else if (lstat(src, &st) != 0)
-    problem =
-        xasprintf("declared output %s was not produced (%s)", out->name, src);
-  else if (!S_ISREG(st.st_mode))
-    problem = xasprintf("declared output %s is not a regular file (%s)",
-                        out->name, src);
-  else if (!resolves_inside_target(tr, src))
-    problem = xasprintf("declared output %s (%s) is outside the target's "
-                        "staging and scratch folders",
-                        out->name, src);
-  else if (strcmp(src, dst) != 0) {
+    return xasprintf("declared output %s (%s) is outside the target's "
+                     "staging and scratch folders",
+                     name, src);
+  if (lstat(src, &st) != 0)
+    return xasprintf("declared output %s was not produced (%s)", name, src);
+  if (!S_ISREG(st.st_mode))
+    return xasprintf("declared output %s is not a regular file (%s)", name,
+                     src);
+  if (!resolves_inside_target(tr, src))
+    return xasprintf("declared output %s (%s) is outside the target's "
+                     "staging and scratch folders",
+                     name, src);
+  return NULL;
+}
+
+/* Puts `src` into staging as `name` and records it as an output. */
+static char *collect_file(executor *ex, target_result *tr, const char *name,
+                          const char *kind, const char *src) {
+  const char *bad = artifact_name_problem(name);
+  if (bad) return xasprintf("output '%s': %s", name, bad);
+  for (size_t i = 0; i < ex->outputs->len; i++) {
+    const artifact *o = &ex->outputs->items[i];
+    if (o->target && strcmp(o->target, tr->target->name) == 0 &&
+        strcmp(o->name, name) == 0)
+      return xasprintf("two outputs are named %s", name);
+  }
+  char *dst = path_absolute(tr->staging, name);
+  char *problem = NULL;
+  if (strcmp(src, dst) != 0) {
     char *dir = path_dirname(dst);
     mkdir_parents(dir);
     free(dir);
@@ -233,7 +249,55 @@ static char *collect_output(target_result *tr, const plan_output *out) {
     if (link(src, dst) != 0 && copy_file_atomic(src, dst) != 0)
       problem = xasprintf("cannot collect %s: %s", src, strerror(errno));
   }
-  free(from), free(src), free(dst);
+  char hex[65];
+  uint64_t size = 0;
+  if (!problem && sha256_file_hex(dst, hex, &size) != 0)
+    problem = xasprintf("cannot read %s: %s", dst, strerror(errno));
+  if (!problem) {
+    artifact a = {.target = tr->target->name,
+                  .kind = (char *)kind,
+                  .name = (char *)name,
+                  .path = dst,
+                  .sha256 = hex,
+                  .size = size,
+                  .exporter = "build"};
+    artifact_list_add(ex->outputs, &a);
+  }
+  free(dst);
+  return problem;
+}
+
+/* Collects one declared output (every match of a glob output). */
+static char *collect_output(executor *ex, target_result *tr,
+                            const plan_output *out) {
+  char *from = plan_expand(out->from, tr->staging, tr->scratch, NULL);
+  char *src = path_absolute(tr->staging, from);
+  free(from);
+  char *problem = NULL;
+  if (!out->glob) {
+    struct stat st;
+    if (!(out->optional && lstat(src, &st) != 0)) {
+      problem = output_problem(tr, out->name, src);
+      if (!problem) problem = collect_file(ex, tr, out->name, out->kind, src);
+    }
+    free(src);
+    return problem;
+  }
+  glob_t g;
+  int rc = glob(src, 0, NULL, &g);
+  if (rc == GLOB_NOMATCH && !out->optional)
+    problem = xasprintf("declared outputs %s: no file matches", src);
+  for (size_t i = 0; rc == 0 && !problem && i < g.gl_pathc; i++) {
+    const char *match = g.gl_pathv[i];
+    const char *base = strrchr(match, '/') ? strrchr(match, '/') + 1 : match;
+    char *name =
+        *out->name ? xasprintf("%s/%s", out->name, base) : xstrdup(base);
+    problem = output_problem(tr, name, match);
+    if (!problem) problem = collect_file(ex, tr, name, out->kind, match);
+    free(name);
+  }
+  if (rc == 0) globfree(&g);
+  free(src);
   return problem;
 }
 
@@ -241,37 +305,20 @@ static void finish_target(executor *ex, size_t t) {
   target_result *tr = &ex->run->results[t];
   progress *pg = &ex->progress[t];
   tr->seconds = now_seconds() - pg->started;
+  size_t first = ex->outputs->len;
   for (size_t i = 0; i < tr->plan.noutputs && !pg->failed; i++) {
-    char *problem = collect_output(tr, &tr->plan.outputs[i]);
+    char *problem = collect_output(ex, tr, &tr->plan.outputs[i]);
     if (problem) fail_target(ex, t, problem);
   }
+  if (!pg->failed && ex->outputs->len == first)
+    fail_target(ex, t, xstrdup("no declared output was produced"));
   if (pg->failed) {
+    /* A failed target exports nothing: drop what was collected. */
+    while (ex->outputs->len > first)
+      artifact_list_pop(ex->outputs);
     tr->status = pg->timed_out ? TARGET_TIMED_OUT : TARGET_FAILED;
     progress_target_finished(t);
     return;
-  }
-  for (size_t i = 0; i < tr->plan.noutputs; i++) {
-    const plan_output *out = &tr->plan.outputs[i];
-    char *path = path_absolute(tr->staging, out->name);
-    char hex[65];
-    uint64_t size = 0;
-    if (sha256_file_hex(path, hex, &size) != 0) {
-      fail_target(ex, t,
-                  xasprintf("cannot read %s: %s", path, strerror(errno)));
-      free(path);
-      tr->status = TARGET_FAILED;
-      progress_target_finished(t);
-      return;
-    }
-    artifact a = {.target = tr->target->name,
-                  .kind = out->kind,
-                  .name = out->name,
-                  .path = path,
-                  .sha256 = hex,
-                  .size = size,
-                  .exporter = "build"};
-    artifact_list_add(ex->outputs, &a);
-    free(path);
   }
   tr->status = TARGET_OK;
   fprintf(pg->log, "mbhost: done in %.1fs\n", tr->seconds);
@@ -427,28 +474,11 @@ static bool prepare_target(executor *ex, size_t t) {
   return true;
 }
 
-/* Adds a restored target's outputs as if it had been built. */
-static void add_cached_outputs(executor *ex, size_t t, cached_output *outs) {
-  target_result *tr = &ex->run->results[t];
-  for (size_t i = 0; i < tr->plan.noutputs; i++) {
-    char *path = path_absolute(tr->staging, tr->plan.outputs[i].name);
-    artifact a = {.target = tr->target->name,
-                  .kind = tr->plan.outputs[i].kind,
-                  .name = tr->plan.outputs[i].name,
-                  .path = path,
-                  .sha256 = outs[i].sha256,
-                  .size = outs[i].size,
-                  .exporter = "build"};
-    artifact_list_add(ex->outputs, &a);
-    free(path);
-  }
-}
-
 /* Restores run on up to -j threads: each verifies its files' sha256. */
 typedef struct restore_batch {
   run *run;
   size_t *targets, len, next;
-  cached_output **outs;
+  artifact_list *outs; /* one list per restore */
   cache_lookup *got;
   double *seconds;
   pthread_mutex_t lock;
@@ -463,9 +493,8 @@ static void *restore_worker(void *arg) {
     if (i >= b->len) return NULL;
     target_result *tr = &b->run->results[b->targets[i]];
     double started = now_seconds();
-    b->outs[i] = xcalloc(tr->plan.noutputs, sizeof **b->outs);
-    b->got[i] = cache_restore(b->run->cache_root, tr->cache_key, &tr->plan,
-                              tr->staging, b->outs[i]);
+    b->got[i] = cache_restore(b->run->cache_root, tr->cache_key,
+                              tr->target->name, tr->staging, &b->outs[i]);
     b->seconds[i] = now_seconds() - started;
   }
 }
@@ -473,14 +502,15 @@ static void *restore_worker(void *arg) {
 /* What one restore found: a hit counts as built, a damaged entry is
    reported and the target is built. */
 static void restore_done(executor *ex, size_t t, cache_lookup got,
-                         cached_output *outs, double seconds) {
+                         const artifact_list *outs, double seconds) {
   target_result *tr = &ex->run->results[t];
   if (got == CACHE_CORRUPT)
     log_line(MB_LOG_WARN, tr->target->name,
              "cache entry %.12s is damaged: removed it, building again",
              tr->cache_key);
   if (got == CACHE_HIT) {
-    add_cached_outputs(ex, t, outs);
+    for (size_t i = 0; i < outs->len; i++)
+      artifact_list_add(ex->outputs, &outs->items[i]);
     tr->status = TARGET_OK;
     tr->cache_hit = true;
     tr->seconds = seconds;
@@ -513,8 +543,8 @@ static void restore_cached(executor *ex) {
   for (size_t i = 0; i < started; i++)
     pthread_join(threads[i], NULL);
   for (size_t i = 0; i < b.len; i++) {
-    restore_done(ex, b.targets[i], b.got[i], b.outs[i], b.seconds[i]);
-    free(b.outs[i]);
+    restore_done(ex, b.targets[i], b.got[i], &b.outs[i], b.seconds[i]);
+    artifact_list_free(&b.outs[i]);
   }
   pthread_mutex_destroy(&b.lock);
   free(threads), free(b.targets), free(b.outs), free(b.got), free(b.seconds);
@@ -575,9 +605,12 @@ bool executor_run(run *r, int jobs, artifact_list *outputs) {
     fds[ex.njobs + 1] =
         (struct pollfd){ex.waiting_token ? ex.js.fd : -1, POLLIN, 0};
     size_t nfds = ex.njobs;
-    if (poll(fds, nfds + 2, poll_timeout_ms(&ex)) < 0 && errno != EINTR)
-      fatal("poll: %s", strerror(errno));
-    if (interrupt_requested()) {
+    bool broken =
+        poll(fds, nfds + 2, poll_timeout_ms(&ex)) < 0 && errno != EINTR;
+    if (broken)
+      log_line(MB_LOG_ERROR, NULL, "cannot wait for the builds: %s",
+               strerror(errno));
+    if (interrupt_requested() || broken) {
       free(fds);
       stop_all(&ex);
       break;

@@ -15,35 +15,33 @@ static char *section_of(const plugin *p) {
 
 /* Keeps what the chain wrote when it succeeded; otherwise puts the output
    folder back as it was before the export. */
-static void finish_journal(run *r, bool ok) {
+static void finish_journal(journal *j, bool ok) {
   if (ok) {
-    journal_commit(r->journal);
-  } else if (journal_rollback(r->journal) == 0) {
+    journal_commit(j);
+  } else if (journal_rollback(j) == 0) {
     log_line(MB_LOG_ERROR, NULL,
              "export %s: every file it wrote was put back as it was",
              interrupt_requested() ? "interrupted" : "failed");
   }
-  journal_free(r->journal);
-  r->journal = NULL;
+  journal_free(j);
 }
 
 bool export_run(run *r, const artifact_list *build_outputs) {
   double started = now_seconds();
-  r->journal = journal_open();
+  journal *j = journal_open();
   artifact_list previous = {0};
   const artifact_list *in = build_outputs;
   bool ok = true;
   for (size_t i = 0; i < r->nexporters && ok; i++) {
     plugin *p = r->exporters[i];
-    export_io io = {.in = in};
+    export_io io = {.in = in, .journal = j, .output_dir = r->project.output};
     mb_call call;
-    call_begin(&call, r, p);
     char *section = section_of(p);
-    call.section = section;
+    call_begin(&call, &r->cfg, &r->project, p, section);
     call.io = &io;
     progress_export_started(p->desc->name, in->len);
     double exporter_started = now_seconds();
-    int rc = p->exporter->export_artifacts(p->self, &call);
+    int rc = p->exporter->export_artifacts(p->self, &call, &export_services);
     char *error = call_end(&call);
     free(section);
     if (rc != MB_OK) {
@@ -64,7 +62,7 @@ bool export_run(run *r, const artifact_list *build_outputs) {
   }
   artifact_list_free(&previous);
   ok = ok && !interrupt_requested();
-  finish_journal(r, ok);
+  finish_journal(j, ok);
   r->export_seconds = now_seconds() - started;
   return ok;
 }
@@ -76,14 +74,13 @@ void export_describe(run *r) {
     fflush(stdout);
     if (!p->exporter->describe) continue;
     artifact_list none = {0};
-    export_io io = {.in = &none};
+    export_io io = {.in = &none, .output_dir = r->project.output};
     mb_call call;
-    call_begin(&call, r, p);
     char *section = section_of(p);
-    call.section = section;
+    call_begin(&call, &r->cfg, &r->project, p, section);
     call.io = &io;
     call.describe_out = stdout;
-    p->exporter->describe(p->self, &call);
+    p->exporter->describe(p->self, &call, &export_services);
     free(call_end(&call));
     free(section);
     artifact_list_free(&io.out);

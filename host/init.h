@@ -1,8 +1,9 @@
-/* `mbhost init`: looks at the current folder (go.mod, Cargo.toml,
-   CMakeLists.txt, Makefile, or C sources) and writes a commented build.ini
-   that builds as it is. Go gets linux, darwin, windows x amd64, arm64; for
-   Rust and C the toolchain plugin itself is asked which of those targets
-   this machine can build, and only those go in the matrix. */
+/* `mbhost init`: asks every toolchain plugin with the detect extension
+   whether it recognises the current folder, and writes a commented
+   build.ini from the strongest answer: the toolchain's proposed keys and
+   targets (linux, darwin, windows x amd64, arm64 when it proposes none),
+   keeping only the targets this machine can build, by the same probe and
+   plan a build makes. The host knows nothing of any toolchain's files. */
 #ifndef MBHOST_INIT_H
 #define MBHOST_INIT_H
 

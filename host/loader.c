@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "scanner.h"
+#include "schema.h"
 
 #ifndef MBHOST_PLUGIN_SUBDIR
 #define MBHOST_PLUGIN_SUBDIR "lib/mbhost/plugins"
@@ -49,13 +50,11 @@ void plugin_search_path(strvec *dirs, const strvec *cli_dirs,
   const char *env = getenv("MBHOST_PLUGIN_PATH");
   if (env && *env) push_colon_list(dirs, env);
   const char *ini = cfg ? config_get(cfg, "host", "plugin_path") : NULL;
-  if (ini) {
-    char *copy = xstrdup(ini);
-    for (char *save = NULL, *d = strtok_r(copy, ",", &save); d;
-         d = strtok_r(NULL, ",", &save))
-      if (*trim(d)) strvec_push_owned(dirs, path_absolute(cfg->dir, trim(d)));
-    free(copy);
-  }
+  strvec listed = {0};
+  if (ini) split_list(ini, &listed);
+  for (size_t i = 0; i < listed.len; i++)
+    strvec_push_owned(dirs, path_absolute(cfg->dir, listed.items[i]));
+  strvec_free(&listed);
   const char *data = getenv("XDG_DATA_HOME");
   const char *home = getenv("HOME");
   if (data && *data)
@@ -98,7 +97,9 @@ static char *check_descriptor(const mb_plugin *d) {
                      "speaks ABI %u: rebuild it against this mbhost's headers",
                      d->abi_major, MB_ABI_MAJOR);
   if (d->kind != MB_KIND_TOOLCHAIN && d->kind != MB_KIND_EXPORTER)
-    return xasprintf("descriptor has an unknown kind %u", d->kind);
+    return xasprintf("descriptor has kind %u, which this mbhost (plugin ABI "
+                     "%d.%d) cannot use",
+                     d->kind, MB_ABI_MAJOR, MB_ABI_MINOR);
   const struct {
     const char *field, *value;
   } strings[] = {{"id", d->id}, {"name", d->name}, {"version", d->version}};
@@ -114,11 +115,38 @@ static char *check_descriptor(const mb_plugin *d) {
   return NULL;
 }
 
+/* A bound must be of the option's type, and only ranged types have one. */
+static char *check_bounds(const mb_option *o) {
+  const char *bounds[] = {o->min, o->max};
+  bool ranged = o->type == MB_OPT_INT || o->type == MB_OPT_SIZE ||
+                o->type == MB_OPT_DURATION;
+  for (size_t i = 0; i < 2; i++) {
+    if (!bounds[i]) continue;
+    char *problem = NULL;
+    char *value = ranged ? schema_normalize(o, bounds[i], "/", &problem) : NULL;
+    free(value);
+    if (value) continue;
+    free(problem);
+    return xasprintf("option '%s' has %s '%s', which is not a bound of a%s "
+                     "%s option",
+                     o->key, i ? "max" : "min", bounds[i],
+                     ranged ? "n" : " non-ranged", option_type_name(o->type));
+  }
+  if ((o->flags & MB_OPT_MUST_EXIST) && o->type != MB_OPT_PATH)
+    return xasprintf("option '%s' has MB_OPT_MUST_EXIST but is not a path",
+                     o->key);
+  if ((o->flags & MB_OPT_SUFFIX_OS) && !(o->flags & MB_OPT_PREFIX))
+    return xasprintf("option '%s' has MB_OPT_SUFFIX_OS without MB_OPT_PREFIX",
+                     o->key);
+  return NULL;
+}
+
 /* NULL when every option of the table is one this host can validate. A
    type or flag from a newer minor is refused here, not misread later. */
 static char *check_options(const mb_option *options) {
-  const uint32_t known_flags =
-      MB_OPT_REQUIRED | MB_OPT_PER_TARGET | MB_OPT_PREFIX;
+  const uint32_t known_flags = MB_OPT_REQUIRED | MB_OPT_PER_TARGET |
+                               MB_OPT_PREFIX | MB_OPT_MUST_EXIST |
+                               MB_OPT_SUFFIX_OS;
   for (const mb_option *o = options; o && o->key; o++) {
     if (!*o->key) return xasprintf("an option has an empty key");
     if (o->type < MB_OPT_STRING || o->type > MB_OPT_ENV)
@@ -133,6 +161,8 @@ static char *check_options(const mb_option *options) {
                        MB_ABI_MAJOR, MB_ABI_MINOR);
     if (o->type == MB_OPT_CHOICE && (!o->choices || !o->choices[0]))
       return xasprintf("choice option '%s' lists no choices", o->key);
+    char *bad = check_bounds(o);
+    if (bad) return bad;
   }
   return NULL;
 }
@@ -155,7 +185,27 @@ static char *fetch_interface(plugin *p) {
     if (!p->exporter->export_artifacts)
       return xasprintf("exporter interface lacks export_artifacts");
   }
+  p->detect = p->desc->get_interface(NULL, MB_TOOLCHAIN_DETECT_EXTENSION);
+  p->validate = p->desc->get_interface(NULL, MB_TOOLCHAIN_VALIDATE_EXTENSION);
+  if (p->desc->kind != MB_KIND_TOOLCHAIN) p->detect = NULL, p->validate = NULL;
+  if (p->detect && !p->detect->detect) p->detect = NULL;
+  if (p->validate && !p->validate->validate) p->validate = NULL;
   return check_options(p->options);
+}
+
+void plugin_fetch_instance_interfaces(plugin *p) {
+  bool tool = p->desc->kind == MB_KIND_TOOLCHAIN;
+  const void *iface = p->desc->get_interface(
+      p->self, tool ? MB_TOOLCHAIN_INTERFACE : MB_EXPORTER_INTERFACE);
+  if (iface && tool) p->toolchain = iface;
+  if (iface && !tool) p->exporter = iface;
+  if (!tool) return;
+  const mb_toolchain_detect *detect =
+      p->desc->get_interface(p->self, MB_TOOLCHAIN_DETECT_EXTENSION);
+  const mb_toolchain_validate *validate =
+      p->desc->get_interface(p->self, MB_TOOLCHAIN_VALIDATE_EXTENSION);
+  if (detect && detect->detect) p->detect = detect;
+  if (validate && validate->validate) p->validate = validate;
 }
 
 static const plugin *find_by(const plugin *list, size_t n, const char *id,
@@ -219,12 +269,17 @@ char *plugin_open(const char *path, plugin *out) {
 }
 
 static void load_candidate(plugin_registry *reg, scanner *scan,
-                           const char *path) {
+                           const char *path, const strvec *wanted) {
   struct stat st;
   if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return;
   char *why = unsafe_reason(path, &st);
-  /* Only a candidate that loaded cleanly in a child is loaded here. */
-  if (!why && scan) why = scanner_check(scan, path, &st);
+  /* Only a candidate that loaded cleanly in a child is loaded here, and
+     only when the run needs it: the others cost no dlopen. */
+  char *name = NULL;
+  if (!why && scan) why = scanner_check(scan, path, &st, &name);
+  bool needed = !why && (!wanted || !name || strvec_contains(wanted, name));
+  free(name);
+  if (!why && !needed) return;
   plugin p;
   if (!why) why = plugin_open(path, &p);
   if (why) return refuse(reg, path, why);
@@ -235,7 +290,8 @@ static int compare_names(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void load_dir(plugin_registry *reg, scanner *scan, const char *dir) {
+static void load_dir(plugin_registry *reg, scanner *scan, const char *dir,
+                     const strvec *wanted) {
   struct stat st;
   if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return;
   char *unsafe = unsafe_reason(dir, &st);
@@ -254,20 +310,35 @@ static void load_dir(plugin_registry *reg, scanner *scan, const char *dir) {
     qsort(names.items, names.len, sizeof *names.items, compare_names);
   for (size_t i = 0; i < names.len; i++) {
     char *path = path_join(dir, names.items[i]);
-    load_candidate(reg, scan, path);
+    load_candidate(reg, scan, path, wanted);
     free(path);
   }
   strvec_free(&names);
 }
 
-void plugin_registry_load(plugin_registry *reg, const strvec *dirs) {
-  scanner *scan = scanner_enabled() ? scanner_open() : NULL;
+void plugin_registry_load(plugin_registry *reg, const strvec *dirs,
+                          const strvec *wanted, const char *cache_root,
+                          bool save_verdicts) {
+  scanner *scan =
+      scanner_enabled() ? scanner_open(cache_root, save_verdicts) : NULL;
   for (size_t i = 0; i < dirs->len; i++) {
     if (strvec_contains(&reg->dirs, dirs->items[i])) continue;
     strvec_push(&reg->dirs, dirs->items[i]);
-    load_dir(reg, scan, dirs->items[i]);
+    load_dir(reg, scan, dirs->items[i], scan ? wanted : NULL);
   }
   if (scan) scanner_close(scan);
+}
+
+void plugin_registry_free(plugin_registry *reg) {
+  for (size_t i = 0; i < reg->len; i++)
+    free(reg->plugins[i].path);
+  for (size_t i = 0; i < reg->nshadowed; i++)
+    free(reg->shadowed[i].path);
+  free(reg->plugins);
+  free(reg->shadowed);
+  strvec_free(&reg->refused);
+  strvec_free(&reg->dirs);
+  *reg = (plugin_registry){0};
 }
 
 plugin *plugin_find(const plugin_registry *reg, const char *name,

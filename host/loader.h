@@ -5,6 +5,8 @@
 
 #include <mbhost/exporter.h>
 #include <mbhost/plugin.h>
+#include <mbhost/toolchain-detect.h>
+#include <mbhost/toolchain-validate.h>
 #include <mbhost/toolchain.h>
 #include <stdbool.h>
 
@@ -13,10 +15,12 @@
 typedef struct plugin {
   char *path;
   const mb_plugin *desc;
-  const mb_toolchain *toolchain; /* set for MB_KIND_TOOLCHAIN */
-  const mb_exporter *exporter;   /* set for MB_KIND_EXPORTER */
-  const mb_option *options;      /* the interface's table (may be empty) */
-  void *self;                    /* after a successful init */
+  const mb_toolchain *toolchain;     /* set for MB_KIND_TOOLCHAIN */
+  const mb_exporter *exporter;       /* set for MB_KIND_EXPORTER */
+  const mb_toolchain_detect *detect; /* optional extensions, or NULL */
+  const mb_toolchain_validate *validate;
+  const mb_option *options; /* the interface's table (may be empty) */
+  void *self;               /* after a successful init */
   bool initialized;
 } plugin;
 
@@ -33,9 +37,19 @@ typedef struct plugin_registry {
    plugin_path (cfg may be NULL), the user's plugin folder, the bundled one. */
 void plugin_search_path(strvec *dirs, const strvec *cli_dirs,
                         const config *cfg);
-/* Loads every *.so in `dirs`; problems go to reg->refused. When the scanner
-   is enabled, each candidate is first loaded in a child (scanner.h). */
-void plugin_registry_load(plugin_registry *reg, const strvec *dirs);
+/* Loads the *.so files in `dirs`; problems go to reg->refused. When the
+   scanner is enabled, each candidate is first loaded in a child
+   (scanner.h), whose verdict (and the plugin's name) is cached under
+   `cache_root` (NULL: not at all; `save_verdicts` false: read only), and
+   only candidates whose name is in `wanted` are loaded here (NULL: all). */
+void plugin_registry_load(plugin_registry *reg, const strvec *dirs,
+                          const strvec *wanted, const char *cache_root,
+                          bool save_verdicts);
+/* After init: the instance's own interface and extension tables, which a
+   plugin may hand out per instance. */
+void plugin_fetch_instance_interfaces(plugin *p);
+/* Frees the registry (libraries stay loaded). */
+void plugin_registry_free(plugin_registry *reg);
 /* dlopens `path` in this process and checks its descriptor and interface:
    NULL and *out filled (out->path owned), or why it is refused (owned). */
 char *plugin_open(const char *path, plugin *out);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "cache_cmd.h"
 #include "cli.h"
 #include "init.h"
@@ -21,6 +22,22 @@ static void print_plugin_row(const plugin *p, const char *note) {
          p->desc->abi_major, p->desc->abi_minor, p->path, note);
 }
 
+/* The limits the host checks: choices, range, a suffix that is an OS. */
+static void print_constraints(const mb_option *o) {
+  strbuf b = {0};
+  for (const char *const *c = o->choices; o->type == MB_OPT_CHOICE && c && *c;
+       c++)
+    strbuf_printf(&b, "%s%s", c == o->choices ? "one of: " : ", ", *c);
+  if (o->min) strbuf_printf(&b, "%smin %s", b.len ? "; " : "", o->min);
+  if (o->max)
+    strbuf_printf(&b, "%smax %s", o->min ? ", " : b.len ? "; " : "", o->max);
+  if (o->flags & MB_OPT_SUFFIX_OS)
+    strbuf_printf(&b, "%sNAME: an OS (linux, darwin, windows, ...)",
+                  b.len ? "; " : "");
+  if (b.len) printf("  %-22s %s\n", "", b.data);
+  strbuf_free(&b);
+}
+
 static void describe_plugin(const plugin *p) {
   printf("name:        %s\nkind:        %s\nid:          %s\nversion:     %s\n"
          "ABI:         %u.%u\npath:        %s\ndescription: %s\n",
@@ -34,10 +51,12 @@ static void describe_plugin(const plugin *p) {
     char key[64];
     snprintf(key, sizeof key, "%s%s", o->key,
              (o->flags & MB_OPT_PREFIX) ? "NAME" : "");
-    printf("  %-22s %-9s %-12s %s%s%s\n", key, option_type_name(o->type),
+    printf("  %-22s %-9s %-12s %s%s%s%s\n", key, option_type_name(o->type),
            o->default_value ? o->default_value : "-", o->help ? o->help : "",
            (o->flags & MB_OPT_REQUIRED) ? " (required)" : "",
-           (o->flags & MB_OPT_PER_TARGET) ? " (per target)" : "");
+           (o->flags & MB_OPT_PER_TARGET) ? " (per target)" : "",
+           (o->flags & MB_OPT_MUST_EXIST) ? " (must exist)" : "");
+    print_constraints(o);
   }
 }
 
@@ -45,7 +64,9 @@ static int list_plugins(const cli *c) {
   plugin_registry reg = {0};
   strvec dirs = {0};
   plugin_search_path(&dirs, &c->run.plugin_dirs, NULL);
-  plugin_registry_load(&reg, &dirs);
+  char *root = cache_dir(NULL);
+  plugin_registry_load(&reg, &dirs, NULL, root, true);
+  free(root);
   int code = EXIT_OK;
   if (c->describe) {
     const plugin *p = NULL;
@@ -73,14 +94,7 @@ static int list_plugins(const cli *c) {
     for (size_t i = 0; i < dirs.len; i++)
       printf("  %s\n", dirs.items[i]);
   }
-  for (size_t i = 0; i < reg.len; i++)
-    free(reg.plugins[i].path);
-  for (size_t i = 0; i < reg.nshadowed; i++)
-    free(reg.shadowed[i].path);
-  free(reg.plugins);
-  free(reg.shadowed);
-  strvec_free(&reg.refused);
-  strvec_free(&reg.dirs);
+  plugin_registry_free(&reg);
   strvec_free(&dirs);
   return code;
 }
@@ -103,14 +117,9 @@ int main(int argc, char **argv) {
   } else {
     run r = {0};
     if (c.command == COMMAND_VALIDATE) c.run.dry_run = true;
-    run_prepare(&r, &c.run);
-    if (c.command == COMMAND_VALIDATE) {
-      log_line(MB_LOG_INFO, NULL, "%s is valid: %zu target%s", r.cfg.path,
-               r.matrix.len, r.matrix.len == 1 ? "" : "s");
-      code = EXIT_OK;
-    } else {
-      code = run_main(&r);
-    }
+    code = run_prepare(&r, &c.run);
+    if (code == EXIT_OK)
+      code = c.command == COMMAND_VALIDATE ? run_validate(&r) : run_main(&r);
     run_free(&r);
   }
   cli_free(&c);

@@ -62,17 +62,6 @@ bool parse_target_name(const char *text, char **os, char **arch,
   return split_pair(text, os, arch, problem, false);
 }
 
-/* Splits a list value at commas, trimming items and dropping empty ones. */
-static void split_list(const char *value, strvec *out) {
-  char *copy = xstrdup(value ? value : "");
-  for (char *save = NULL, *item = strtok_r(copy, ",", &save); item;
-       item = strtok_r(NULL, ",", &save)) {
-    char *t = trim(item);
-    if (*t) strvec_push(out, t);
-  }
-  free(copy);
-}
-
 static void add_target(matrix *m, const char *os, const char *arch) {
   m->targets = xrealloc(m->targets, (m->len + 1) * sizeof *m->targets);
   m->targets[m->len++] = (target){.name = xasprintf("%s/%s", os, arch),

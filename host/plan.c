@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mbhost/toolchain.h>
+
 extern char **environ;
 
 static bool env_name_matches(const char *entry, const char *name) {
@@ -30,12 +32,14 @@ void plan_add_step(plan *p, const char *const *argv, bool parallel) {
 }
 
 void plan_add_output(plan *p, const char *name, const char *from,
-                     const char *kind) {
+                     const char *kind, uint32_t flags) {
   p->outputs = xrealloc(p->outputs, (p->noutputs + 1) * sizeof *p->outputs);
   p->outputs[p->noutputs++] = (plan_output){
       .name = xstrdup(name),
       .from = from ? xstrdup(from) : xasprintf("{staging}/%s", name),
-      .kind = xstrdup(kind && *kind ? kind : "binary")};
+      .kind = xstrdup(kind && *kind ? kind : "file"),
+      .optional = (flags & MB_OUTPUT_OPTIONAL) != 0,
+      .glob = (flags & MB_OUTPUT_GLOB) != 0};
 }
 
 void plan_free(plan *p) {
@@ -69,14 +73,20 @@ static void replace_all(strbuf *out, const char *text, const char *token,
   }
 }
 
-char *plan_expand(const char *text, const char *staging, const char *scratch) {
-  strbuf first = {0}, second = {0};
-  strbuf_puts(&first, "");
-  strbuf_puts(&second, "");
-  replace_all(&first, text, "{staging}", staging);
-  replace_all(&second, first.data, "{scratch}", scratch);
-  strbuf_free(&first);
-  return second.data;
+char *plan_expand(const char *text, const char *staging, const char *scratch,
+                  const char *jobs) {
+  const char *tokens[] = {"{staging}", "{scratch}", "{jobs}"};
+  const char *values[] = {staging, scratch, jobs};
+  char *current = xstrdup(text);
+  for (size_t i = 0; i < 3; i++) {
+    if (!values[i]) continue;
+    strbuf next = {0};
+    strbuf_puts(&next, "");
+    replace_all(&next, current, tokens[i], values[i]);
+    free(current);
+    current = next.data;
+  }
+  return current;
 }
 
 void plan_child_env(const plan *p, const char *staging, const char *scratch,
@@ -92,7 +102,8 @@ void plan_child_env(const plan *p, const char *staging, const char *scratch,
   }
   for (size_t i = 0; i < p->env.len; i++)
     if (strchr(p->env.items[i], '='))
-      strvec_push_owned(out, plan_expand(p->env.items[i], staging, scratch));
+      strvec_push_owned(out,
+                        plan_expand(p->env.items[i], staging, scratch, NULL));
 }
 
 void plan_print(const plan *p, FILE *out) {
@@ -112,6 +123,7 @@ void plan_print(const plan *p, FILE *out) {
     fputc('\n', out);
   }
   for (size_t i = 0; i < p->noutputs; i++)
-    fprintf(out, "  output: %s (%s) <- %s\n", p->outputs[i].name,
-            p->outputs[i].kind, p->outputs[i].from);
+    fprintf(out, "  output: %s (%s%s%s) <- %s\n", p->outputs[i].name,
+            p->outputs[i].kind, p->outputs[i].optional ? ", optional" : "",
+            p->outputs[i].glob ? ", glob" : "", p->outputs[i].from);
 }

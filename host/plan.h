@@ -4,6 +4,7 @@
 #define MBHOST_PLAN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "matrix.h"
@@ -17,6 +18,8 @@ typedef struct plan_output {
   char *name; /* relative to the target's destination */
   char *from; /* where the steps leave it, before placeholder expansion */
   char *kind;
+  bool optional; /* MB_OUTPUT_OPTIONAL: absent is fine */
+  bool glob;     /* MB_OUTPUT_GLOB: `from` is a pattern; name is a folder */
 } plan_output;
 
 typedef struct plan {
@@ -32,12 +35,15 @@ typedef struct plan {
 
 void plan_set_env(plan *p, const char *name, const char *value);
 void plan_add_step(plan *p, const char *const *argv, bool parallel);
+/* flags: MB_OUTPUT_* */
 void plan_add_output(plan *p, const char *name, const char *from,
-                     const char *kind);
+                     const char *kind, uint32_t flags);
 void plan_free(plan *p);
 
-/* Replaces {staging} and {scratch} in `text`. */
-char *plan_expand(const char *text, const char *staging, const char *scratch);
+/* Replaces every {staging} and {scratch} in `text`, and every {jobs} when
+   `jobs` is not NULL. */
+char *plan_expand(const char *text, const char *staging, const char *scratch,
+                  const char *jobs);
 
 /* The child environment: the host's environ with the plan's changes, and
    placeholders expanded. */

@@ -75,14 +75,6 @@ static char *paint(const char *code, const char *text) {
   return ui.color ? xasprintf("\033[%sm%s\033[0m", code, text) : xstrdup(text);
 }
 
-static const char *status_word(target_status s) {
-  static const char *const words[] = {
-      [TARGET_PENDING] = "pending", [TARGET_UNSUPPORTED] = "unsupported",
-      [TARGET_FAILED] = "failed",   [TARGET_OK] = "ok",
-      [TARGET_SKIPPED] = "skipped", [TARGET_TIMED_OUT] = "timed out"};
-  return words[s];
-}
-
 static const char *status_color(target_status s) {
   return s == TARGET_OK                                ? "32"
          : s == TARGET_FAILED || s == TARGET_TIMED_OUT ? "31"
@@ -229,7 +221,7 @@ void progress_target_finished(size_t t) {
   ui.finished++;
   bool failed = tr->status != TARGET_OK;
   if (log_verbosity < 0 && !failed) return;
-  char *word = paint(status_color(tr->status), status_word(tr->status));
+  char *word = paint(status_color(tr->status), target_status_name(tr->status));
   char *line =
       failed
           ? xasprintf("mbhost: error: [%zu/%zu] %s %s after %.1fs: %s "
@@ -329,7 +321,7 @@ static void print_table(const run *r, const artifact_list *outputs) {
           "cache", "outputs");
   for (size_t i = 0; i < r->matrix.len; i++) {
     const target_result *tr = &r->results[i];
-    char *status = xasprintf("%-12s", status_word(tr->status));
+    char *status = xasprintf("%-12s", target_status_name(tr->status));
     char *word = paint(status_color(tr->status), status);
     char *files = tr->status == TARGET_UNSUPPORTED && tr->reason
                       ? xstrdup(tr->reason)

@@ -9,14 +9,6 @@
 
 #include "log.h"
 
-static const char *status_name(target_status s) {
-  static const char *const names[] = {
-      [TARGET_PENDING] = "pending", [TARGET_UNSUPPORTED] = "unsupported",
-      [TARGET_FAILED] = "failed",   [TARGET_OK] = "ok",
-      [TARGET_SKIPPED] = "skipped", [TARGET_TIMED_OUT] = "timed_out"};
-  return names[s];
-}
-
 static json_t *string_or_null(const char *s) {
   return s ? json_string(s) : json_null();
 }
@@ -29,7 +21,8 @@ static json_t *targets_json(const run *r) {
     json_object_set_new(t, "target", json_string(tr->target->name));
     json_object_set_new(t, "os", json_string(tr->target->os));
     json_object_set_new(t, "arch", json_string(tr->target->arch));
-    json_object_set_new(t, "status", json_string(status_name(tr->status)));
+    json_object_set_new(t, "status",
+                        json_string(target_status_name(tr->status)));
     json_object_set_new(t, "reason", string_or_null(tr->reason));
     json_object_set_new(t, "duration_seconds", json_real(tr->seconds));
     json_object_set_new(t, "cache_hit", json_boolean(tr->cache_hit));

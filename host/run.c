@@ -19,23 +19,6 @@
 #include "schema.h"
 #include "services.h"
 
-const char *facts_get(const facts *f, const char *key) {
-  for (size_t i = 0; i < f->keys.len; i++)
-    if (strcmp(f->keys.items[i], key) == 0) return f->values.items[i];
-  return NULL;
-}
-
-void facts_set(facts *f, const char *key, const char *value) {
-  for (size_t i = 0; i < f->keys.len; i++)
-    if (strcmp(f->keys.items[i], key) == 0) {
-      free(f->values.items[i]);
-      f->values.items[i] = xstrdup(value);
-      return;
-    }
-  strvec_push(&f->keys, key);
-  strvec_push(&f->values, value);
-}
-
 static int line_of(const config *cfg, const char *section, const char *key) {
   const config_value *v = config_find(cfg, section, key);
   if (v) return v->line;
@@ -57,65 +40,19 @@ static void apply_overrides(config *cfg, const strvec *sets) {
         memchr(rest, '.', (size_t)(eq - rest)))
       from = rest;
     const char *dot = eq ? memchr(from, '.', (size_t)(eq - from)) : NULL;
-    if (!eq || !dot || dot == from || dot + 1 == eq)
-      fatal_usage("--set %s: expected section.key=value (e.g. --set "
-                  "toolchain.ldflags=-s)",
-                  text);
+    if (!eq || !dot || dot == from || dot + 1 == eq) {
+      config_error(cfg, 0,
+                   "--set %s: expected section.key=value (e.g. --set "
+                   "toolchain.ldflags=-s)",
+                   text);
+      continue;
+    }
     char *section = xstrndup(text, (size_t)(dot - text));
     char *key = xstrndup(dot + 1, (size_t)(eq - dot - 1));
     config_set(cfg, section, key, eq + 1);
     free(section);
     free(key);
   }
-}
-
-static bool is_name_fragment(const char *name) {
-  if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) return false;
-  for (const char *p = name; *p; p++)
-    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-          (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
-      return false;
-  return true;
-}
-
-static void load_project(run *r) {
-  config *cfg = &r->cfg;
-  project *p = &r->project;
-  const char *name = config_get(cfg, "project", "name");
-  p->name = xstrdup(name ? name : "");
-  p->version = xstrdup(config_get(cfg, "project", "version")
-                           ? config_get(cfg, "project", "version")
-                           : "");
-  p->source = path_absolute(cfg->dir, config_get(cfg, "project", "source")
-                                          ? config_get(cfg, "project", "source")
-                                          : ".");
-  const char *output = r->opts->output_override;
-  char cwd[4096];
-  if (output && getcwd(cwd, sizeof cwd))
-    p->output = path_absolute(cwd, output);
-  else
-    p->output =
-        path_absolute(cfg->dir, config_get(cfg, "project", "output")
-                                    ? config_get(cfg, "project", "output")
-                                    : "dist");
-  char cwd2[4096];
-  p->config_path = getcwd(cwd2, sizeof cwd2) ? path_absolute(cwd2, cfg->path)
-                                             : xstrdup(cfg->path);
-
-  if (name && !is_name_fragment(name))
-    config_error(cfg, line_of(cfg, "project", "name"),
-                 "name: '%s' must be a plain file-name fragment (letters, "
-                 "digits, '.', '_', '-')",
-                 name);
-  if (!path_is_dir(p->source))
-    config_error(cfg, line_of(cfg, "project", "source"),
-                 "source: %s is not a folder", p->source);
-  if (path_is_inside(p->source, p->output))
-    config_error(cfg, line_of(cfg, "project", "output"),
-                 "output: %s %s the source folder; choose a folder such as "
-                 "dist inside or beside it",
-                 p->output,
-                 strcmp(p->source, p->output) == 0 ? "is" : "contains");
 }
 
 static void check_target_sections(run *r) {
@@ -183,12 +120,8 @@ static void find_exporters(run *r) {
   config *cfg = &r->cfg;
   schema_check_section(cfg, "export", schema_export, NULL, false);
   const char *use = config_get(cfg, "export", "use");
-  char *copy = xstrdup(use ? use : "local");
   strvec names = {0};
-  for (char *save = NULL, *n = strtok_r(copy, ",", &save); n;
-       n = strtok_r(NULL, ",", &save))
-    if (*trim(n)) strvec_push(&names, trim(n));
-  free(copy);
+  split_list(use ? use : "local", &names);
   int line = line_of(cfg, "export", "use");
   if (names.len == 0)
     config_error(cfg, line,
@@ -248,51 +181,86 @@ static void check_sections_known(config *cfg) {
   }
 }
 
-static void exit_on_config_errors(config *cfg) {
-  if (config_report_errors(cfg)) exit(EXIT_USAGE);
+static int default_jobs(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (int)n : 1;
 }
 
-static void init_plugin(run *r, plugin *p, const char *section) {
+const char *target_status_name(target_status s) {
+  static const char *const names[] = {
+      [TARGET_PENDING] = "pending", [TARGET_UNSUPPORTED] = "unsupported",
+      [TARGET_FAILED] = "failed",   [TARGET_OK] = "ok",
+      [TARGET_SKIPPED] = "skipped", [TARGET_TIMED_OUT] = "timed_out"};
+  return names[s];
+}
+
+/* EXIT_USAGE after printing every collected configuration error. */
+static int config_errors_code(config *cfg) {
+  return config_report_errors(cfg) ? EXIT_USAGE : EXIT_OK;
+}
+
+static bool init_plugin(run *r, plugin *p, const char *section) {
   mb_call call;
-  call_begin(&call, r, p);
-  call.section = section;
-  int rc = p->desc->init(&host_services, &call, &p->self);
+  call_begin(&call, &r->cfg, &r->project, p, section);
+  int rc = p->desc->init(&host_core, &call, &p->self);
   char *error = call_end(&call);
-  if (rc != MB_OK && r->cfg.errors.len) {
-    free(error);
-    exit_on_config_errors(&r->cfg);
-  }
-  if (rc != MB_OK)
-    fatal_usage("%s plugin '%s' (%s) could not start: %s",
-                plugin_kind_name(p->desc->kind), p->desc->name, p->path,
-                error ? error : "it gave no reason");
+  if (rc != MB_OK && !r->cfg.errors.len)
+    config_error(&r->cfg, 0, "%s plugin '%s' (%s) could not start: %s",
+                 plugin_kind_name(p->desc->kind), p->desc->name, p->path,
+                 error ? error : "it gave no reason");
   free(error);
+  if (rc != MB_OK) return false;
   p->initialized = true;
-  /* The instance may hand out its own interface table. */
-  const void *iface = p->desc->get_interface(
-      p->self, p->desc->kind == MB_KIND_TOOLCHAIN ? MB_TOOLCHAIN_INTERFACE
-                                                  : MB_EXPORTER_INTERFACE);
-  if (iface && p->desc->kind == MB_KIND_TOOLCHAIN) p->toolchain = iface;
-  if (iface && p->desc->kind == MB_KIND_EXPORTER) p->exporter = iface;
+  plugin_fetch_instance_interfaces(p);
+  return true;
 }
 
-void run_prepare(run *r, const run_options *opts) {
+/* The plugins this config names: its toolchain and its exporter chain. */
+static void wanted_plugins(const config *cfg, strvec *names) {
+  const char *tool = config_get(cfg, "toolchain", "use");
+  if (tool && *tool) strvec_push(names, tool);
+  const char *use = config_get(cfg, "export", "use");
+  split_list(use ? use : "local", names);
+}
+
+static bool all_found(const plugin_registry *reg, const strvec *names) {
+  for (size_t i = 0; i < names->len; i++) {
+    bool found = false;
+    for (size_t p = 0; p < reg->len && !found; p++)
+      found = strcmp(reg->plugins[p].desc->name, names->items[i]) == 0;
+    if (!found) return false;
+  }
+  return true;
+}
+
+int run_prepare(run *r, const run_options *opts) {
   r->opts = opts;
   config *cfg = &r->cfg;
-  if (!config_load(cfg, opts->config_path)) exit_on_config_errors(cfg);
+  if (!config_load(cfg, opts->config_path)) return config_errors_code(cfg);
   apply_overrides(cfg, &opts->sets);
   schema_check_section(cfg, "project", schema_project, NULL, false);
   schema_check_section(cfg, "matrix", schema_matrix, NULL, false);
   schema_check_section(cfg, "cache", schema_cache, NULL, false);
   schema_check_section(cfg, "host", schema_host, NULL, false);
   check_sections_known(cfg);
-  load_project(r);
+  r->jobs = opts->jobs > 0 ? opts->jobs : default_jobs();
+  project_load(&r->project, cfg, opts->output_override, r->jobs);
   matrix_build(&r->matrix, cfg);
 
-  strvec dirs = {0};
+  strvec dirs = {0}, wanted = {0};
   plugin_search_path(&dirs, &opts->plugin_dirs, cfg);
-  plugin_registry_load(&r->plugins, &dirs);
+  wanted_plugins(cfg, &wanted);
+  char *root = cache_dir(cfg);
+  plugin_registry_load(&r->plugins, &dirs, &wanted, root, !opts->dry_run);
+  if (!all_found(&r->plugins, &wanted)) {
+    /* A name no plugin has: load them all, for the list of valid names. */
+    plugin_registry_free(&r->plugins);
+    plugin_registry_load(&r->plugins, &dirs, NULL, root, !opts->dry_run);
+  }
+  free(root);
   strvec_free(&dirs);
+  strvec_free(&wanted);
+  if (interrupt_requested()) return interrupt_exit_code();
   for (size_t i = 0; i < r->plugins.refused.len; i++)
     log_line(MB_LOG_WARN, NULL, "ignoring plugin %s",
              r->plugins.refused.items[i]);
@@ -300,16 +268,17 @@ void run_prepare(run *r, const run_options *opts) {
   find_toolchain(r);
   find_exporters(r);
   check_target_sections(r);
-  exit_on_config_errors(cfg);
+  if (cfg->errors.len) return config_errors_code(cfg);
   if (!matrix_narrow(&r->matrix, cfg, &opts->targets))
-    exit_on_config_errors(cfg);
+    return config_errors_code(cfg);
 
-  init_plugin(r, r->toolchain, "toolchain");
-  for (size_t i = 0; i < r->nexporters; i++) {
+  bool ok = init_plugin(r, r->toolchain, "toolchain");
+  for (size_t i = 0; ok && i < r->nexporters; i++) {
     char *section = xasprintf("export.%s", r->exporters[i]->desc->name);
-    init_plugin(r, r->exporters[i], section);
+    ok = init_plugin(r, r->exporters[i], section);
     free(section);
   }
+  return config_errors_code(cfg);
 }
 
 static char *cache_root(const run *r) {
@@ -329,16 +298,22 @@ static char *state_dir_path(const run *r) {
   return dir;
 }
 
-static void open_state_dir(run *r) {
+static bool open_state_dir(run *r) {
   r->state_dir = state_dir_path(r);
-  if (mkdir_parents(r->state_dir) != 0)
-    fatal("cannot create %s: %s", r->state_dir, strerror(errno));
+  if (mkdir_parents(r->state_dir) != 0) {
+    log_line(MB_LOG_ERROR, NULL, "cannot create %s: %s", r->state_dir,
+             strerror(errno));
+    return false;
+  }
   char *lock = path_join(r->state_dir, "lock");
-  int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0)
-    fatal("another mbhost run is building into %s (lock %s)", r->project.output,
-          lock);
+  int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  bool ok = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0;
+  if (!ok)
+    log_line(MB_LOG_ERROR, NULL,
+             "another mbhost run is building into %s (lock %s)",
+             r->project.output, lock);
   free(lock);
+  return ok;
 }
 
 static void init_results(run *r) {
@@ -356,92 +331,130 @@ static void init_results(run *r) {
 
 /* A cached probe is reused while the files it depends on are unchanged, so
    a no-op run spawns no `go version`. */
-static bool probe_from_cache(run *r, char key[65]) {
-  if (!r->cache_root) return false;
+static bool probe_from_cache(run *r, const char *root, char key[65]) {
   cache_probe_key(r, key);
-  if (r->opts->no_cache || !cache_probe_load(r->cache_root, key, &r->facts))
+  if (r->opts->no_cache || !cache_probe_load(root, key, &r->facts))
     return false;
+  if (!cache_tree_facts(root, &r->facts, !r->opts->dry_run)) {
+    facts_free(&r->facts);
+    r->facts = (facts){0};
+    return false;
+  }
   log_line(MB_LOG_INFO, r->toolchain->desc->name, "%s (probe cached)",
            facts_get(&r->facts, "version"));
   return true;
 }
 
-static bool probe_toolchain(run *r) {
+/* EXIT_OK, EXIT_USAGE for an option the probe refused (option_error), or
+   EXIT_BUILD when the toolchain is not usable. */
+static int probe_toolchain(run *r) {
   plugin *p = r->toolchain;
   char key[65];
-  if (probe_from_cache(r, key)) return true;
-  strvec deps = {0};
+  char *root = cache_dir(&r->cfg);
+  if (probe_from_cache(r, root, key)) {
+    free(root);
+    return EXIT_OK;
+  }
   mb_call call;
-  call_begin(&call, r, p);
-  call.section = "toolchain";
+  call_begin(&call, &r->cfg, &r->project, p, "toolchain");
   call.facts = &r->facts;
-  call.probe_deps = &deps;
-  int rc = p->toolchain->probe(p->self, &call);
+  int rc = p->toolchain->probe(p->self, &call, &probe_services);
   char *error = call_end(&call);
-  bool ok = rc == MB_OK && facts_get(&r->facts, "version");
-  if (ok && r->cache_root)
-    cache_probe_store(r->cache_root, key, &deps, &r->facts);
-  strvec_free(&deps);
-  if (!ok)
+  int code = EXIT_OK;
+  if (r->cfg.errors.len) {
+    code = config_errors_code(&r->cfg);
+  } else if (rc != MB_OK || !facts_get(&r->facts, "version")) {
     log_line(MB_LOG_ERROR, p->desc->name, "toolchain is not usable: %s",
-             error ? error : "its probe recorded no version");
-  else
+             error         ? error
+             : rc == MB_OK ? "its probe recorded no version"
+                           : "its probe gave no reason");
+    code = EXIT_BUILD;
+  } else {
+    cache_tree_facts(root, &r->facts, !r->opts->dry_run);
+    if (!r->opts->dry_run) cache_probe_store(root, key, &r->facts);
     log_line(MB_LOG_INFO, p->desc->name, "%s", facts_get(&r->facts, "version"));
+  }
   free(error);
-  return ok;
+  free(root);
+  return code;
+}
+
+static mb_target abi_target(const target *t) {
+  return (mb_target){.name = t->name, .os = t->os, .arch = t->arch};
+}
+
+/* The toolchain's own checks of one target's options (the validate
+   extension); problems are config errors. */
+static void validate_target(run *r, target_result *tr) {
+  plugin *p = r->toolchain;
+  if (!p->validate) return;
+  mb_target t = abi_target(tr->target);
+  mb_call call;
+  call_begin(&call, &r->cfg, &r->project, p, "toolchain");
+  call.target = tr->target;
+  call.facts = &r->facts;
+  int rc = p->validate->validate(p->self, &call, &t, &validate_services);
+  char *error = call_end(&call);
+  if (rc != MB_OK && !r->cfg.errors.len)
+    config_error(&r->cfg, 0, "%s: %s", tr->target->name,
+                 error ? error : "the toolchain's validate refused it");
+  free(error);
+}
+
+static char *check_declared_outputs(const plan *pl) {
+  if (pl->noutputs == 0) return xstrdup("the toolchain declared no outputs");
+  for (size_t i = 0; i < pl->noutputs; i++) {
+    const char *name = pl->outputs[i].name;
+    if (pl->outputs[i].glob && !*name) continue;
+    const char *problem = artifact_name_problem(name);
+    for (size_t j = 0; !problem && j < i; j++)
+      if (strcmp(pl->outputs[j].name, name) == 0 && !pl->outputs[i].glob)
+        problem = "two outputs have this name";
+    if (problem) return xasprintf("output '%s': %s", name, problem);
+  }
+  return NULL;
 }
 
 static void plan_target(run *r, target_result *tr) {
   plugin *p = r->toolchain;
-  mb_target t = {
-      .name = tr->target->name, .os = tr->target->os, .arch = tr->target->arch};
+  mb_target t = abi_target(tr->target);
   mb_call call;
-  call_begin(&call, r, p);
-  call.section = "toolchain";
+  call_begin(&call, &r->cfg, &r->project, p, "toolchain");
   call.target = tr->target;
   call.plan = &tr->plan;
   call.facts = &r->facts;
-  int rc = p->toolchain->plan(p->self, &call, &t);
+  int rc = p->toolchain->plan(p->self, &call, &t, &plan_services);
   char *error = call_end(&call);
-  if (rc == MB_OK && tr->plan.noutputs == 0) {
-    rc = MB_ERROR;
-    free(error);
-    error = xstrdup("the toolchain declared no outputs");
-  }
-  for (size_t i = 0; rc == MB_OK && i < tr->plan.noutputs; i++) {
-    const char *name = tr->plan.outputs[i].name;
-    const char *problem = artifact_name_problem(name);
-    for (size_t j = 0; !problem && j < i; j++)
-      if (strcmp(tr->plan.outputs[j].name, name) == 0)
-        problem = "two outputs have this name";
-    if (!problem) continue;
-    rc = MB_ERROR;
-    free(error);
-    error = xasprintf("output '%s': %s", name, problem);
-  }
   if (rc == MB_OK) {
     free(error);
-    return;
+    error = check_declared_outputs(&tr->plan);
+    if (!error) return;
+    rc = MB_ERROR;
   }
   tr->status = rc == MB_UNSUPPORTED ? TARGET_UNSUPPORTED : TARGET_FAILED;
   tr->reason = error ? error : xstrdup("the toolchain gave no reason");
 }
 
-static bool plan_all(run *r) {
-  bool all_supported = true;
+/* Validates and plans every target. EXIT_USAGE when an option was refused
+   (every target's problems are reported first), else EXIT_OK; *supported
+   says whether every target can be built. */
+static int plan_all(run *r, bool *supported) {
+  *supported = true;
+  for (size_t i = 0; i < r->matrix.len; i++)
+    validate_target(r, &r->results[i]);
   for (size_t i = 0; i < r->matrix.len; i++) {
     target_result *tr = &r->results[i];
     plan_target(r, tr);
-    /* A plugin's option_error is a config error: nothing runs. */
-    if (r->cfg.errors.len) exit_on_config_errors(&r->cfg);
     if (tr->status == TARGET_PENDING) continue;
-    all_supported = false;
+    *supported = false;
+    if (r->cfg.errors.len) continue;
     log_line(MB_LOG_ERROR, tr->target->name, "%s: %s",
              tr->status == TARGET_UNSUPPORTED ? "cannot build here"
                                               : "cannot plan",
              tr->reason);
   }
-  return all_supported;
+  /* A plugin's option_error is a config error: nothing runs. */
+  return config_errors_code(&r->cfg);
 }
 
 /* What a dry run says about the cache for one target, from cache_peek. */
@@ -451,13 +464,13 @@ static const char *dry_run_cache_state(const run *r, const target_result *tr) {
   return tr->cache_hit ? "hit" : "miss";
 }
 
-bool run_plan_only(run *r) {
+int run_plan_only(run *r) {
   r->state_dir = state_dir_path(r);
   init_results(r);
-  if (!probe_toolchain(r)) return false;
-  for (size_t i = 0; i < r->matrix.len; i++)
-    plan_target(r, &r->results[i]);
-  return true;
+  int code = probe_toolchain(r);
+  bool supported;
+  if (code == EXIT_OK) code = plan_all(r, &supported);
+  return code;
 }
 
 static void print_dry_run(run *r) {
@@ -493,38 +506,32 @@ static size_t count_status(const run *r, target_status s) {
   return n;
 }
 
-static int default_jobs(void) {
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n > 0 ? (int)n : 1;
+/* Probes, validates and plans every target. EXIT_OK when every target
+   can be built. */
+static int prepare_targets(run *r, bool *supported) {
+  *supported = false;
+  init_results(r);
+  int code = probe_toolchain(r);
+  if (code != EXIT_OK) return code;
+  return plan_all(r, supported);
 }
 
-int run_main(run *r) {
-  double started = now_seconds();
-  if (r->opts->dry_run)
-    r->state_dir = state_dir_path(r);
-  else
-    open_state_dir(r);
-  if (!r->opts->dry_run) r->cache_root = cache_root(r);
-  init_results(r);
-  if (!probe_toolchain(r)) return EXIT_BUILD;
-  bool all_supported = plan_all(r);
-  if (r->opts->dry_run) {
-    print_dry_run(r);
-    return all_supported ? EXIT_OK : EXIT_BUILD;
-  }
-  if (!all_supported && !r->opts->keep_going) {
-    log_line(MB_LOG_ERROR, NULL,
-             "nothing was built: %zu target%s cannot be built "
-             "(use --keep-going to build the others)",
-             r->matrix.len - count_status(r, TARGET_PENDING),
-             r->matrix.len - count_status(r, TARGET_PENDING) == 1 ? "" : "s");
-    return EXIT_BUILD;
-  }
+int run_validate(run *r) {
+  r->state_dir = state_dir_path(r);
+  bool supported;
+  int code = prepare_targets(r, &supported);
+  if (code != EXIT_OK) return code;
+  if (!supported) return EXIT_BUILD;
+  log_line(MB_LOG_INFO, NULL, "%s is valid: %zu target%s", r->cfg.path,
+           r->matrix.len, r->matrix.len == 1 ? "" : "s");
+  return EXIT_OK;
+}
 
+/* Builds the planned targets and exports them; the exit code. */
+static int build_and_export(run *r, double started) {
   artifact_list outputs = {0};
-  int jobs = r->opts->jobs > 0 ? r->opts->jobs : default_jobs();
   cache_begin(r);
-  bool finished = executor_run(r, jobs, &outputs);
+  bool finished = executor_run(r, r->jobs, &outputs);
   if (finished) cache_finish(r, &outputs);
   int code = EXIT_OK;
   if (!finished) {
@@ -555,6 +562,31 @@ int run_main(run *r) {
   return code;
 }
 
+int run_main(run *r) {
+  double started = now_seconds();
+  if (r->opts->dry_run)
+    r->state_dir = state_dir_path(r);
+  else if (!open_state_dir(r))
+    return EXIT_BUILD;
+  if (!r->opts->dry_run) r->cache_root = cache_root(r);
+  bool all_supported;
+  int code = prepare_targets(r, &all_supported);
+  if (code != EXIT_OK) return code;
+  if (r->opts->dry_run) {
+    print_dry_run(r);
+    return all_supported ? EXIT_OK : EXIT_BUILD;
+  }
+  if (!all_supported && !r->opts->keep_going) {
+    log_line(MB_LOG_ERROR, NULL,
+             "nothing was built: %zu target%s cannot be built "
+             "(use --keep-going to build the others)",
+             r->matrix.len - count_status(r, TARGET_PENDING),
+             r->matrix.len - count_status(r, TARGET_PENDING) == 1 ? "" : "s");
+    return EXIT_BUILD;
+  }
+  return build_and_export(r, started);
+}
+
 void run_free(run *r) {
   for (size_t i = 0; r->results && i < r->matrix.len; i++) {
     target_result *tr = &r->results[i];
@@ -565,23 +597,15 @@ void run_free(run *r) {
   for (size_t i = 0; i < r->plugins.len; i++) {
     plugin *p = &r->plugins.plugins[i];
     if (p->initialized && p->desc->deinit) p->desc->deinit(p->self);
-    free(p->path);
   }
-  for (size_t i = 0; i < r->plugins.nshadowed; i++)
-    free(r->plugins.shadowed[i].path);
-  free(r->plugins.plugins);
-  free(r->plugins.shadowed);
-  strvec_free(&r->plugins.refused);
-  strvec_free(&r->plugins.dirs);
+  plugin_registry_free(&r->plugins);
   free(r->exporters);
-  strvec_free(&r->facts.keys);
-  strvec_free(&r->facts.values);
+  facts_free(&r->facts);
   artifact_list_free(&r->reported);
   free(r->state_dir);
   free(r->cache_root);
   free(r->source_digest);
-  free(r->project.name), free(r->project.version), free(r->project.source);
-  free(r->project.output), free(r->project.config_path);
+  project_free(&r->project);
   matrix_free(&r->matrix);
   config_free(&r->cfg);
 }

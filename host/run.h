@@ -10,6 +10,7 @@
 #include "loader.h"
 #include "matrix.h"
 #include "plan.h"
+#include "project.h"
 
 typedef struct run_options {
   const char *config_path;
@@ -23,15 +24,6 @@ typedef struct run_options {
   bool no_cache;
 } run_options;
 
-typedef struct project {
-  char *name, *version, *source, *output, *config_path;
-} project;
-
-/* Facts a toolchain probe recorded (parallel arrays). */
-typedef struct facts {
-  strvec keys, values;
-} facts;
-
 typedef enum target_status {
   TARGET_PENDING,
   TARGET_UNSUPPORTED,
@@ -40,6 +32,9 @@ typedef enum target_status {
   TARGET_SKIPPED,  /* not built because another target failed first */
   TARGET_TIMED_OUT /* stopped after [project] timeout */
 } target_status;
+
+/* The one name of each status: artifacts.json and the summary. */
+const char *target_status_name(target_status s);
 
 typedef struct target_result {
   const target *target;
@@ -56,6 +51,7 @@ typedef struct target_result {
 
 typedef struct run {
   const run_options *opts;
+  int jobs; /* -j, resolved */
   config cfg;
   matrix matrix;
   project project;
@@ -67,24 +63,25 @@ typedef struct run {
   char *state_dir;     /* staging, logs and scratch folders for this output */
   char *cache_root;    /* the cache folder; NULL for a dry run */
   char *source_digest; /* before the build; NULL when nothing is cached */
-  target_result *results;  /* one per matrix target */
-  artifact_list reported;  /* everything exporters emitted */
-  struct journal *journal; /* during the export: what to undo on failure */
+  target_result *results; /* one per matrix target */
+  artifact_list reported; /* everything exporters emitted */
   double export_seconds;
 } run;
 
 /* Loads and validates everything that does not need to build: config,
-   matrix, plugins, plugin options. Exits with EXIT_USAGE on any problem. */
-void run_prepare(run *r, const run_options *opts);
-/* Probes the toolchain and plans every target, quietly: each result says
-   whether it can be built and why not. Builds and creates nothing. False
-   (after saying why) when the toolchain is not usable. */
-bool run_plan_only(run *r);
+   matrix, plugins, plugin options. EXIT_OK, or EXIT_USAGE after printing
+   every problem. */
+int run_prepare(run *r, const run_options *opts);
+/* Probes the toolchain, validates and plans every target, quietly: each
+   result says whether it can be built and why not. Builds and creates
+   nothing. EXIT_OK, EXIT_USAGE (an option refused) or EXIT_BUILD (the
+   toolchain is not usable). */
+int run_plan_only(run *r);
+/* `mbhost validate`: run_plan_only, reporting every target that cannot be
+   built; the exit code. */
+int run_validate(run *r);
 /* The main job: plan, build, export, report. Returns the exit code. */
 int run_main(run *r);
 void run_free(run *r);
-
-const char *facts_get(const facts *f, const char *key);
-void facts_set(facts *f, const char *key, const char *value);
 
 #endif

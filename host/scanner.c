@@ -21,7 +21,7 @@
 extern char **environ;
 
 #define SCANNER_CACHE_NAME "plugin-scan.json"
-#define SCANNER_CACHE_FORMAT 1
+#define SCANNER_CACHE_FORMAT 2
 #define DEFAULT_TIMEOUT_SECONDS 10
 #define REPORT_MAX 4096
 
@@ -48,7 +48,7 @@ int scanner_child_main(const char *path) {
   if (why) {
     fprintf(report, "refused\t%s\n", why);
   } else {
-    fprintf(report, "ok\n");
+    fprintf(report, "ok\t%s\n", p.desc->name);
     free(p.path);
   }
   free(why);
@@ -59,18 +59,11 @@ int scanner_child_main(const char *path) {
 
 struct scanner {
   char *file;    /* the cache file, or NULL when there is no cache folder */
+  bool save;     /* whether new verdicts are written back */
   char *host;    /* which mbhost made the verdicts: a new build rescans */
   json_t *cache; /* path -> {size, mtime_ns, refused?} */
   bool dirty;
 };
-
-static char *cache_file(void) {
-  const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-  if (xdg && *xdg) return xasprintf("%s/mbhost/%s", xdg, SCANNER_CACHE_NAME);
-  if (home && *home)
-    return xasprintf("%s/.cache/mbhost/%s", home, SCANNER_CACHE_NAME);
-  return NULL;
-}
 
 static long long mtime_ns(const struct stat *st) {
   return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
@@ -83,9 +76,10 @@ static char *host_identity(void) {
                    (long long)st.st_size, mtime_ns(&st));
 }
 
-scanner *scanner_open(void) {
+scanner *scanner_open(const char *cache_root, bool save) {
   scanner *s = xcalloc(1, sizeof *s);
-  s->file = cache_file();
+  s->file = cache_root ? path_join(cache_root, SCANNER_CACHE_NAME) : NULL;
+  s->save = save;
   s->host = host_identity();
   json_t *root = s->file ? json_load_file(s->file, 0, NULL) : NULL;
   json_t *plugins = json_object_get(root, "plugins");
@@ -99,22 +93,26 @@ scanner *scanner_open(void) {
 }
 
 static bool cached_verdict(const scanner *s, const char *path,
-                           const struct stat *st, char **why) {
+                           const struct stat *st, char **why, char **name) {
   json_t *entry = json_object_get(s->cache, path);
   if (!entry ||
       json_integer_value(json_object_get(entry, "size")) != st->st_size ||
       json_integer_value(json_object_get(entry, "mtime_ns")) != mtime_ns(st))
     return false;
   const char *refused = json_string_value(json_object_get(entry, "refused"));
+  const char *known = json_string_value(json_object_get(entry, "name"));
+  if (!refused && !known) return false;
   *why = refused ? xstrdup(refused) : NULL;
+  *name = known ? xstrdup(known) : NULL;
   return true;
 }
 
 static void remember(scanner *s, const char *path, const struct stat *st,
-                     const char *why) {
+                     const char *why, const char *name) {
   json_t *entry = json_pack("{s:I, s:I}", "size", (json_int_t)st->st_size,
                             "mtime_ns", (json_int_t)mtime_ns(st));
   if (why) json_object_set_new(entry, "refused", json_string(why));
+  if (name) json_object_set_new(entry, "name", json_string(name));
   json_object_set_new(s->cache, path, entry);
   s->dirty = true;
 }
@@ -182,8 +180,9 @@ static void drain(int fd, strbuf *report) {
 /* Turns how the child ended into a verdict. *cache says whether it is the
    plugin's (a timeout may be the machine's). */
 static char *judge(int status, bool finished, const strbuf *report,
-                   int limit_ms, bool *cache) {
+                   int limit_ms, bool *cache, char **name) {
   *cache = finished;
+  *name = NULL;
   if (!finished)
     return xasprintf("did not finish loading within %d s and was stopped "
                      "(a plugin must not block while loading; set %s to wait "
@@ -194,7 +193,10 @@ static char *judge(int status, bool finished, const strbuf *report,
                      strsignal(WTERMSIG(status)));
   const char *text = report->data ? report->data : "";
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-    if (strcmp(text, "ok\n") == 0) return NULL;
+    if (str_starts_with(text, "ok\t") && strchr(text, '\n')) {
+      *name = xstrndup(text + 3, strcspn(text + 3, "\n"));
+      return NULL;
+    }
     if (str_starts_with(text, "refused\t")) {
       char *why = xstrdup(text + strlen("refused\t"));
       why[strcspn(why, "\n")] = '\0';
@@ -206,12 +208,13 @@ static char *judge(int status, bool finished, const strbuf *report,
                    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
-static char *scan_in_child(const char *path, bool *cache) {
+static char *scan_in_child(const char *path, bool *cache, char **name) {
   const char *argv[] = {self_exe, SCANNER_COMMAND, path, NULL};
   int out_fd;
-  pid_t pid = process_spawn(argv, environ, NULL, false, &out_fd);
+  pid_t pid = process_spawn(argv, environ, NULL, STDERR_DISCARD, &out_fd, NULL);
   if (pid < 0) {
     *cache = false;
+    *name = NULL;
     return xasprintf("cannot start the plugin scanner %s: %s", self_exe,
                      strerror(errno));
   }
@@ -226,19 +229,23 @@ static char *scan_in_child(const char *path, bool *cache) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  char *why = judge(status, finished, &report, limit, cache);
+  char *why = judge(status, finished, &report, limit, cache, name);
   strbuf_free(&report);
   return why;
 }
 
-char *scanner_check(scanner *s, const char *path, const struct stat *st) {
+char *scanner_check(scanner *s, const char *path, const struct stat *st,
+                    char **name) {
   char *why;
-  if (cached_verdict(s, path, st, &why)) return why;
+  if (cached_verdict(s, path, st, &why, name)) return why;
   bool cache;
-  why = scan_in_child(path, &cache);
-  /* Nothing has started yet: an interrupt while scanning ends the run. */
-  if (interrupt_requested()) exit(interrupt_exit_code());
-  if (cache) remember(s, path, st, why);
+  why = scan_in_child(path, &cache, name);
+  if (interrupt_requested()) {
+    free(why), free(*name);
+    *name = NULL;
+    return xstrdup("not scanned: the run was interrupted");
+  }
+  if (cache) remember(s, path, st, why, *name);
   return why;
 }
 
@@ -267,7 +274,7 @@ static void forget_missing(scanner *s) {
 }
 
 void scanner_close(scanner *s) {
-  if (s->dirty && s->file) {
+  if (s->dirty && s->file && s->save) {
     forget_missing(s);
     save(s);
   }

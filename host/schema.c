@@ -4,49 +4,58 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "matrix.h"
+
+#define OPT(k, t, d, h, f)                                                     \
+  { .key = k, .type = t, .default_value = d, .help = h, .flags = f }
 
 const mb_option schema_project[] = {
-    {"name", MB_OPT_STRING, NULL,
-     "artifact base name: letters, digits, '.', '_', '-'", MB_OPT_REQUIRED,
-     NULL},
-    {"source", MB_OPT_PATH, ".", "the application's folder", 0, NULL},
-    {"output", MB_OPT_PATH, "dist", "where results go", 0, NULL},
-    {"version", MB_OPT_STRING, NULL, "release version, used in archive names",
-     0, NULL},
-    {"ignore", MB_OPT_LIST, NULL,
-     "globs of source files that do not affect the build", 0, NULL},
-    {"timeout", MB_OPT_DURATION, NULL, "per-target build time limit", 0, NULL},
-    {NULL, 0, NULL, NULL, 0, NULL}};
+    OPT("name", MB_OPT_STRING, NULL,
+        "artifact base name: letters, digits, '.', '_', '-'", MB_OPT_REQUIRED),
+    OPT("source", MB_OPT_PATH, ".", "the application's folder", 0),
+    OPT("output", MB_OPT_PATH, "dist", "where results go", 0),
+    OPT("version", MB_OPT_STRING, NULL,
+        "release version, used in archive names", 0),
+    OPT("ignore", MB_OPT_LIST, NULL,
+        "globs of source files that do not affect the build", 0),
+    {.key = "timeout",
+     .type = MB_OPT_DURATION,
+     .help = "per-target build time limit",
+     .min = "1s"},
+    {0}};
 
 const mb_option schema_matrix[] = {
-    {"os", MB_OPT_LIST, NULL, "operating systems: linux, darwin, windows, ...",
-     MB_OPT_REQUIRED, NULL},
-    {"arch", MB_OPT_LIST, NULL, "architectures: amd64, arm64, ...",
-     MB_OPT_REQUIRED, NULL},
-    {"exclude", MB_OPT_LIST, NULL,
-     "os/arch pairs to leave out ('*' matches any)", 0, NULL},
-    {"include", MB_OPT_LIST, NULL, "os/arch pairs to add", 0, NULL},
-    {NULL, 0, NULL, NULL, 0, NULL}};
+    OPT("os", MB_OPT_LIST, NULL,
+        "operating systems: linux, darwin, windows, ...", MB_OPT_REQUIRED),
+    OPT("arch", MB_OPT_LIST, NULL, "architectures: amd64, arm64, ...",
+        MB_OPT_REQUIRED),
+    OPT("exclude", MB_OPT_LIST, NULL,
+        "os/arch pairs to leave out ('*' matches any)", 0),
+    OPT("include", MB_OPT_LIST, NULL, "os/arch pairs to add", 0),
+    {0}};
 
 const mb_option schema_export[] = {
-    {"use", MB_OPT_LIST, "local", "the exporter chain, in order", 0, NULL},
-    {NULL, 0, NULL, NULL, 0, NULL}};
+    OPT("use", MB_OPT_LIST, "local", "the exporter chain, in order", 0), {0}};
 
 const mb_option schema_cache[] = {
-    {"dir", MB_OPT_PATH, NULL,
-     "cache folder (default ${XDG_CACHE_HOME:-~/.cache}/mbhost)", 0, NULL},
-    {"max_size", MB_OPT_SIZE, "2GiB", "prune the cache above this size", 0,
-     NULL},
-    {NULL, 0, NULL, NULL, 0, NULL}};
+    OPT("dir", MB_OPT_PATH, NULL,
+        "cache folder (default ${XDG_CACHE_HOME:-~/.cache}/mbhost)", 0),
+    {.key = "max_size",
+     .type = MB_OPT_SIZE,
+     .default_value = "2GiB",
+     .help = "prune the cache above this size",
+     .min = "1MiB"},
+    {0}};
 
 const mb_option schema_host[] = {
-    {"plugin_path", MB_OPT_LIST, NULL, "extra plugin folders", 0, NULL},
-    {NULL, 0, NULL, NULL, 0, NULL}};
+    OPT("plugin_path", MB_OPT_LIST, NULL, "extra plugin folders", 0), {0}};
 
-const mb_option schema_toolchain_host[] = {{"use", MB_OPT_STRING, NULL,
-                                            "the toolchain plugin's name",
-                                            MB_OPT_REQUIRED, NULL},
-                                           {NULL, 0, NULL, NULL, 0, NULL}};
+const mb_option schema_toolchain_host[] = {OPT("use", MB_OPT_STRING, NULL,
+                                               "the toolchain plugin's name",
+                                               MB_OPT_REQUIRED),
+                                           {0}};
 
 const char *option_type_name(mb_option_type type) {
   switch (type) {
@@ -240,6 +249,56 @@ char *schema_normalize(const mb_option *opt, const char *value,
   return NULL;
 }
 
+/* Parses a bound as written in an INI file. */
+static bool parse_bound(mb_option_type type, const char *text,
+                        unsigned long long *n) {
+  if (type == MB_OPT_SIZE) return parse_size(text, n);
+  if (type == MB_OPT_DURATION) return parse_duration(text, n);
+  char *end;
+  errno = 0;
+  *n = strtoull(text, &end, 10);
+  return !errno && end != text && !*end;
+}
+
+/* `normalized` is the decimal number schema_normalize made of `written`. */
+static char *check_range(const mb_option *opt, const char *written,
+                         const char *normalized) {
+  unsigned long long n = strtoull(normalized, NULL, 10), bound;
+  if (opt->min && parse_bound(opt->type, opt->min, &bound) && n < bound)
+    return xasprintf("%s is below the minimum %s", written, opt->min);
+  if (opt->max && parse_bound(opt->type, opt->max, &bound) && n > bound)
+    return xasprintf("%s is above the maximum %s", written, opt->max);
+  return NULL;
+}
+
+static char *check_os_suffix(const mb_option *opt, const char *key) {
+  const char *suffix = key + strlen(opt->key);
+  size_t n = 0;
+  for (; known_os[n]; n++)
+    if (strcmp(known_os[n], suffix) == 0) return NULL;
+  const char *near = nearest_word(suffix, known_os, n);
+  if (near)
+    return xasprintf("'%s' is not an OS name; did you mean '%s'?", suffix,
+                     near);
+  return xasprintf("'%s' is not an OS name (see [matrix] os)", suffix);
+}
+
+char *schema_check_value(const mb_option *opt, const char *key,
+                         const char *written, const char *normalized) {
+  if ((opt->flags & MB_OPT_PREFIX) && (opt->flags & MB_OPT_SUFFIX_OS)) {
+    char *problem = check_os_suffix(opt, key);
+    if (problem) return problem;
+  }
+  if (opt->type == MB_OPT_INT || opt->type == MB_OPT_SIZE ||
+      opt->type == MB_OPT_DURATION)
+    return check_range(opt, written, normalized);
+  struct stat st;
+  if (opt->type == MB_OPT_PATH && (opt->flags & MB_OPT_MUST_EXIST) &&
+      stat(normalized, &st) != 0)
+    return xasprintf("%s does not exist", normalized);
+  return NULL;
+}
+
 static void report_unknown_key(config *cfg, const config_value *v,
                                const mb_option *table, const mb_option *extra,
                                bool per_target) {
@@ -283,9 +342,13 @@ void schema_check_section(config *cfg, const char *section,
     char *problem = NULL;
     free(v->normalized);
     v->normalized = schema_normalize(opt, v->value, cfg->dir, &problem);
-    if (!v->normalized) {
+    if (!problem)
+      problem = schema_check_value(opt, v->key, v->value, v->normalized);
+    if (problem) {
       config_error(cfg, v->line, "%s: %s", v->key, problem);
       free(problem);
+      free(v->normalized);
+      v->normalized = NULL;
     } else if ((opt->flags & MB_OPT_REQUIRED) && !*v->normalized) {
       config_error(cfg, v->line, "%s: must not be empty", v->key);
     }
@@ -300,4 +363,33 @@ void schema_check_section(config *cfg, const char *section,
         config_error(cfg, s ? s->line : 0, "[%s] needs the key '%s' (%s)",
                      section, opt->key, opt->help);
       }
+}
+
+const char *schema_resolve(const config *cfg, const mb_option *table,
+                           const char *section, const char *target_name,
+                           const char *key, char **owned, int *origin) {
+  *owned = NULL;
+  if (origin) *origin = MB_ORIGIN_UNSET;
+  const mb_option *opt = schema_find(table, key);
+  if (!opt) return NULL;
+  if (target_name && (opt->flags & MB_OPT_PER_TARGET)) {
+    char *target_section = xasprintf("target %s", target_name);
+    const char *v = config_get(cfg, target_section, key);
+    free(target_section);
+    if (v) {
+      if (origin) *origin = MB_ORIGIN_TARGET;
+      return v;
+    }
+  }
+  const char *v = section ? config_get(cfg, section, key) : NULL;
+  if (v) {
+    if (origin) *origin = MB_ORIGIN_SECTION;
+    return v;
+  }
+  if (!opt->default_value) return NULL;
+  if (origin) *origin = MB_ORIGIN_DEFAULT;
+  char *problem = NULL;
+  *owned = schema_normalize(opt, opt->default_value, cfg->dir, &problem);
+  free(problem);
+  return *owned ? *owned : opt->default_value;
 }

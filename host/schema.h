@@ -5,7 +5,7 @@
 #ifndef MBHOST_SCHEMA_H
 #define MBHOST_SCHEMA_H
 
-#include <mbhost/plugin.h>
+#include <mbhost/options.h>
 #include <stdbool.h>
 
 #include "config.h"
@@ -28,10 +28,24 @@ void schema_check_section(config *cfg, const char *section,
                           const mb_option *table, const mb_option *extra,
                           bool per_target);
 
+/* The value of option `key` of `table` as a plugin reads it: the
+   [target TARGET_NAME] override (MB_OPT_PER_TARGET keys, when target_name is
+   not NULL), else `section`'s value, else the normalized default; NULL when
+   unset or unknown. *owned is what the caller must free (may be NULL);
+   *origin (may be NULL) gets MB_ORIGIN_*. */
+const char *schema_resolve(const config *cfg, const mb_option *table,
+                           const char *section, const char *target_name,
+                           const char *key, char **owned, int *origin);
+
 /* Normalizes one value of the given option; NULL and *problem set (owned by
    the caller) when it is not valid. */
 char *schema_normalize(const mb_option *opt, const char *value,
                        const char *base_dir, char **problem);
+
+/* Checks what normalizing cannot: ranges (min/max), MB_OPT_MUST_EXIST,
+   MB_OPT_SUFFIX_OS. NULL, or the problem (owned by the caller). */
+char *schema_check_value(const mb_option *opt, const char *key,
+                         const char *written, const char *normalized);
 
 /* Parses "90", "90s", "30m", "2h", "1d" into seconds; false if malformed. */
 bool parse_duration(const char *text, unsigned long long *seconds);

@@ -1,7 +1,9 @@
 #include "services.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,13 +11,16 @@
 
 #include "hash.h"
 #include "interrupt.h"
-#include "journal.h"
 #include "log.h"
 #include "process.h"
 #include "schema.h"
 
-void call_begin(mb_call *call, run *r, plugin *p) {
-  *call = (mb_call){.run = r, .plugin = p};
+extern char **environ;
+
+void call_begin(mb_call *call, config *cfg, const project *proj,
+                const plugin *p, const char *section) {
+  *call =
+      (mb_call){.cfg = cfg, .project = proj, .plugin = p, .section = section};
   pthread_mutex_init(&call->lock, NULL);
 }
 
@@ -25,12 +30,34 @@ char *call_end(mb_call *call) {
   return call->error;
 }
 
+void detect_result_free(detect_result *d) {
+  free(d->evidence), free(d->name);
+  strvec_free(&d->keys), strvec_free(&d->values), strvec_free(&d->comments);
+  strvec_free(&d->targets), strvec_free(&d->notes);
+}
+
 static const char *keep(mb_call *call, char *owned) {
   pthread_mutex_lock(&call->lock);
   strvec_push_owned(&call->keep, owned);
   pthread_mutex_unlock(&call->lock);
   return owned;
 }
+
+/* Hands a NULL-terminated array to the plugin until the call ends. */
+static const char *const *keep_array(mb_call *call, strvec *items,
+                                     size_t *count) {
+  if (count) *count = items->len;
+  if (!items->items) items->items = xcalloc(1, sizeof *items->items);
+  pthread_mutex_lock(&call->lock);
+  for (size_t i = 0; i < items->len; i++)
+    strvec_push_owned(&call->keep, items->items[i]);
+  /* The array is freed with the kept strings when the call ends. */
+  strvec_push_owned(&call->keep, (char *)items->items);
+  pthread_mutex_unlock(&call->lock);
+  return (const char *const *)items->items;
+}
+
+/* ---- the core table ---- */
 
 static void svc_log(mb_call *call, int level, const char *fmt, ...) {
   if (level < MB_LOG_ERROR) level = MB_LOG_ERROR;
@@ -66,91 +93,135 @@ static int svc_cancelled(mb_call *call) {
   return interrupt_requested() != 0;
 }
 
-static const char *svc_option(mb_call *call, const char *key) {
-  const mb_option *opt = schema_find(call->plugin->options, key);
-  if (!opt) return NULL;
-  const config *cfg = &call->run->cfg;
-  if (call->target && (opt->flags & MB_OPT_PER_TARGET)) {
-    char *section = xasprintf("target %s", call->target->name);
-    const char *v = config_get(cfg, section, key);
-    free(section);
-    if (v) return v;
-  }
-  const char *v = config_get(cfg, call->section, key);
-  if (v || !opt->default_value) return v;
-  char *problem = NULL;
-  char *normalized =
-      schema_normalize(opt, opt->default_value, cfg->dir, &problem);
-  if (!normalized) {
-    free(problem);
-    return opt->default_value;
-  }
-  return keep(call, normalized);
-}
-
-/* Hands a NULL-terminated array to the plugin until the call ends. */
-static const char *const *keep_array(mb_call *call, strvec *items,
-                                     size_t *count) {
-  if (count) *count = items->len;
-  if (!items->items) items->items = xcalloc(1, sizeof *items->items);
-  pthread_mutex_lock(&call->lock);
-  for (size_t i = 0; i < items->len; i++)
-    strvec_push_owned(&call->keep, items->items[i]);
-  /* The array is freed with the kept strings when the call ends. */
-  strvec_push_owned(&call->keep, (char *)items->items);
-  pthread_mutex_unlock(&call->lock);
-  return (const char *const *)items->items;
-}
-
-/* Splits at whitespace; '...' and "..." group words. */
-static void split_words(const char *text, strvec *out) {
-  strbuf word = {0};
-  bool in_word = false;
-  char quote = 0;
-  for (const char *p = text;; p++) {
-    if (*p == '\0' || (!quote && (*p == ' ' || *p == '\t'))) {
-      if (in_word) strvec_push(out, word.data ? word.data : "");
-      strbuf_free(&word);
-      in_word = false;
-      if (!*p) break;
-      continue;
-    }
-    in_word = true;
-    if (quote && *p == quote)
-      quote = 0;
-    else if (!quote && (*p == '\'' || *p == '"'))
-      quote = *p;
-    else
-      strbuf_add(&word, p, 1);
-  }
-  strbuf_free(&word);
-}
-
-static const char *const *svc_option_split(mb_call *call, const char *key,
-                                           int mode, size_t *count) {
-  const char *value = svc_option(call, key);
-  strvec items = {0};
-  if (value && mode == MB_SPLIT_WORDS) {
-    split_words(value, &items);
-  } else if (value) {
-    char *copy = xstrdup(value);
-    for (char *save = NULL, *it = strtok_r(copy, ",", &save); it;
-         it = strtok_r(NULL, ",", &save))
-      if (*trim(it)) strvec_push(&items, trim(it));
-    free(copy);
-  }
-  return keep_array(call, &items, count);
-}
-
 static const char *svc_project(mb_call *call, const char *key) {
-  const project *p = &call->run->project;
+  const project *p = call->project;
+  if (!p || !key) return NULL;
   if (strcmp(key, "name") == 0) return p->name;
   if (strcmp(key, "version") == 0) return p->version;
   if (strcmp(key, "source") == 0) return p->source;
   if (strcmp(key, "output") == 0) return p->output;
   if (strcmp(key, "config") == 0) return p->config_path;
+  if (strcmp(key, "jobs") == 0) return p->jobs;
   return NULL;
 }
+
+static const mb_options_service options_service;
+static const mb_process_service process_service;
+
+static const void *svc_get_service(const mb_host *host, const char *id) {
+  (void)host;
+  if (!id) return NULL;
+  if (strcmp(id, MB_OPTIONS_SERVICE) == 0) return &options_service;
+  if (strcmp(id, MB_PROCESS_SERVICE) == 0) return &process_service;
+  return NULL;
+}
+
+const mb_host host_core = {
+    .abi_major = MB_ABI_MAJOR,
+    .abi_minor = MB_ABI_MINOR,
+    .host_version = MBHOST_VERSION,
+    .log = svc_log,
+    .set_error = svc_set_error,
+    .cancelled = svc_cancelled,
+    .project = svc_project,
+    .get_service = svc_get_service,
+};
+
+/* ---- mb.options/1 ---- */
+
+static const char *resolve(mb_call *call, const char *key, int *origin) {
+  if (origin) *origin = MB_ORIGIN_UNSET;
+  if (!key) return NULL;
+  if (!call->cfg) {
+    /* Detect calls have no configuration yet: the table's defaults. */
+    const mb_option *opt = schema_find(call->plugin->options, key);
+    if (opt && opt->default_value && origin) *origin = MB_ORIGIN_DEFAULT;
+    return opt ? opt->default_value : NULL;
+  }
+  char *owned;
+  const char *v = schema_resolve(
+      call->cfg, call->plugin->options, call->section,
+      call->target ? call->target->name : NULL, key, &owned, origin);
+  if (owned) keep(call, owned);
+  return v;
+}
+
+static const char *opt_get(mb_call *call, const char *key) {
+  return resolve(call, key, NULL);
+}
+
+static int opt_origin(mb_call *call, const char *key) {
+  int origin;
+  resolve(call, key, &origin);
+  return origin;
+}
+
+static const char *const *opt_split(mb_call *call, const char *key, int mode,
+                                    size_t *count) {
+  const char *value = resolve(call, key, NULL);
+  strvec items = {0};
+  if (value && mode == MB_SPLIT_WORDS)
+    split_words(value, &items);
+  else if (value)
+    split_list(value, &items);
+  return keep_array(call, &items, count);
+}
+
+static const char *const *opt_keys(mb_call *call, const char *prefix,
+                                   size_t *count) {
+  strvec keys = {0};
+  for (size_t i = 0; call->cfg && call->section && i < call->cfg->nvalues;
+       i++) {
+    const config_value *v = &call->cfg->values[i];
+    if (strcmp(v->section, call->section) == 0 &&
+        str_starts_with(v->key, prefix ? prefix : ""))
+      strvec_push(&keys, v->key);
+  }
+  return keep_array(call, &keys, count);
+}
+
+static void opt_error(mb_call *call, const char *key, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = xvasprintf(fmt, ap);
+  va_end(ap);
+  if (!call->cfg) {
+    /* Detect: there is no file to point at yet. */
+    svc_set_error(call, "%s: %s", key ? key : "", msg);
+    free(msg);
+    return;
+  }
+  const config_value *v = NULL;
+  const char *section = call->section;
+  if (call->target && key) {
+    char *target_section = xasprintf("target %s", call->target->name);
+    v = config_find(call->cfg, target_section, key);
+    free(target_section);
+  }
+  if (!v && section && key) v = config_find(call->cfg, section, key);
+  const config_section *s =
+      section ? config_find_section(call->cfg, section) : NULL;
+  pthread_mutex_lock(&call->lock);
+  config_error(call->cfg,
+               v   ? v->line
+               : s ? s->line
+                   : 0,
+               "%s: %s%s%s", key ? key : "",
+               call->target && !v ? call->target->name : "",
+               call->target && !v ? ": " : "", msg);
+  pthread_mutex_unlock(&call->lock);
+  free(msg);
+}
+
+static const mb_options_service options_service = {
+    .get = opt_get,
+    .origin = opt_origin,
+    .split = opt_split,
+    .keys = opt_keys,
+    .error = opt_error,
+};
+
+/* ---- mb.process/1 ---- */
 
 static int copy_out(const char *value, char *buf, size_t cap) {
   size_t n = strlen(value);
@@ -159,8 +230,8 @@ static int copy_out(const char *value, char *buf, size_t cap) {
   return MB_OK;
 }
 
-static int svc_find_program(mb_call *call, const char *program, char *buf,
-                            size_t cap) {
+static int proc_find_program(mb_call *call, const char *program, char *buf,
+                             size_t cap) {
   (void)call;
   if (!program || !*program) return MB_ERROR;
   if (strchr(program, '/'))
@@ -181,76 +252,259 @@ static int svc_find_program(mb_call *call, const char *program, char *buf,
   return rc;
 }
 
-static int svc_run(mb_call *call, const char *const *argv,
-                   const char *const *env, const char *cwd, int merge_stderr,
-                   char *out, size_t cap, int *exit_code) {
-  (void)call;
+static void to_capture(const capture_buf *from, mb_capture *to) {
+  if (!to) return;
+  to->len = from->len;
+  to->truncated = from->truncated;
+}
+
+static int proc_run(mb_call *call, const char *const *argv,
+                    const char *const *env, const char *cwd, mb_capture *out,
+                    mb_capture *err, int *exit_code) {
+  if (!argv || !argv[0]) {
+    svc_set_error(call, "run: empty argv");
+    return MB_ERROR;
+  }
   plan overrides = {0};
   for (size_t i = 0; env && env[i]; i++) {
     const char *eq = strchr(env[i], '=');
-    if (!eq) continue;
-    char *name = xstrndup(env[i], (size_t)(eq - env[i]));
-    plan_set_env(&overrides, name, eq + 1);
+    char *name = eq ? xstrndup(env[i], (size_t)(eq - env[i])) : xstrdup(env[i]);
+    plan_set_env(&overrides, name, eq ? eq + 1 : NULL);
     free(name);
   }
   strvec child_env = {0};
   plan_child_env(&overrides, "", "", &child_env);
   plan_free(&overrides);
 
-  int rc = capture_process(argv, child_env.items, cwd, merge_stderr, out, cap,
-                           exit_code);
+  /* Without a buffer for standard error, it goes to the log (debug). */
+  char err_log[4096];
+  capture_buf o = {out ? out->data : NULL, out ? out->cap : 0, 0, false};
+  capture_buf e = {err ? err->data : err_log, err ? err->cap : sizeof err_log,
+                   0, false};
+  capture_buf *ebuf = err == out && out ? &o : &e;
+  int rc = capture_process(argv, child_env.items, cwd, &o, ebuf, exit_code);
+  int saved = errno;
   strvec_free(&child_env);
+  to_capture(&o, out);
+  if (ebuf == &e) to_capture(&e, err);
+  if (rc == MB_ERROR)
+    svc_set_error(call, "cannot run %s: %s", argv[0], strerror(saved));
+  else if (!err && e.len)
+    svc_log(call, MB_LOG_DEBUG, "%s (standard error): %s", argv[0], err_log);
   return rc;
 }
 
-static void svc_probe_set_fact(mb_call *call, const char *key,
-                               const char *value) {
+static const mb_process_service process_service = {
+    .find_program = proc_find_program,
+    .run = proc_run,
+};
+
+/* ---- probe ---- */
+
+static void probe_set_fact(mb_call *call, const char *key, const char *value) {
   if (call->facts && key && value) facts_set(call->facts, key, value);
 }
 
-static void svc_probe_depends_on(mb_call *call, const char *path) {
-  if (call->probe_deps && path) strvec_push(call->probe_deps, path);
+static void probe_depends_on(mb_call *call, const char *path) {
+  if (call->facts && path && !strvec_contains(&call->facts->files, path))
+    strvec_push(&call->facts->files, path);
 }
 
-static const char *svc_fact(mb_call *call, const char *key) {
-  return call->facts ? facts_get(call->facts, key) : NULL;
+static void probe_depends_on_tree(mb_call *call, const char *path) {
+  if (call->facts && path && !strvec_contains(&call->facts->trees, path))
+    strvec_push(&call->facts->trees, path);
 }
 
-static void svc_plan_set_env(mb_call *call, const char *name,
+const mb_probe_services probe_services = {
+    .set_fact = probe_set_fact,
+    .depends_on = probe_depends_on,
+    .depends_on_tree = probe_depends_on_tree,
+};
+
+/* ---- plan ---- */
+
+static const char *plan_fact(mb_call *call, const char *key) {
+  return call->facts && key ? facts_get(call->facts, key) : NULL;
+}
+
+static void plan_svc_set_env(mb_call *call, const char *name,
                              const char *value) {
-  if (call->plan && name && *name && !strchr(name, '='))
+  if (name && *name && !strchr(name, '='))
     plan_set_env(call->plan, name, value);
 }
 
-static void svc_plan_set_workdir(mb_call *call, const char *path) {
-  if (!call->plan || !path) return;
-  free(call->plan->workdir);
-  call->plan->workdir = path_absolute(call->run->project.source, path);
+static void plan_svc_set_env_option(mb_call *call, const char *key) {
+  size_t n;
+  const char *const *items = opt_split(call, key, MB_SPLIT_LIST, &n);
+  for (size_t i = 0; i < n; i++) {
+    const char *eq = strchr(items[i], '=');
+    if (!eq) continue; /* validated with the config; only defaults get here */
+    char *name = xstrndup(items[i], (size_t)(eq - items[i]));
+    plan_svc_set_env(call, name, eq + 1);
+    free(name);
+  }
 }
 
-static void svc_plan_set_image(mb_call *call, const char *image) {
-  if (!call->plan) return;
+static void plan_svc_set_workdir(mb_call *call, const char *path) {
+  if (!path) return;
+  free(call->plan->workdir);
+  call->plan->workdir = path_absolute(call->project->source, path);
+}
+
+static void plan_svc_set_image(mb_call *call, const char *image) {
   free(call->plan->image);
   call->plan->image = image ? xstrdup(image) : NULL;
 }
 
-static void svc_plan_add_step(mb_call *call, const char *const *argv,
+static void plan_svc_add_step(mb_call *call, const char *const *argv,
                               uint32_t flags) {
-  if (call->plan && argv && argv[0])
+  if (argv && argv[0])
     plan_add_step(call->plan, argv, (flags & MB_STEP_PARALLEL) != 0);
 }
 
-static void svc_plan_add_output(mb_call *call, const char *name,
-                                const char *from, const char *kind) {
-  if (call->plan && name) plan_add_output(call->plan, name, from, kind);
+static void plan_svc_add_output(mb_call *call, const char *name,
+                                const char *from, const char *kind,
+                                uint32_t flags) {
+  if (!(flags & MB_OUTPUT_GLOB) && !name) return;
+  plan_add_output(call->plan, name ? name : "", from, kind, flags);
 }
 
-static size_t svc_artifact_count(mb_call *call) {
-  return call->io ? call->io->in->len : 0;
+const mb_plan_services plan_services = {
+    .fact = plan_fact,
+    .set_env = plan_svc_set_env,
+    .set_env_option = plan_svc_set_env_option,
+    .set_workdir = plan_svc_set_workdir,
+    .set_image = plan_svc_set_image,
+    .add_step = plan_svc_add_step,
+    .add_output = plan_svc_add_output,
+};
+
+const mb_validate_services validate_services = {.fact = plan_fact};
+
+/* ---- detect ---- */
+
+static const char *detect_folder(mb_call *call) {
+  return call->detect_folder;
 }
 
-static int svc_artifact_get(mb_call *call, size_t index, mb_artifact *out) {
-  if (!call->io || index >= call->io->in->len || !out ||
+static const char *detect_read_text(mb_call *call, const char *rel) {
+  if (!rel || rel[0] == '/' || strstr(rel, "..")) return NULL;
+  char *path = path_join(call->detect_folder, rel);
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  free(path);
+  struct stat st;
+  if (fd < 0) return NULL;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return NULL;
+  }
+  strbuf b = {0};
+  strbuf_puts(&b, "");
+  char chunk[4096];
+  ssize_t n;
+  while (b.len < (1u << 20) && (n = read(fd, chunk, sizeof chunk)) > 0)
+    strbuf_add(&b, chunk, (size_t)n);
+  close(fd);
+  return keep(call, b.data);
+}
+
+/* Folders that hold what a build made or fetched, not the project's own
+   sources. */
+static bool skipped_folder(const char *name) {
+  static const char *const skip[] = {"build",  "dist",         "out",
+                                     "target", "node_modules", "vendor"};
+  if (name[0] == '.') return true;
+  for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
+    if (strcmp(name, skip[i]) == 0) return true;
+  return false;
+}
+
+static void find_matching(const char *root, const char *rel,
+                          const char *pattern, int depth, strvec *out) {
+  char *dir = *rel ? path_join(root, rel) : xstrdup(root);
+  DIR *d = opendir(dir);
+  free(dir);
+  if (!d) return;
+  for (struct dirent *e; (e = readdir(d));) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    char *child = *rel ? path_join(rel, e->d_name) : xstrdup(e->d_name);
+    char *full = path_join(root, child);
+    struct stat st;
+    if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+      if (depth > 0 && !skipped_folder(e->d_name))
+        find_matching(root, child, pattern, depth - 1, out);
+    } else if (S_ISREG(st.st_mode) && fnmatch(pattern, e->d_name, 0) == 0) {
+      strvec_push(out, child);
+    }
+    free(full), free(child);
+  }
+  closedir(d);
+}
+
+static int compare_strings(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static const char *const *detect_find_files(mb_call *call, const char *pattern,
+                                            int max_depth, size_t *count) {
+  strvec found = {0};
+  if (pattern)
+    find_matching(call->detect_folder, "", pattern, max_depth, &found);
+  if (found.len)
+    qsort(found.items, found.len, sizeof *found.items, compare_strings);
+  return keep_array(call, &found, count);
+}
+
+static void replace(char **slot, const char *value) {
+  free(*slot);
+  *slot = value ? xstrdup(value) : NULL;
+}
+
+static void detect_match(mb_call *call, int strength, const char *evidence) {
+  call->detected->strength = strength > 0 ? strength : 1;
+  replace(&call->detected->evidence, evidence);
+}
+
+static void detect_propose_name(mb_call *call, const char *name) {
+  replace(&call->detected->name, name);
+}
+
+static void detect_propose_key(mb_call *call, const char *key,
+                               const char *value, const char *comment) {
+  if (!key || !value) return;
+  strvec_push(&call->detected->keys, key);
+  strvec_push(&call->detected->values, value);
+  strvec_push(&call->detected->comments, comment ? comment : "");
+}
+
+static void detect_propose_target(mb_call *call, const char *target) {
+  if (target && !strvec_contains(&call->detected->targets, target))
+    strvec_push(&call->detected->targets, target);
+}
+
+static void detect_note(mb_call *call, const char *text) {
+  if (text) strvec_push(&call->detected->notes, text);
+}
+
+const mb_detect_services detect_services = {
+    .folder = detect_folder,
+    .read_text = detect_read_text,
+    .find_files = detect_find_files,
+    .match = detect_match,
+    .propose_name = detect_propose_name,
+    .propose_key = detect_propose_key,
+    .propose_target = detect_propose_target,
+    .note = detect_note,
+};
+
+/* ---- export ---- */
+
+static size_t exp_artifact_count(mb_call *call) {
+  return call->io->in->len;
+}
+
+static int exp_artifact_get(mb_call *call, size_t index, mb_artifact *out) {
+  if (index >= call->io->in->len || !out ||
       out->struct_size < offsetof(mb_artifact, size) + sizeof out->size)
     return MB_ERROR;
   const artifact *a = &call->io->in->items[index];
@@ -269,9 +523,10 @@ static int svc_artifact_get(mb_call *call, size_t index, mb_artifact *out) {
   return MB_OK;
 }
 
-static int svc_emit_artifact(mb_call *call, const mb_artifact *in) {
-  if (!call->io || !in || in->struct_size < offsetof(mb_artifact, size)) {
-    svc_set_error(call, "emit_artifact: outside an export call");
+static int exp_emit_artifact(mb_call *call, const mb_artifact *in) {
+  if (!call->io->journal || !in ||
+      in->struct_size < offsetof(mb_artifact, size)) {
+    svc_set_error(call, "emit_artifact: only in an export call");
     return MB_ERROR;
   }
   const char *problem = artifact_name_problem(in->name);
@@ -309,16 +564,26 @@ static int svc_emit_artifact(mb_call *call, const mb_artifact *in) {
 }
 
 /* Records dst in the export journal before it is first written, so a
-   failed or interrupted export can put it back. */
+   failed or interrupted export can put it back. Only paths inside the
+   output folder may be written. */
 static int journal_write(mb_call *call, const char *dst) {
-  if (!call->run->journal || journal_prepare(call->run->journal, dst) == 0)
-    return MB_OK;
+  if (!call->io->journal) {
+    svc_set_error(call, "%s: nothing may be written in a describe call", dst);
+    return MB_ERROR;
+  }
+  if (!dst || dst[0] != '/' || !path_is_inside(dst, call->io->output_dir) ||
+      strcmp(dst, call->io->output_dir) == 0) {
+    svc_set_error(call, "%s is not inside the output folder %s",
+                  dst ? dst : "(null)", call->io->output_dir);
+    return MB_ERROR;
+  }
+  if (journal_prepare(call->io->journal, dst) == 0) return MB_OK;
   svc_set_error(call, "cannot keep the previous %s aside: %s", dst,
                 strerror(errno));
   return MB_ERROR;
 }
 
-static int svc_copy_file_atomic(mb_call *call, const char *src,
+static int exp_copy_file_atomic(mb_call *call, const char *src,
                                 const char *dst) {
   if (journal_write(call, dst) != MB_OK) return MB_ERROR;
   if (copy_file_atomic(src, dst) == 0) return MB_OK;
@@ -326,14 +591,14 @@ static int svc_copy_file_atomic(mb_call *call, const char *src,
   return MB_ERROR;
 }
 
-static int svc_temp_file_for(mb_call *call, const char *dst, char *buf,
+static int exp_temp_file_for(mb_call *call, const char *dst, char *buf,
                              size_t cap) {
   if (journal_write(call, dst) != MB_OK) return MB_ERROR;
   char *dir = path_dirname(dst);
   int made = mkdir_parents(dir);
   free(dir);
   char *tmp = xasprintf("%s.mbhost-tmp.XXXXXX", dst);
-  int fd = made == 0 ? mkstemp(tmp) : -1;
+  int fd = made == 0 ? mkostemp(tmp, O_CLOEXEC) : -1;
   if (fd < 0) {
     svc_set_error(call, "cannot create a file beside %s: %s", dst,
                   strerror(errno));
@@ -347,7 +612,7 @@ static int svc_temp_file_for(mb_call *call, const char *dst, char *buf,
   return rc;
 }
 
-static int svc_commit_file(mb_call *call, const char *temp, const char *dst,
+static int exp_commit_file(mb_call *call, const char *temp, const char *dst,
                            int keep_file) {
   if (!keep_file) {
     unlink(temp);
@@ -357,7 +622,7 @@ static int svc_commit_file(mb_call *call, const char *temp, const char *dst,
     unlink(temp);
     return MB_ERROR;
   }
-  int fd = open(temp, O_RDONLY | O_CLOEXEC);
+  int fd = open(temp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd >= 0) fsync(fd), close(fd);
   if (rename(temp, dst) == 0) return MB_OK;
   svc_set_error(call, "cannot rename %s to %s: %s", temp, dst, strerror(errno));
@@ -365,84 +630,18 @@ static int svc_commit_file(mb_call *call, const char *temp, const char *dst,
   return MB_ERROR;
 }
 
-static int svc_sha256_file(mb_call *call, const char *path, char hex[65]) {
+static int exp_sha256_file(mb_call *call, const char *path, char hex[65]) {
   if (sha256_file_hex(path, hex, NULL) == 0) return MB_OK;
   svc_set_error(call, "cannot read %s: %s", path, strerror(errno));
   return MB_ERROR;
 }
 
-static void svc_option_error(mb_call *call, const char *key, const char *fmt,
-                             ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  char *msg = xvasprintf(fmt, ap);
-  va_end(ap);
-  config *cfg = &call->run->cfg;
-  const config_value *v = NULL;
-  if (call->target) {
-    char *section = xasprintf("target %s", call->target->name);
-    v = config_find(cfg, section, key);
-    free(section);
-  }
-  if (!v && call->section) v = config_find(cfg, call->section, key);
-  pthread_mutex_lock(&call->lock);
-  config_error(cfg, v ? v->line : 0, "%s: %s", key, msg);
-  pthread_mutex_unlock(&call->lock);
-  free(msg);
-}
-
-static const char *const *svc_option_keys(mb_call *call, const char *prefix,
-                                          size_t *count) {
-  const config *cfg = &call->run->cfg;
-  strvec keys = {0};
-  for (size_t i = 0; call->section && i < cfg->nvalues; i++)
-    if (strcmp(cfg->values[i].section, call->section) == 0 &&
-        str_starts_with(cfg->values[i].key, prefix ? prefix : ""))
-      strvec_push(&keys, cfg->values[i].key);
-  return keep_array(call, &keys, count);
-}
-
-static void svc_plan_set_env_option(mb_call *call, const char *key) {
-  size_t n;
-  const char *const *items = svc_option_split(call, key, MB_SPLIT_LIST, &n);
-  for (size_t i = 0; i < n; i++) {
-    const char *eq = strchr(items[i], '=');
-    if (!eq) continue; /* validated with the config; only defaults get here */
-    char *name = xstrndup(items[i], (size_t)(eq - items[i]));
-    svc_plan_set_env(call, name, eq + 1);
-    free(name);
-  }
-}
-
-const mb_host host_services = {
-    .struct_size = sizeof(mb_host),
-    .abi_major = MB_ABI_MAJOR,
-    .abi_minor = MB_ABI_MINOR,
-    .host_version = MBHOST_VERSION,
-    .log = svc_log,
-    .set_error = svc_set_error,
-    .cancelled = svc_cancelled,
-    .option = svc_option,
-    .option_split = svc_option_split,
-    .project = svc_project,
-    .find_program = svc_find_program,
-    .run = svc_run,
-    .probe_set_fact = svc_probe_set_fact,
-    .probe_depends_on = svc_probe_depends_on,
-    .fact = svc_fact,
-    .plan_set_env = svc_plan_set_env,
-    .plan_set_workdir = svc_plan_set_workdir,
-    .plan_set_image = svc_plan_set_image,
-    .plan_add_step = svc_plan_add_step,
-    .plan_add_output = svc_plan_add_output,
-    .artifact_count = svc_artifact_count,
-    .artifact_get = svc_artifact_get,
-    .emit_artifact = svc_emit_artifact,
-    .copy_file_atomic = svc_copy_file_atomic,
-    .temp_file_for = svc_temp_file_for,
-    .commit_file = svc_commit_file,
-    .sha256_file = svc_sha256_file,
-    .option_error = svc_option_error,
-    .option_keys = svc_option_keys,
-    .plan_set_env_option = svc_plan_set_env_option,
+const mb_export_services export_services = {
+    .artifact_count = exp_artifact_count,
+    .artifact_get = exp_artifact_get,
+    .emit_artifact = exp_emit_artifact,
+    .copy_file_atomic = exp_copy_file_atomic,
+    .temp_file_for = exp_temp_file_for,
+    .commit_file = exp_commit_file,
+    .sha256_file = exp_sha256_file,
 };

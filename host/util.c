@@ -10,26 +10,13 @@
 #include <time.h>
 #include <unistd.h>
 
-static void vreport(const char *fmt, va_list ap) {
+void report_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
   fputs("mbhost: error: ", stderr);
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
-}
-
-void fatal_usage(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vreport(fmt, ap);
   va_end(ap);
-  exit(EXIT_USAGE);
-}
-
-void fatal(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vreport(fmt, ap);
-  va_end(ap);
-  exit(EXIT_BUILD);
 }
 
 void warn(const char *fmt, ...) {
@@ -334,4 +321,36 @@ double now_seconds(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void split_list(const char *text, strvec *out) {
+  if (!text) return;
+  char *copy = xstrdup(text);
+  for (char *save = NULL, *item = strtok_r(copy, ",", &save); item;
+       item = strtok_r(NULL, ",", &save))
+    if (*trim(item)) strvec_push(out, trim(item));
+  free(copy);
+}
+
+void split_words(const char *text, strvec *out) {
+  strbuf word = {0};
+  bool in_word = false;
+  char quote = 0;
+  for (const char *p = text;; p++) {
+    if (*p == '\0' || (!quote && (*p == ' ' || *p == '\t'))) {
+      if (in_word) strvec_push(out, word.data ? word.data : "");
+      strbuf_free(&word);
+      in_word = false;
+      if (!*p) break;
+      continue;
+    }
+    in_word = true;
+    if (quote && *p == quote)
+      quote = 0;
+    else if (!quote && (*p == '\'' || *p == '"'))
+      quote = *p;
+    else
+      strbuf_add(&word, p, 1);
+  }
+  strbuf_free(&word);
 }

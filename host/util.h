@@ -1,5 +1,5 @@
 /* Small helpers every stage uses: allocation that cannot fail, string
-   vectors and buffers, paths, and fatal()-style exits. */
+   vectors and buffers, paths, and error messages. */
 #ifndef MBHOST_UTIL_H
 #define MBHOST_UTIL_H
 
@@ -12,10 +12,8 @@ enum { EXIT_OK = 0, EXIT_BUILD = 1, EXIT_USAGE = 2 };
 
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 
-/* Prints "mbhost: error: ..." and exits with EXIT_USAGE. */
-_Noreturn void fatal_usage(const char *fmt, ...) PRINTF_LIKE(1, 2);
-/* Prints "mbhost: error: ..." and exits with EXIT_BUILD. */
-_Noreturn void fatal(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* Prints "mbhost: error: ..." on stderr. */
+void report_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void warn(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
 void *xmalloc(size_t n);
@@ -45,6 +43,13 @@ void strbuf_add(strbuf *b, const char *s, size_t n);
 void strbuf_puts(strbuf *b, const char *s);
 void strbuf_printf(strbuf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void strbuf_free(strbuf *b);
+
+/* Appends the items of a comma-separated list (NULL: none), trimmed, empty
+   ones dropped: the one reading of MB_OPT_LIST values. */
+void split_list(const char *text, strvec *out);
+/* Appends whitespace-separated words; '...' and "..." group words: the one
+   reading of MB_OPT_WORDS values. */
+void split_words(const char *text, strvec *out);
 
 char *trim(char *s);
 bool str_starts_with(const char *s, const char *prefix);

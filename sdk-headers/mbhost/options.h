@@ -99,8 +99,7 @@ typedef struct mb_options_service {
      MB_OPT_PREFIX options such as "format."), in file order, as a
      NULL-terminated array; *count may be NULL. [main-thread]
      result [borrowed] */
-  const char *const *(*keys)(mb_call *call, const char *prefix,
-                             size_t *count);
+  const char *const *(*keys)(mb_call *call, const char *prefix, size_t *count);
 
   /* Reports a problem with the value of one of this plugin's options that
      the table cannot express. The host prints it as a configuration error

@@ -43,8 +43,7 @@ typedef struct mb_process_service {
      MB_ERROR when it could not start (set_error says why), MB_CANCELLED
      on interrupt. [main-thread] arguments [borrowed] */
   int (*run)(mb_call *call, const char *const *argv, const char *const *env,
-             const char *cwd, mb_capture *out, mb_capture *err,
-             int *exit_code);
+             const char *cwd, mb_capture *out, mb_capture *err, int *exit_code);
 } mb_process_service;
 
 #ifdef __cplusplus

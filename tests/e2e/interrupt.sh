@@ -132,7 +132,7 @@ pass "a failed exporter later in the chain: local's files are rolled back"
 rm -f "$T/pids"
 write_ini fast stubborn "timeout = 3s"
 run_mbhost 1 --config "$T/build.ini" --keep-going
-expect_output "linux/arm64 +timed out"
+expect_output "linux/arm64 +timed_out"
 expect_output "linux/amd64 +ok"
 expect_stopped
 python3 - "$T/out/artifacts.json" <<'PY' || fail "artifacts.json does not report the timeout"

@@ -6,18 +6,33 @@
 #include "config.h"
 #include "schema.h"
 
+static const char *const formats[] = {"tar.gz", "zip", NULL};
+
 static const mb_option tool_options[] = {
-    {"ldflags", MB_OPT_STRING, NULL, "linker flags", MB_OPT_PER_TARGET, NULL},
-    {"cgo", MB_OPT_BOOL, "false", "cgo", 0, NULL},
-    {"jobs", MB_OPT_INT, NULL, "jobs", 0, NULL},
-    {"part_size", MB_OPT_SIZE, "16MiB", "size", 0, NULL},
-    {"timeout", MB_OPT_DURATION, NULL, "timeout", 0, NULL},
-    {"format", MB_OPT_CHOICE, "tar.gz", "format", 0,
-     (const char *const[]){"tar.gz", "zip", NULL}},
-    {"format.", MB_OPT_CHOICE, NULL, "per os", MB_OPT_PREFIX,
-     (const char *const[]){"tar.gz", "zip", NULL}},
-    {"out", MB_OPT_PATH, NULL, "a path", 0, NULL},
-    {NULL, 0, NULL, NULL, 0, NULL}};
+    {.key = "ldflags", .type = MB_OPT_STRING, .flags = MB_OPT_PER_TARGET},
+    {.key = "cgo", .type = MB_OPT_BOOL, .default_value = "false"},
+    {.key = "jobs", .type = MB_OPT_INT, .min = "1", .max = "64"},
+    {.key = "part_size",
+     .type = MB_OPT_SIZE,
+     .default_value = "16MiB",
+     .min = "5MiB",
+     .max = "5GiB"},
+    {.key = "timeout", .type = MB_OPT_DURATION, .min = "1s", .max = "1h"},
+    {.key = "format",
+     .type = MB_OPT_CHOICE,
+     .default_value = "tar.gz",
+     .choices = formats},
+    {.key = "format.",
+     .type = MB_OPT_CHOICE,
+     .flags = MB_OPT_PREFIX | MB_OPT_SUFFIX_OS,
+     .choices = formats},
+    {.key = "out", .type = MB_OPT_PATH},
+    {.key = "root", .type = MB_OPT_PATH, .flags = MB_OPT_MUST_EXIST},
+    {.key = "image",
+     .type = MB_OPT_STRING,
+     .flags = MB_OPT_PER_TARGET,
+     .default_value = "golang"},
+    {0}};
 
 static config load(const char *text) {
   config cfg = {0};
@@ -132,9 +147,7 @@ static void test_unknown_keys_suggest(void) {
   config cfg = load("[toolchain]\nuse = go\nldflag = -s\n");
   schema_check_section(
       &cfg, "toolchain", tool_options,
-      (const mb_option[]){{"use", MB_OPT_STRING, NULL, "", 0, NULL},
-                          {NULL, 0, NULL, NULL, 0, NULL}},
-      false);
+      (const mb_option[]){{.key = "use", .type = MB_OPT_STRING}, {0}}, false);
   CHECK(cfg.errors.len == 1);
   CHECK_CONTAINS(first_error(&cfg), "build.ini:3: unknown key 'ldflag' in "
                                     "[toolchain]; did you mean 'ldflags'?");
@@ -167,7 +180,68 @@ static void test_sizes_and_durations(void) {
   CHECK(!parse_duration("2x", &v));
 }
 
+/* min/max, paths that must exist and OS suffixes are the host's checks,
+   with file:line, so no plugin range-checks its own options. */
+static void test_ranges_exists_os_suffix(void) {
+  config cfg = load("[toolchain]\njobs = 65\npart_size = 1MiB\n"
+                    "timeout = 2h\nformat.plan99 = zip\nformat.lnux = zip\n"
+                    "root = /no/such/folder\n");
+  schema_check_section(&cfg, "toolchain", tool_options, NULL, false);
+  CHECK(has_error(&cfg, "build.ini:2: jobs: 65 is above the maximum 64"));
+  CHECK(has_error(&cfg,
+                  "build.ini:3: part_size: 1MiB is below the minimum 5MiB"));
+  CHECK(has_error(&cfg, "build.ini:4: timeout: 2h is above the maximum 1h"));
+  CHECK(has_error(&cfg, "build.ini:5: format.plan99: 'plan99' is not an OS "
+                        "name; did you mean 'plan9'?"));
+  CHECK(has_error(&cfg, "build.ini:6: format.lnux: 'lnux' is not an OS "
+                        "name; did you mean 'linux'?"));
+  CHECK(has_error(&cfg, "build.ini:7: root: /no/such/folder does not exist"));
+  config_free(&cfg);
+  cfg = load("[toolchain]\njobs = 0\n");
+  schema_check_section(&cfg, "toolchain", tool_options, NULL, false);
+  CHECK(has_error(&cfg, "build.ini:2: jobs: 0 is below the minimum 1"));
+  config_free(&cfg);
+
+  cfg = load("[toolchain]\njobs = 64\npart_size = 5MiB\ntimeout = 1h\n"
+             "format.windows = zip\nroot = /\n");
+  schema_check_section(&cfg, "toolchain", tool_options, NULL, false);
+  CHECK(cfg.errors.len == 0);
+  config_free(&cfg);
+}
+
+/* What a plugin reads: [target] over the section over the default, and
+   where the value came from. */
+static void test_resolve_and_origin(void) {
+  config cfg = load("[toolchain]\nldflags = -s\n[target linux/arm64]\n"
+                    "ldflags = -w\n");
+  schema_check_section(&cfg, "toolchain", tool_options, NULL, false);
+  schema_check_section(&cfg, "target linux/arm64", tool_options, NULL, true);
+  char *owned;
+  int origin;
+  CHECK_STR(schema_resolve(&cfg, tool_options, "toolchain", "linux/arm64",
+                           "ldflags", &owned, &origin),
+            "-w");
+  CHECK(origin == MB_ORIGIN_TARGET && !owned);
+  CHECK_STR(schema_resolve(&cfg, tool_options, "toolchain", "linux/amd64",
+                           "ldflags", &owned, &origin),
+            "-s");
+  CHECK(origin == MB_ORIGIN_SECTION);
+  CHECK_STR(schema_resolve(&cfg, tool_options, "toolchain", NULL, "part_size",
+                           &owned, &origin),
+            "16777216");
+  CHECK(origin == MB_ORIGIN_DEFAULT);
+  free(owned);
+  CHECK(!schema_resolve(&cfg, tool_options, "toolchain", NULL, "timeout",
+                        &owned, &origin));
+  CHECK(origin == MB_ORIGIN_UNSET);
+  CHECK(!schema_resolve(&cfg, tool_options, "toolchain", NULL, "nokey", &owned,
+                        &origin));
+  config_free(&cfg);
+}
+
 int main(void) {
+  test_ranges_exists_os_suffix();
+  test_resolve_and_origin();
   test_values_and_lines();
   test_syntax_errors();
   test_continuation_lines();

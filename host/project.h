@@ -1,0 +1,32 @@
+/* The project a run builds ([project] resolved against the INI file) and the
+   facts a toolchain probe recorded about its tools. */
+#ifndef MBHOST_PROJECT_H
+#define MBHOST_PROJECT_H
+
+#include "config.h"
+
+typedef struct project {
+  char *name, *version, *source, *output, *config_path;
+  char *jobs; /* -j as decimal text, for plugins (project("jobs")) */
+} project;
+
+/* Reads [project] from a validated config: paths made absolute (output from
+   `output_override` relative to the working folder, when given). Problems
+   go to cfg->errors. */
+void project_load(project *p, config *cfg, const char *output_override,
+                  int jobs);
+void project_free(project *p);
+
+/* Facts a toolchain probe recorded (parallel arrays), and what the
+   toolchain is made of. */
+typedef struct facts {
+  strvec keys, values;
+  strvec files; /* depends_on */
+  strvec trees; /* depends_on_tree */
+} facts;
+
+const char *facts_get(const facts *f, const char *key);
+void facts_set(facts *f, const char *key, const char *value);
+void facts_free(facts *f);
+
+#endif
