@@ -177,8 +177,11 @@ static int detect_sources(mb_call *call, const mb_detect_services *detect) {
   free(patterns);
   detect->find_files(call, "*.h", 0, &headers);
   if (headers > 0)
-    detect->propose_key(call, "include_dirs", ".", "headers beside them");
-  detect->propose_key(call, "cflags", "-O2", "libs = m links libm");
+    detect->propose_key(call, "include_dirs", ".",
+                        "the headers in the top folder");
+  detect->propose_key(call, "cflags", "-O2",
+                      "compiler flags; libraries go in libs, without -l "
+                      "(libs = m)");
   return MB_OK;
 }
 

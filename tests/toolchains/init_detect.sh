@@ -22,9 +22,8 @@ printf 'int main(void) { return 0; }\n' >cgo_helper.c
 printf 'all: tool\n' >Makefile
 cd - >/dev/null
 init_in "$T/gomod"
-expect_output "toolchain go"
-has_line "$T/gomod" 'name *= *tool( *;.*)?'
 has_line "$T/gomod" 'use *= *go'
+has_line "$T/gomod" 'name *= *tool( *;.*)?'
 has_line "$T/gomod" 'ldflags *= *-s -w( *;.*)?'
 has_line "$T/gomod" 'flags *= *-trimpath( *;.*)?'
 pass "go.mod wins over a Makefile and C files; name from the module path"
@@ -34,7 +33,7 @@ printf '[package]\nname = "my_crate"\nversion = "0.1.0"\n\n[[bin]]\nname = "othe
 printf 'fn main() {}\n' >src/main.rs
 cd - >/dev/null
 init_in "$T/crate"
-expect_output "toolchain rust"
+has_line "$T/crate" 'use *= *rust'
 has_line "$T/crate" 'name *= *my_crate( *;.*)?'
 has_line "$T/crate" 'profile *= *release( *;.*)?'
 pass "Cargo.toml: rust, named after [package]"
@@ -45,7 +44,7 @@ printf 'prog: main.c\n\tcc -o prog main.c\n' >Makefile
 printf 'int main(void) { return 0; }\n' >main.c
 cd - >/dev/null
 init_in "$T/both"
-expect_output "toolchain c, mode cmake"
+has_line "$T/both" 'mode *= *cmake( *;.*)?'
 has_line "$T/both" 'outputs *= *prog( *;.*)?'
 pass "CMakeLists.txt wins over a Makefile"
 
@@ -55,7 +54,7 @@ for makefile in GNUmakefile makefile; do
   printf 'int main(void) { return 0; }\n' >main.c
   cd - >/dev/null
   init_in "$T/$makefile"
-  expect_output "toolchain c, mode make"
+  has_line "$T/$makefile" 'mode *= *make( *;.*)?'
   has_line "$T/$makefile" 'outputs *= *app( *;.*)?'
   pass "a $makefile is found, its default goal is the output"
 done
@@ -67,7 +66,7 @@ done
 printf 'int f(void);\n' >plain.h
 cd - >/dev/null
 init_in "$T/plain"
-expect_output "toolchain c, mode sources"
+has_line "$T/plain" 'mode *= *sources( *;.*)?'
 has_line "$T/plain" 'sources *= *\*\.c, src/\*\.c, src/net/\*\.c( *;.*)?'
 has_line "$T/plain" 'include_dirs *= *\.( *;.*)?'
 pass "C files: one pattern per folder, test, example and hidden folders left out"
