@@ -200,13 +200,16 @@ static int go_validate(void *self, mb_call *call, const mb_target *target,
   const char *package = opts->get(call, "package");
   if (!is_local_package(package)) return MB_OK;
   /* A pattern ("./cmd/...") is checked up to its wildcard's folder. */
-  char folder[4096];
-  const char *wildcard = strstr(package, "...");
-  size_t keep = wildcard ? (size_t)(wildcard - package) : strlen(package);
-  while (wildcard && keep > 0 && package[keep - 1] != '/')
+  const char *relative = package;
+  while (strncmp(relative, "./", 2) == 0)
+    relative += 2;
+  const char *wildcard = strstr(relative, "...");
+  size_t keep = wildcard ? (size_t)(wildcard - relative) : strlen(relative);
+  while (wildcard && keep > 0 && relative[keep - 1] != '/')
     keep--;
+  char folder[4096];
   snprintf(folder, sizeof folder, "%s/%.*s", host->project(call, "source"),
-           (int)keep, package);
+           (int)keep, relative);
   struct stat st;
   if (stat(folder, &st) == 0 && S_ISDIR(st.st_mode)) return MB_OK;
   opts->error(call, "package",
