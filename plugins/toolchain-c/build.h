@@ -14,6 +14,9 @@
 
 typedef struct c_build {
   const mb_host *host;
+  const mb_options_service *opts;
+  const mb_process_service *proc;
+  const mb_plan_services *plan;
   mb_call *call;
   const mb_target *target;
   const c_target *known;  /* the table's entry, NULL for other targets */

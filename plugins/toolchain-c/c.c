@@ -8,49 +8,77 @@
 #include <string.h>
 
 #include "build.h"
+#include "detect.h"
+#include "validate.h"
 
 typedef struct c_plugin {
   const mb_host *host;
+  const mb_options_service *opts;
+  const mb_process_service *proc;
 } c_plugin;
 
 static const char *const modes[] = {"sources", "make", "cmake", NULL};
 
 static const mb_option options[] = {
-    {"mode", MB_OPT_CHOICE, "sources",
-     "how to build: sources (compile and link), make, or cmake", 0, modes},
-    {"cc", MB_OPT_WORDS, NULL,
-     "compiler and fixed arguments (default: cc for the host, "
-     "<triple>-gcc when cross compiling)",
-     MB_OPT_PER_TARGET, NULL},
-    {"ar", MB_OPT_STRING, NULL,
-     "archiver for make and cmake (default: the compiler's own)",
-     MB_OPT_PER_TARGET, NULL},
-    {"sources", MB_OPT_LIST, "*.c",
-     "sources mode: files or glob patterns relative to the source folder",
-     MB_OPT_PER_TARGET, NULL},
-    {"cflags", MB_OPT_WORDS, NULL,
-     "compiler flags (sources mode: -O2 when unset)", MB_OPT_PER_TARGET, NULL},
-    {"ldflags", MB_OPT_WORDS, NULL, "linker flags", MB_OPT_PER_TARGET, NULL},
-    {"libs", MB_OPT_LIST, NULL,
-     "sources mode: libraries to link, without -l (m, pthread)",
-     MB_OPT_PER_TARGET, NULL},
-    {"include_dirs", MB_OPT_LIST, NULL,
-     "sources mode: include folders, relative to the source folder",
-     MB_OPT_PER_TARGET, NULL},
-    {"defines", MB_OPT_LIST, NULL, "sources mode: NAME or NAME=value macros",
-     MB_OPT_PER_TARGET, NULL},
-    {"binary", MB_OPT_STRING, NULL,
-     "sources mode: the executable's name (default: the project's name)",
-     MB_OPT_PER_TARGET, NULL},
-    {"make_args", MB_OPT_WORDS, NULL,
-     "make mode: extra arguments (targets, VAR=value, -j2)", MB_OPT_PER_TARGET,
-     NULL},
-    {"cmake_args", MB_OPT_WORDS, "-DCMAKE_BUILD_TYPE=Release",
-     "cmake mode: extra configure arguments", MB_OPT_PER_TARGET, NULL},
-    {"outputs", MB_OPT_LIST, NULL,
-     "make and cmake modes: files to collect, relative to the build folder "
-     "(default: binary)",
-     MB_OPT_PER_TARGET, NULL},
+    {.key = "mode",
+     .type = MB_OPT_CHOICE,
+     .default_value = "sources",
+     .help = "how to build: sources (compile and link), make, or cmake",
+     .choices = modes},
+    {.key = "cc",
+     .type = MB_OPT_WORDS,
+     .help = "compiler and fixed arguments (default: cc for the host, "
+             "<triple>-gcc when cross compiling)",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "ar",
+     .type = MB_OPT_STRING,
+     .help = "archiver for make and cmake (default: the compiler's own)",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "sources",
+     .type = MB_OPT_LIST,
+     .default_value = "*.c",
+     .help = "sources mode: files or glob patterns relative to the source "
+             "folder",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "cflags",
+     .type = MB_OPT_WORDS,
+     .help = "compiler flags (sources mode: -O2 when unset)",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "ldflags",
+     .type = MB_OPT_WORDS,
+     .help = "linker flags",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "libs",
+     .type = MB_OPT_LIST,
+     .help = "sources mode: libraries to link, without -l (m, pthread)",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "include_dirs",
+     .type = MB_OPT_LIST,
+     .help = "sources mode: include folders, relative to the source folder",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "defines",
+     .type = MB_OPT_LIST,
+     .help = "sources mode: NAME or NAME=value macros",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "binary",
+     .type = MB_OPT_STRING,
+     .help = "sources mode: the executable's name (default: the project's "
+             "name)",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "make_args",
+     .type = MB_OPT_WORDS,
+     .help = "make mode: extra arguments (targets, VAR=value, -j2)",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "cmake_args",
+     .type = MB_OPT_WORDS,
+     .default_value = "-DCMAKE_BUILD_TYPE=Release",
+     .help = "cmake mode: extra configure arguments",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "outputs",
+     .type = MB_OPT_LIST,
+     .help = "make and cmake modes: files to collect, relative to the build "
+             "folder (default: binary)",
+     .flags = MB_OPT_PER_TARGET},
     {0},
 };
 
@@ -61,14 +89,15 @@ static void first_line(char *text) {
 }
 
 /* Runs `cc arg` and keeps the first line of its output in out. */
-static int ask_compiler(const mb_host *host, mb_call *call, const char *cc,
+static int ask_compiler(const c_plugin *cp, mb_call *call, const char *cc,
                         const char *arg, char *out, size_t cap) {
   const char *argv[] = {cc, arg, NULL};
+  mb_capture output = {.data = out, .cap = cap};
   int status = 0;
-  int rc = host->run(call, argv, NULL, NULL, 1, out, cap, &status);
+  int rc = cp->proc->run(call, argv, NULL, NULL, &output, &output, &status);
   if (rc == MB_CANCELLED) return rc;
   if (rc != MB_OK || status != 0) {
-    host->set_error(call, "`%s %s` failed", cc, arg);
+    cp->host->set_error(call, "`%s %s` failed", cc, arg);
     return MB_ERROR;
   }
   first_line(out);
@@ -78,48 +107,50 @@ static int ask_compiler(const mb_host *host, mb_call *call, const char *cc,
 /* Records the version of every installed cross gcc the table knows, as
    fact "cc.<triple>", and depends on it: a cross compiler's upgrade then
    changes the facts (and so what the cache keys on) like the host's. */
-static int probe_cross_compilers(const mb_host *host, mb_call *call) {
+static int probe_cross_compilers(const c_plugin *cp, mb_call *call,
+                                 const mb_probe_services *probe) {
   size_t count;
   const c_target *targets = c_targets(&count);
   char name[128], path[PATH_CAP], out[1024], fact[160];
   for (size_t i = 0; i < count; i++) {
     if (!targets[i].package) continue;
     snprintf(name, sizeof name, "%s-gcc", targets[i].triple);
-    if (host->find_program(call, name, path, sizeof path) != MB_OK) continue;
-    int rc = ask_compiler(host, call, path, "--version", out, sizeof out);
+    if (cp->proc->find_program(call, name, path, sizeof path) != MB_OK)
+      continue;
+    int rc = ask_compiler(cp, call, path, "--version", out, sizeof out);
     if (rc == MB_CANCELLED) return rc;
     if (rc != MB_OK) continue; /* a broken one is reported at plan time */
     snprintf(fact, sizeof fact, "cc.%s", targets[i].triple);
-    host->probe_set_fact(call, fact, out);
-    host->probe_depends_on(call, path);
+    probe->set_fact(call, fact, out);
+    probe->depends_on(call, path);
   }
   return MB_OK;
 }
 
-static int c_probe(void *self, mb_call *call) {
-  const mb_host *host = ((c_plugin *)self)->host;
+static int c_probe(void *self, mb_call *call, const mb_probe_services *probe) {
+  const c_plugin *cp = self;
   static const char *const names[] = {"cc", "gcc", "clang"};
   char cc[PATH_CAP], out[1024];
   size_t i = 0;
-  while (i < 3 && host->find_program(call, names[i], cc, sizeof cc) != MB_OK)
+  while (i < 3 &&
+         cp->proc->find_program(call, names[i], cc, sizeof cc) != MB_OK)
     i++;
   if (i == 3) {
-    host->set_error(call, "no C compiler in PATH (cc, gcc, clang): install "
-                          "the Debian package build-essential");
+    cp->host->set_error(call, "no C compiler in PATH (cc, gcc, clang): "
+                              "install the Debian package build-essential");
     return MB_UNSUPPORTED;
   }
   int rc;
-  if ((rc = ask_compiler(host, call, cc, "--version", out, sizeof out)) !=
+  if ((rc = ask_compiler(cp, call, cc, "--version", out, sizeof out)) != MB_OK)
+    return rc;
+  probe->set_fact(call, "version", out);
+  if ((rc = ask_compiler(cp, call, cc, "-dumpmachine", out, sizeof out)) !=
       MB_OK)
     return rc;
-  host->probe_set_fact(call, "version", out);
-  if ((rc = ask_compiler(host, call, cc, "-dumpmachine", out, sizeof out)) !=
-      MB_OK)
-    return rc;
-  host->probe_set_fact(call, "host_triple", out);
-  host->probe_set_fact(call, "cc", cc);
-  host->probe_depends_on(call, cc);
-  return probe_cross_compilers(host, call);
+  probe->set_fact(call, "host_triple", out);
+  probe->set_fact(call, "cc", cc);
+  probe->depends_on(call, cc);
+  return probe_cross_compilers(cp, call, probe);
 }
 
 /* --- plan: the target's compiler --- */
@@ -167,8 +198,9 @@ static int check_libc(c_build *b, const char *compiler) {
   char flag[128], out[PATH_CAP];
   snprintf(flag, sizeof flag, "-print-file-name=%s", b->known->libc_file);
   const char *argv[] = {compiler, flag, NULL};
+  mb_capture output = {.data = out, .cap = sizeof out};
   int status = 0;
-  int rc = b->host->run(b->call, argv, NULL, NULL, 0, out, sizeof out, &status);
+  int rc = b->proc->run(b->call, argv, NULL, NULL, &output, NULL, &status);
   if (rc == MB_CANCELLED) return rc;
   if (rc == MB_OK && status == 0 && strchr(out, '/')) return MB_OK;
   b->host->set_error(b->call,
@@ -183,7 +215,7 @@ static int check_libc(c_build *b, const char *compiler) {
    target, else Debian's cross gcc by its usual name. */
 static int default_compiler(c_build *b, char *program, size_t cap) {
   if (!b->cross) {
-    snprintf(program, cap, "%s", b->host->fact(b->call, "cc"));
+    snprintf(program, cap, "%s", b->plan->fact(b->call, "cc"));
     return MB_OK;
   }
   if (!b->known) {
@@ -204,7 +236,7 @@ static void default_ar(c_build *b, const char *compiler) {
   size_t len = strlen(name);
   char found[PATH_CAP];
   if (strncmp(name, "clang", 5) == 0 &&
-      b->host->find_program(b->call, "llvm-ar", found, sizeof found) == MB_OK)
+      b->proc->find_program(b->call, "llvm-ar", found, sizeof found) == MB_OK)
     snprintf(b->ar, sizeof b->ar, "llvm-ar");
   else if (len > 4 && strcmp(name + len - 4, "-gcc") == 0)
     snprintf(b->ar, sizeof b->ar, "%.*s-ar", (int)(len - 4), name);
@@ -215,14 +247,14 @@ static void default_ar(c_build *b, const char *compiler) {
 static int resolve_compiler(c_build *b) {
   size_t nwords;
   const char *const *words =
-      b->host->option_split(b->call, "cc", MB_SPLIT_WORDS, &nwords);
+      b->opts->split(b->call, "cc", MB_SPLIT_WORDS, &nwords);
   char program[PATH_CAP], path[PATH_CAP];
   int rc;
   if (nwords > 0)
     snprintf(program, sizeof program, "%s", words[0]);
   else if ((rc = default_compiler(b, program, sizeof program)) != MB_OK)
     return rc;
-  if (b->host->find_program(b->call, program, path, sizeof path) != MB_OK)
+  if (b->proc->find_program(b->call, program, path, sizeof path) != MB_OK)
     return missing_compiler(b, program, nwords > 0);
   if (nwords == 0 && (rc = check_libc(b, path)) != MB_OK) return rc;
 
@@ -233,7 +265,7 @@ static int resolve_compiler(c_build *b) {
       !has_target_flag(words, nwords))
     argv_addf2(&b->cc, "--target=", b->known->triple);
 
-  const char *ar = b->host->option(b->call, "ar");
+  const char *ar = b->opts->get(b->call, "ar");
   b->ar_chosen = ar && *ar;
   if (b->ar_chosen)
     snprintf(b->ar, sizeof b->ar, "%s", ar);
@@ -242,11 +274,15 @@ static int resolve_compiler(c_build *b) {
   return MB_OK;
 }
 
-static int c_plan(void *self, mb_call *call, const mb_target *target) {
-  const mb_host *host = ((c_plugin *)self)->host;
-  const char *host_triple = host->fact(call, "host_triple");
+static int c_plan(void *self, mb_call *call, const mb_target *target,
+                  const mb_plan_services *plan) {
+  const c_plugin *cp = self;
+  const char *host_triple = plan->fact(call, "host_triple");
   c_build b = {
-      .host = host,
+      .host = cp->host,
+      .opts = cp->opts,
+      .proc = cp->proc,
+      .plan = plan,
       .call = call,
       .target = target,
       .known = c_target_for(target->name),
@@ -256,7 +292,7 @@ static int c_plan(void *self, mb_call *call, const mb_target *target) {
       !b.known || !host_triple || strcmp(b.known->triple, host_triple) != 0;
   int rc = resolve_compiler(&b);
   if (rc == MB_OK) {
-    const char *mode = host->option(call, "mode");
+    const char *mode = cp->opts->get(call, "mode");
     if (strcmp(mode, "make") == 0)
       rc = c_plan_make(&b);
     else if (strcmp(mode, "cmake") == 0)
@@ -276,13 +312,37 @@ static const mb_toolchain toolchain = {
     .plan = c_plan,
 };
 
+static int c_validate(void *self, mb_call *call, const mb_target *target,
+                      const mb_validate_services *validate) {
+  (void)target, (void)validate;
+  const c_plugin *cp = self;
+  return c_validate_options(cp->host, cp->opts, call);
+}
+
+static const mb_toolchain_validate validate_extension = {
+    .validate = c_validate,
+};
+
+static const mb_toolchain_detect detect_extension = {
+    .detect = c_detect,
+};
+
 static int c_init(const mb_host *host, mb_call *call, void **self) {
+  const mb_options_service *opts = host->get_service(host, MB_OPTIONS_SERVICE);
+  const mb_process_service *proc = host->get_service(host, MB_PROCESS_SERVICE);
+  if (!opts || !proc) {
+    host->set_error(call, "this mbhost lacks the services %s and %s",
+                    MB_OPTIONS_SERVICE, MB_PROCESS_SERVICE);
+    return MB_ERROR;
+  }
   c_plugin *cp = calloc(1, sizeof *cp);
   if (!cp) {
     host->set_error(call, "out of memory");
     return MB_ERROR;
   }
   cp->host = host;
+  cp->opts = opts;
+  cp->proc = proc;
   *self = cp;
   return MB_OK;
 }
@@ -293,16 +353,20 @@ static void c_deinit(void *self) {
 
 static const void *c_get_interface(void *self, const char *id) {
   (void)self;
-  return strcmp(id, MB_TOOLCHAIN_INTERFACE) == 0 ? &toolchain : NULL;
+  if (strcmp(id, MB_TOOLCHAIN_INTERFACE) == 0) return &toolchain;
+  if (strcmp(id, MB_TOOLCHAIN_VALIDATE_EXTENSION) == 0)
+    return &validate_extension;
+  if (strcmp(id, MB_TOOLCHAIN_DETECT_EXTENSION) == 0) return &detect_extension;
+  return NULL;
 }
 
 static const mb_plugin descriptor = {
     .abi_major = MB_ABI_MAJOR,
     .abi_minor = MB_ABI_MINOR,
     .kind = MB_KIND_TOOLCHAIN,
-    .id = "org.mbhost.c",
+    .id = "org.mbhost.toolchain.c",
     .name = "c",
-    .version = "1.0.0",
+    .version = "1.1.0",
     .description = "C with gcc, clang, make or cmake: cross builds per target",
     .init = c_init,
     .deinit = c_deinit,

@@ -10,11 +10,11 @@
 #include "sources.h"
 
 static const char *const *words(c_build *b, const char *key, size_t *n) {
-  return b->host->option_split(b->call, key, MB_SPLIT_WORDS, n);
+  return b->opts->split(b->call, key, MB_SPLIT_WORDS, n);
 }
 
 static const char *const *list(c_build *b, const char *key, size_t *n) {
-  return b->host->option_split(b->call, key, MB_SPLIT_LIST, n);
+  return b->opts->split(b->call, key, MB_SPLIT_LIST, n);
 }
 
 static bool ends_with(const char *s, const char *suffix) {
@@ -28,22 +28,16 @@ static int add_step(c_build *b, argv_list *argv, uint32_t flags) {
     b->host->set_error(b->call, "out of memory planning %s", b->target->name);
     return MB_ERROR;
   }
-  b->host->plan_add_step(b->call, argv_get(argv), flags);
+  b->plan->add_step(b->call, argv_get(argv), flags);
   return MB_OK;
 }
 
-/* `binary`, or the project's name: a plain file name. */
-static int binary_name(c_build *b, char *buf, size_t cap) {
-  const char *name = b->host->option(b->call, "binary");
+/* `binary`, or the project's name (validate checked both are plain file
+   names). */
+static void binary_name(c_build *b, char *buf, size_t cap) {
+  const char *name = b->opts->get(b->call, "binary");
   if (!name || !*name) name = b->host->project(b->call, "name");
-  if (!name || !*name || strchr(name, '/') || strcmp(name, ".") == 0 ||
-      strcmp(name, "..") == 0) {
-    b->host->set_error(b->call, "binary: `%s` is not a file name",
-                       name ? name : "");
-    return MB_ERROR;
-  }
   snprintf(buf, cap, "%s", name);
-  return MB_OK;
 }
 
 /* --- mode = sources --- */
@@ -53,7 +47,7 @@ static void compile_flags(c_build *b, argv_list *out) {
   static const char *const default_cflags[] = {"-O2", NULL};
   size_t n;
   argv_add_all(out, argv_get(&b->cc));
-  if (b->host->option(b->call, "cflags"))
+  if (b->opts->get(b->call, "cflags"))
     argv_add_all(out, words(b, "cflags", &n));
   else
     argv_add_all(out, default_cflags);
@@ -137,27 +131,10 @@ static int add_link_step(c_build *b, const c_sources *src, const char *output) {
   return rc;
 }
 
-static int check_libs(c_build *b) {
-  size_t n;
-  const char *const *libs = list(b, "libs", &n);
-  for (size_t i = 0; i < n; i++) {
-    if (strpbrk(libs[i], " \t/") || strncmp(libs[i], "-l", 2) == 0) {
-      b->host->set_error(b->call,
-                         "libs: `%s` is not a library name (write `m` for "
-                         "-lm; separate names with commas)",
-                         libs[i]);
-      return MB_ERROR;
-    }
-  }
-  return MB_OK;
-}
-
 int c_plan_sources(c_build *b) {
   char output[512], err[1024];
   int rc;
-  if ((rc = binary_name(b, output, sizeof output)) != MB_OK ||
-      (rc = check_libs(b)) != MB_OK)
-    return rc;
+  binary_name(b, output, sizeof output);
   if (!ends_with(output, b->exe_suffix))
     strncat(output, b->exe_suffix, sizeof output - strlen(output) - 1);
   size_t npatterns;
@@ -165,17 +142,13 @@ int c_plan_sources(c_build *b) {
   c_sources src;
   if (c_sources_expand(b->host->project(b->call, "source"), patterns, npatterns,
                        &src, err, sizeof err) != MB_OK) {
-    b->host->set_error(b->call, "%s", err);
+    b->host->set_error(b->call, "sources: %s", err);
     return MB_ERROR;
   }
-  if (src.count == 0) {
-    b->host->set_error(b->call, "sources: no file to compile");
-    rc = MB_ERROR;
-  } else if ((rc = add_object_dirs_step(b, &src)) == MB_OK &&
-             (rc = add_compile_steps(b, &src)) == MB_OK &&
-             (rc = add_link_step(b, &src, output)) == MB_OK) {
-    b->host->plan_add_output(b->call, output, NULL, "binary");
-  }
+  if ((rc = add_object_dirs_step(b, &src)) == MB_OK &&
+      (rc = add_compile_steps(b, &src)) == MB_OK &&
+      (rc = add_link_step(b, &src, output)) == MB_OK)
+    b->plan->add_output(b->call, output, NULL, "binary", 0);
   c_sources_free(&src);
   return rc;
 }
@@ -185,33 +158,24 @@ int c_plan_sources(c_build *b) {
 /* Declares each of `outputs` (default: the binary) as found under `dir`.
    On windows a name without an extension gets .exe, as the compiler
    adds it. */
-static int add_outputs(c_build *b, const char *dir) {
+static void add_outputs(c_build *b, const char *dir) {
   char binary[512], name[512], from[PATH_CAP];
   size_t n;
   const char *const *outputs = list(b, "outputs", &n);
   const char *const fallback[] = {binary, NULL};
-  int rc;
   if (n == 0) {
-    if ((rc = binary_name(b, binary, sizeof binary)) != MB_OK) return rc;
+    binary_name(b, binary, sizeof binary);
     outputs = fallback;
     n = 1;
   }
   for (size_t i = 0; i < n; i++) {
-    if (!c_path_is_contained(outputs[i]) || ends_with(outputs[i], "/")) {
-      b->host->set_error(b->call,
-                         "outputs: `%s` must name a file inside the build "
-                         "folder",
-                         outputs[i]);
-      return MB_ERROR;
-    }
     const char *slash = strrchr(outputs[i], '/');
     const char *base = slash ? slash + 1 : outputs[i];
     const char *suffix = strchr(base, '.') ? "" : b->exe_suffix;
     snprintf(name, sizeof name, "%s%s", base, suffix);
     snprintf(from, sizeof from, "%s/%s%s", dir, outputs[i], suffix);
-    b->host->plan_add_output(b->call, name, from, "binary");
+    b->plan->add_output(b->call, name, from, "binary", 0);
   }
-  return MB_OK;
 }
 
 /* NAME=words joined with spaces, as one make or cmake argument. */
@@ -253,16 +217,16 @@ int c_plan_make(c_build *b) {
   free(cc);
   argv_addf2(&make, "AR=", b->ar);
   /* Passed only when set, so a Makefile's own defaults survive. */
-  if (b->host->option(b->call, "cflags"))
+  if (b->opts->get(b->call, "cflags"))
     add_joined(&make, "CFLAGS=", words(b, "cflags", &n));
-  if (b->host->option(b->call, "ldflags"))
+  if (b->opts->get(b->call, "ldflags"))
     add_joined(&make, "LDFLAGS=", words(b, "ldflags", &n));
   argv_add_all(&make, words(b, "make_args", &n));
 
   int rc;
   if ((rc = add_step(b, &copy, 0)) == MB_OK &&
       (rc = add_step(b, &make, 0)) == MB_OK)
-    rc = add_outputs(b, "{staging}/tree");
+    add_outputs(b, "{staging}/tree");
   argv_free(&copy);
   argv_free(&make);
   return rc;
@@ -326,7 +290,7 @@ int c_plan_cmake(c_build *b) {
   int rc;
   if ((rc = add_step(b, &configure, 0)) == MB_OK &&
       (rc = add_step(b, &build, 0)) == MB_OK)
-    rc = add_outputs(b, "{scratch}/build");
+    add_outputs(b, "{scratch}/build");
   argv_free(&configure);
   argv_free(&build);
   argv_free(&cflags);

@@ -82,14 +82,13 @@ int c_sources_expand(const char *root, const char *const *patterns,
     size_t matched = 0;
     if (!c_path_is_contained(patterns[i])) {
       snprintf(err, errcap,
-               "sources: `%s` must be relative to the source folder and "
-               "stay inside it",
+               "`%s` must be relative to the source folder and stay inside "
+               "it",
                patterns[i]);
     } else if (expand_one(root, patterns[i], out, &matched) != MB_OK) {
       snprintf(err, errcap, "out of memory expanding sources");
     } else if (matched == 0) {
-      snprintf(err, errcap, "sources: `%s` matches no file in %s", patterns[i],
-               root);
+      snprintf(err, errcap, "`%s` matches no file in %s", patterns[i], root);
     } else {
       continue;
     }

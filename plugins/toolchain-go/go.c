@@ -1,60 +1,117 @@
 /* The Go toolchain: `go build` with GOOS/GOARCH per target. */
+#include <mbhost/toolchain-detect.h>
+#include <mbhost/toolchain-validate.h>
 #include <mbhost/toolchain.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const mb_host *host;
+static const mb_options_service *opts;
+static const mb_process_service *proc;
 
 static const mb_option go_options[] = {
-    {"package", MB_OPT_STRING, ".", "the package to build", MB_OPT_PER_TARGET,
-     NULL},
-    {"binary", MB_OPT_STRING, NULL,
-     "output name (default: the project name; "
-     ".exe is added on windows)",
-     MB_OPT_PER_TARGET, NULL},
-    {"flags", MB_OPT_WORDS, NULL, "extra `go build` flags, e.g. -trimpath",
-     MB_OPT_PER_TARGET, NULL},
-    {"ldflags", MB_OPT_STRING, NULL, "passed as -ldflags, e.g. -s -w",
-     MB_OPT_PER_TARGET, NULL},
-    {"tags", MB_OPT_LIST, NULL, "build tags", MB_OPT_PER_TARGET, NULL},
-    {"env", MB_OPT_ENV, NULL, "extra environment, NAME=value, comma-separated",
-     MB_OPT_PER_TARGET, NULL},
-    {"cgo", MB_OPT_BOOL, "false",
-     "set CGO_ENABLED=1 (needs a C cross compiler)", MB_OPT_PER_TARGET, NULL},
-    {NULL, 0, NULL, NULL, 0, NULL}};
+    {.key = "package",
+     .type = MB_OPT_STRING,
+     .default_value = ".",
+     .help = "the package to build",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "binary",
+     .type = MB_OPT_STRING,
+     .help = "output name (default: the project name; .exe is added on "
+             "windows)",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "flags",
+     .type = MB_OPT_WORDS,
+     .help = "extra `go build` flags, e.g. -trimpath",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "ldflags",
+     .type = MB_OPT_STRING,
+     .help = "passed as -ldflags, e.g. -s -w",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "tags",
+     .type = MB_OPT_LIST,
+     .help = "build tags",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "env",
+     .type = MB_OPT_ENV,
+     .help = "extra environment, NAME=value, comma-separated",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "cgo",
+     .type = MB_OPT_BOOL,
+     .default_value = "false",
+     .help = "set CGO_ENABLED=1 (needs a C cross compiler)",
+     .flags = MB_OPT_PER_TARGET},
+    {0}};
 
-static int go_probe(void *self, mb_call *call) {
+static char *trim_end(char *s) {
+  size_t n = strlen(s);
+  while (n > 0 && strchr(" \t\r\n", s[n - 1]))
+    s[--n] = '\0';
+  return s;
+}
+
+/* GOROOT holds the compiler, the linker and the standard library: what a
+   build is made of besides the `go` command itself. */
+static int probe_goroot(mb_call *call, const mb_probe_services *probe,
+                        const char *go) {
+  char out[4096];
+  mb_capture cap = {.data = out, .cap = sizeof out};
+  int code;
+  const char *argv[] = {go, "env", "GOROOT", NULL};
+  int rc = proc->run(call, argv, NULL, NULL, &cap, &cap, &code);
+  if (rc == MB_CANCELLED) return rc;
+  if (rc != MB_OK || code != 0 || cap.truncated || out[0] != '/') {
+    host->set_error(call, "`%s env GOROOT` failed: %s", go, trim_end(out));
+    return MB_ERROR;
+  }
+  probe->depends_on_tree(call, trim_end(out));
+  return MB_OK;
+}
+
+static int go_probe(void *self, mb_call *call, const mb_probe_services *probe) {
   (void)self;
   char go[4096], out[8192];
-  if (host->find_program(call, "go", go, sizeof go) != MB_OK) {
+  if (proc->find_program(call, "go", go, sizeof go) != MB_OK) {
     host->set_error(call, "`go` is not in PATH: install Go (Debian: apt-get "
                           "install golang-go) or add it to PATH");
     return MB_UNSUPPORTED;
   }
-  host->probe_depends_on(call, go);
-  int code;
+  probe->depends_on(call, go);
+  int code, rc;
+  mb_capture cap = {.data = out, .cap = sizeof out};
   const char *version_argv[] = {go, "version", NULL};
-  if (host->run(call, version_argv, NULL, NULL, 1, out, sizeof out, &code) !=
-          MB_OK ||
-      code != 0) {
+  rc = proc->run(call, version_argv, NULL, NULL, &cap, &cap, &code);
+  if (rc == MB_CANCELLED) return rc;
+  if (rc != MB_OK || code != 0) {
     host->set_error(call, "`%s version` failed: %s", go, out);
     return MB_ERROR;
   }
   /* "go version go1.22.1 linux/amd64" */
-  char version[128] = "";
+  char version[128] = "", image[160];
   if (sscanf(out, "go version %127s", version) != 1) {
     host->set_error(call, "cannot read the Go version from: %s", out);
     return MB_ERROR;
   }
-  host->probe_set_fact(call, "version", version);
+  probe->set_fact(call, "version", version);
+  /* The golang images are tagged by release ("golang:1.22.1"); a
+     development build has no image. */
+  if (strncmp(version, "go", 2) == 0 && version[2] >= '0' &&
+      version[2] <= '9') {
+    snprintf(image, sizeof image, "golang:%s", version + 2);
+    probe->set_fact(call, "image", image);
+  }
+  if ((rc = probe_goroot(call, probe, go)) != MB_OK) return rc;
+  cap = (mb_capture){.data = out, .cap = sizeof out};
   const char *list_argv[] = {go, "tool", "dist", "list", NULL};
-  if (host->run(call, list_argv, NULL, NULL, 0, out, sizeof out, &code) !=
-          MB_OK ||
-      code != 0) {
+  rc = proc->run(call, list_argv, NULL, NULL, &cap, NULL, &code);
+  if (rc == MB_CANCELLED) return rc;
+  if (rc != MB_OK || code != 0) {
     host->set_error(call, "`go tool dist list` failed");
     return MB_ERROR;
   }
-  host->probe_set_fact(call, "dist_list", out);
+  probe->set_fact(call, "dist_list", out);
   return MB_OK;
 }
 
@@ -67,22 +124,23 @@ static int has_line(const char *list, const char *name) {
   return 0;
 }
 
-static int go_plan(void *self, mb_call *call, const mb_target *target) {
+static int go_plan(void *self, mb_call *call, const mb_target *target,
+                   const mb_plan_services *plan) {
   (void)self;
-  const char *dist = host->fact(call, "dist_list");
+  const char *dist = plan->fact(call, "dist_list");
   if (!dist || !has_line(dist, target->name)) {
     host->set_error(call,
                     "%s cannot build for %s (it is not in `go tool dist list`)",
-                    host->fact(call, "version"), target->name);
+                    plan->fact(call, "version"), target->name);
     return MB_UNSUPPORTED;
   }
-  host->plan_set_env(call, "GOOS", target->os);
-  host->plan_set_env(call, "GOARCH", target->arch);
-  int cgo = strcmp(host->option(call, "cgo"), "true") == 0;
-  host->plan_set_env(call, "CGO_ENABLED", cgo ? "1" : "0");
-  host->plan_set_env_option(call, "env");
+  plan->set_env(call, "GOOS", target->os);
+  plan->set_env(call, "GOARCH", target->arch);
+  int cgo = strcmp(opts->get(call, "cgo"), "true") == 0;
+  plan->set_env(call, "CGO_ENABLED", cgo ? "1" : "0");
+  plan->set_env_option(call, "env");
 
-  const char *binary = host->option(call, "binary");
+  const char *binary = opts->get(call, "binary");
   if (!binary) binary = host->project(call, "name");
   int windows = strcmp(target->os, "windows") == 0;
   size_t len = strlen(binary);
@@ -105,48 +163,153 @@ static int go_plan(void *self, mb_call *call, const mb_target *target) {
   argv[argc++] = "{jobs}";
   size_t nflags;
   const char *const *flags =
-      host->option_split(call, "flags", MB_SPLIT_WORDS, &nflags);
+      opts->split(call, "flags", MB_SPLIT_WORDS, &nflags);
   for (size_t i = 0; i < nflags && argc < 248; i++)
     argv[argc++] = flags[i];
   char tags[1024] = "";
   size_t ntags;
-  const char *const *tag =
-      host->option_split(call, "tags", MB_SPLIT_LIST, &ntags);
+  const char *const *tag = opts->split(call, "tags", MB_SPLIT_LIST, &ntags);
   for (size_t i = 0; i < ntags; i++)
     snprintf(tags + strlen(tags), sizeof tags - strlen(tags), "%s%s",
              i ? "," : "", tag[i]);
   if (ntags) argv[argc++] = "-tags", argv[argc++] = tags;
-  const char *ldflags = host->option(call, "ldflags");
+  const char *ldflags = opts->get(call, "ldflags");
   if (ldflags) argv[argc++] = "-ldflags", argv[argc++] = ldflags;
-  argv[argc++] = host->option(call, "package");
+  argv[argc++] = opts->get(call, "package");
   argv[argc] = NULL;
-  host->plan_add_step(call, argv, 0);
-  host->plan_add_output(call, name, output, "binary");
+  plan->add_step(call, argv, 0);
+  plan->add_output(call, name, output, "binary", 0);
   return MB_OK;
 }
 
 static const mb_toolchain go_toolchain = {
     .options = go_options, .probe = go_probe, .plan = go_plan};
 
+/* --- validate --- */
+
+/* A package given as a path (".", "./cmd/tool", "../lib") rather than an
+   import path names a folder relative to the source, where go runs. */
+static int is_local_package(const char *package) {
+  return strcmp(package, ".") == 0 || strcmp(package, "..") == 0 ||
+         strncmp(package, "./", 2) == 0 || strncmp(package, "../", 3) == 0;
+}
+
+static int go_validate(void *self, mb_call *call, const mb_target *target,
+                       const mb_validate_services *validate) {
+  (void)self, (void)target, (void)validate;
+  const char *package = opts->get(call, "package");
+  if (!is_local_package(package)) return MB_OK;
+  /* A pattern ("./cmd/...") is checked up to its wildcard's folder. */
+  const char *relative = package;
+  while (strncmp(relative, "./", 2) == 0)
+    relative += 2;
+  const char *wildcard = strstr(relative, "...");
+  size_t keep = wildcard ? (size_t)(wildcard - relative) : strlen(relative);
+  while (wildcard && keep > 0 && relative[keep - 1] != '/')
+    keep--;
+  char folder[4096];
+  snprintf(folder, sizeof folder, "%s/%.*s", host->project(call, "source"),
+           (int)keep, relative);
+  struct stat st;
+  if (stat(folder, &st) == 0 && S_ISDIR(st.st_mode)) return MB_OK;
+  opts->error(call, "package",
+              "`%s` is a local package but there is no folder %s", package,
+              folder);
+  return MB_ERROR;
+}
+
+static const mb_toolchain_validate go_validate_extension = {.validate =
+                                                                go_validate};
+
+/* --- detect --- */
+
+/* The module path of a go.mod ("module example.com/tool"), into buf. */
+static int module_path(const char *text, char *buf, size_t cap) {
+  for (const char *line = text; *line;) {
+    size_t len = strcspn(line, "\n");
+    const char *p = line + strspn(line, " \t");
+    if (strncmp(p, "module", 6) == 0 && strchr(" \t", p[6]) && p[6]) {
+      p += 6 + strspn(p + 6, " \t\"");
+      size_t n = strcspn(p, "\"\r\n \t");
+      if (n && n < cap) {
+        snprintf(buf, cap, "%.*s", (int)n, p);
+        return 1;
+      }
+    }
+    line += len + (line[len] == '\n');
+  }
+  return 0;
+}
+
+/* The name `go build` gives the module's binary: its last path element,
+   the one before a major version suffix (example.com/tool/v2 builds
+   "tool"). */
+static const char *module_name(char *module) {
+  char *last = strrchr(module, '/');
+  if (last && last[1] == 'v' && strspn(last + 2, "0123456789") > 0 &&
+      last[2 + strspn(last + 2, "0123456789")] == '\0') {
+    *last = '\0';
+    last = strrchr(module, '/');
+  }
+  return last ? last + 1 : module;
+}
+
+static int go_detect(void *self, mb_call *call,
+                     const mb_detect_services *detect) {
+  (void)self;
+  const char *text = detect->read_text(call, "go.mod");
+  if (!text) return MB_UNSUPPORTED;
+  detect->match(call, MB_MATCH_PROJECT, "go.mod");
+  char module[1024];
+  if (module_path(text, module, sizeof module))
+    detect->propose_name(call, module_name(module));
+  detect->propose_key(call, "ldflags", "-s -w",
+                      "smaller binaries: no symbol table, no DWARF");
+  detect->propose_key(call, "flags", "-trimpath",
+                      "no paths of this machine in the binaries");
+  /* Go cross compiles to all of them with nothing more to install. */
+  static const char *const targets[] = {"linux/amd64",   "linux/arm64",
+                                        "darwin/amd64",  "darwin/arm64",
+                                        "windows/amd64", "windows/arm64"};
+  for (size_t i = 0; i < sizeof targets / sizeof *targets; i++)
+    detect->propose_target(call, targets[i]);
+  return MB_OK;
+}
+
+static const mb_toolchain_detect go_detect_extension = {.detect = go_detect};
+
+/* --- descriptor --- */
+
 static int go_init(const mb_host *h, mb_call *call, void **self) {
-  (void)call;
   host = h;
   *self = NULL;
+  opts = host->get_service(host, MB_OPTIONS_SERVICE);
+  proc = host->get_service(host, MB_PROCESS_SERVICE);
+  if (!opts || !proc) {
+    host->set_error(call, "this mbhost lacks the services %s and %s",
+                    MB_OPTIONS_SERVICE, MB_PROCESS_SERVICE);
+    return MB_ERROR;
+  }
   return MB_OK;
 }
 
 static const void *go_get_interface(void *self, const char *id) {
   (void)self;
-  return strcmp(id, MB_TOOLCHAIN_INTERFACE) == 0 ? &go_toolchain : NULL;
+  if (strcmp(id, MB_TOOLCHAIN_INTERFACE) == 0) return &go_toolchain;
+  if (strcmp(id, MB_TOOLCHAIN_VALIDATE_EXTENSION) == 0)
+    return &go_validate_extension;
+  if (strcmp(id, MB_TOOLCHAIN_DETECT_EXTENSION) == 0)
+    return &go_detect_extension;
+  return NULL;
 }
 
 static const mb_plugin go_plugin = {
     .abi_major = MB_ABI_MAJOR,
     .abi_minor = MB_ABI_MINOR,
     .kind = MB_KIND_TOOLCHAIN,
-    .id = "org.mbhost.go",
+    .id = "org.mbhost.toolchain.go",
     .name = "go",
-    .version = "1.0.0",
+    .version = "1.1.0",
     .description = "Go: go build with GOOS/GOARCH per target",
     .init = go_init,
     .get_interface = go_get_interface,

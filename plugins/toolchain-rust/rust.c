@@ -6,6 +6,8 @@
    what to install: the standard library (`rustup target add`) or the
    linker's Debian package. */
 #include <ctype.h>
+#include <mbhost/toolchain-detect.h>
+#include <mbhost/toolchain-validate.h>
 #include <mbhost/toolchain.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,17 +15,23 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "manifest.h"
 #include "metadata.h"
 #include "triples.h"
 
 #define PATH_CAP 4096
 #define PROBE_OUTPUT_CAP 8192
+/* What a failing tool says on standard error: enough for cargo's
+   explanation after its warnings. */
+#define ERROR_OUTPUT_CAP 65536
 /* cargo metadata of a large workspace runs to a few hundred KiB. */
 #define METADATA_CAP (8u << 20)
 #define MAX_ARGS 512
 
 typedef struct rust_plugin {
   const mb_host *host;
+  const mb_options_service *opts;
+  const mb_process_service *proc;
   /* The bins of the package, from cargo metadata, read at the first plan
      call and shared by every target. */
   bool bins_loaded;
@@ -32,25 +40,37 @@ typedef struct rust_plugin {
 } rust_plugin;
 
 static const mb_option options[] = {
-    {"triple", MB_OPT_STRING, NULL,
-     "Rust target triple; overrides the one mapped from os/arch",
-     MB_OPT_PER_TARGET, NULL},
-    {"profile", MB_OPT_STRING, "release",
-     "cargo profile: release, dev, or one defined in Cargo.toml",
-     MB_OPT_PER_TARGET, NULL},
-    {"bin", MB_OPT_LIST, NULL,
-     "binaries to build and collect (default: every bin of the package)",
-     MB_OPT_PER_TARGET, NULL},
-    {"features", MB_OPT_LIST, NULL, "cargo features to enable",
-     MB_OPT_PER_TARGET, NULL},
-    {"no_default_features", MB_OPT_BOOL, "false",
-     "build without the package's default features", MB_OPT_PER_TARGET, NULL},
-    {"linker", MB_OPT_STRING, NULL,
-     "linker program (default: the target's usual cross linker)",
-     MB_OPT_PER_TARGET, NULL},
-    {"env", MB_OPT_ENV, NULL,
-     "extra build environment, NAME=value, comma-separated", MB_OPT_PER_TARGET,
-     NULL},
+    {.key = "triple",
+     .type = MB_OPT_STRING,
+     .help = "Rust target triple; overrides the one mapped from os/arch",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "profile",
+     .type = MB_OPT_STRING,
+     .default_value = "release",
+     .help = "cargo profile: release, dev, or one defined in Cargo.toml",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "bin",
+     .type = MB_OPT_LIST,
+     .help = "binaries to build and collect (default: every bin of the "
+             "package)",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "features",
+     .type = MB_OPT_LIST,
+     .help = "cargo features to enable",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "no_default_features",
+     .type = MB_OPT_BOOL,
+     .default_value = "false",
+     .help = "build without the package's default features",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "linker",
+     .type = MB_OPT_STRING,
+     .help = "linker program (default: the target's usual cross linker)",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "env",
+     .type = MB_OPT_ENV,
+     .help = "extra build environment, NAME=value, comma-separated",
+     .flags = MB_OPT_PER_TARGET},
     {0},
 };
 
@@ -81,26 +101,34 @@ static bool is_plain_name(const char *s) {
   return true;
 }
 
-/* Runs argv and keeps its standard output; MB_OK only on exit status 0.
-   A failing command runs once more with its standard error kept, so the
-   error can say why (cargo explains itself there, not in its JSON). */
-static int run_tool(const mb_host *host, mb_call *call, const char *const *argv,
-                    const char *cwd, char *out, size_t cap) {
+/* Runs argv and keeps its standard output in `out`; MB_OK only on exit
+   status 0. A failure is explained with what the tool wrote on standard
+   error (cargo explains itself there, not in its JSON). */
+static int run_tool(const rust_plugin *rp, mb_call *call,
+                    const char *const *argv, const char *cwd, mb_capture *out) {
+  char err[ERROR_OUTPUT_CAP];
+  mb_capture err_cap = {.data = err, .cap = sizeof err};
   int status = 0;
-  int rc = host->run(call, argv, NULL, cwd, 0, out, cap, &status);
-  if (rc == MB_OK && status != 0)
-    rc = host->run(call, argv, NULL, cwd, 1, out, cap, &status);
+  int rc = rp->proc->run(call, argv, NULL, cwd, out, &err_cap, &status);
   if (rc == MB_CANCELLED) return rc;
   if (rc != MB_OK) {
-    host->set_error(call, "could not run %s", argv[0]);
+    rp->host->set_error(call, "could not run %s", argv[0]);
     return MB_ERROR;
   }
   if (status != 0) {
-    host->set_error(call, "`%s %s` failed with status %d: %s", argv[0], argv[1],
-                    status, trim_end(out));
+    rp->host->set_error(call, "`%s %s` failed with status %d: %s", argv[0],
+                        argv[1], status,
+                        trim_end(err_cap.len ? err : out->data));
     return MB_ERROR;
   }
   return MB_OK;
+}
+
+/* run_tool into a PROBE_OUTPUT_CAP buffer. */
+static int run_probe_tool(const rust_plugin *rp, mb_call *call,
+                          const char *const *argv, const char *cwd, char *out) {
+  mb_capture cap = {.data = out, .cap = PROBE_OUTPUT_CAP};
+  return run_tool(rp, call, argv, cwd, &cap);
 }
 
 /* The value of "key: value" in rustc -vV's output, trimmed, into buf. */
@@ -123,34 +151,45 @@ static bool verbose_field(const char *text, const char *key, char *buf,
 
 /* --- probe --- */
 
-static int find_tool(const mb_host *host, mb_call *call, const char *name,
+static int find_tool(const rust_plugin *rp, mb_call *call, const char *name,
                      char *path) {
-  if (host->find_program(call, name, path, PATH_CAP) == MB_OK) return MB_OK;
-  host->set_error(call,
-                  "%s not found in PATH: install Rust with rustup "
-                  "(https://rustup.rs) or Debian's rustc and cargo packages",
-                  name);
+  if (rp->proc->find_program(call, name, path, PATH_CAP) == MB_OK) return MB_OK;
+  rp->host->set_error(call,
+                      "%s not found in PATH: install Rust with rustup "
+                      "(https://rustup.rs) or Debian's rustc and cargo "
+                      "packages",
+                      name);
   return MB_UNSUPPORTED;
 }
 
-/* rustup's rustc and cargo are proxies that never change; the real
-   executables in the sysroot do when the toolchain is updated. */
-static void depend_on_sysroot_tools(const mb_host *host, mb_call *call,
-                                    const char *sysroot) {
-  static const char *const tools[] = {"rustc", "cargo"};
-  char path[PATH_CAP];
-  for (size_t i = 0; i < 2; i++) {
-    int n = snprintf(path, sizeof path, "%s/bin/%s", sysroot, tools[i]);
-    if (n < (int)sizeof path && is_file(path))
-      host->probe_depends_on(call, path);
+/* Prefixes shared with the rest of the system, where distributions
+   install Rust. */
+static bool is_system_prefix(const char *path) {
+  return strcmp(path, "/") == 0 || strcmp(path, "/usr") == 0 ||
+         strcmp(path, "/usr/local") == 0;
+}
+
+/* The sysroot is the toolchain: the real rustc and cargo (rustup's proxies
+   in PATH never change), rustc's libraries and every installed target's
+   standard library. When it is a system prefix (Debian's /usr), its tree
+   would be the whole system: then only the standard libraries' folder is
+   declared, and the rustc and cargo found in PATH stand for the rest. */
+static void depend_on_sysroot(const mb_probe_services *probe, mb_call *call,
+                              const char *sysroot) {
+  if (!is_system_prefix(sysroot)) {
+    probe->depends_on_tree(call, sysroot);
+    return;
   }
+  char path[PATH_CAP];
+  int n = snprintf(path, sizeof path, "%s/lib/rustlib", sysroot);
+  if (n < (int)sizeof path && is_dir(path)) probe->depends_on_tree(call, path);
 }
 
 /* Which toolchain rustup runs is chosen by the project's
    rust-toolchain(.toml) and by rustup's settings (`rustup default`):
    changing either changes the facts. */
-static void depend_on_toolchain_choice(const mb_host *host, mb_call *call,
-                                       const char *source) {
+static void depend_on_toolchain_choice(const mb_probe_services *probe,
+                                       mb_call *call, const char *source) {
   char path[PATH_CAP];
   const char *rustup_home = getenv("RUSTUP_HOME");
   const char *home = getenv("HOME");
@@ -164,150 +203,199 @@ static void depend_on_toolchain_choice(const mb_host *host, mb_call *call,
     if (!candidates[i][0]) continue;
     int n = snprintf(path, sizeof path, "%s/%s", candidates[i][0],
                      candidates[i][1]);
-    if (n < (int)sizeof path && is_file(path))
-      host->probe_depends_on(call, path);
+    if (n < (int)sizeof path && is_file(path)) probe->depends_on(call, path);
   }
 }
 
-static int rust_probe(void *self, mb_call *call) {
-  const mb_host *host = ((rust_plugin *)self)->host;
+/* The rust images are tagged by release ("rust:1.95.0"); beta and nightly
+   releases ("1.97.0-nightly") have no such tag. */
+static void set_image(const mb_probe_services *probe, mb_call *call,
+                      const char *release) {
+  char image[300];
+  if (!*release || strspn(release, "0123456789.") != strlen(release)) return;
+  snprintf(image, sizeof image, "rust:%s", release);
+  probe->set_fact(call, "image", image);
+}
+
+static int rust_probe(void *self, mb_call *call,
+                      const mb_probe_services *probe) {
+  const rust_plugin *rp = self;
   /* The project's rust-toolchain.toml (read by rustup) picks the
      toolchain, so every command runs in the source folder. */
-  const char *source = host->project(call, "source");
+  const char *source = rp->host->project(call, "source");
   char rustc[PATH_CAP], cargo[PATH_CAP], out[PROBE_OUTPUT_CAP];
   char field[256];
   int rc;
-  if ((rc = find_tool(host, call, "rustc", rustc)) != MB_OK ||
-      (rc = find_tool(host, call, "cargo", cargo)) != MB_OK)
+  if ((rc = find_tool(rp, call, "rustc", rustc)) != MB_OK ||
+      (rc = find_tool(rp, call, "cargo", cargo)) != MB_OK)
     return rc;
 
   const char *verbose[] = {rustc, "-vV", NULL};
-  if ((rc = run_tool(host, call, verbose, source, out, sizeof out)) != MB_OK)
-    return rc;
+  if ((rc = run_probe_tool(rp, call, verbose, source, out)) != MB_OK) return rc;
   snprintf(field, sizeof field, "%.*s", (int)strcspn(out, "\n"), out);
-  host->probe_set_fact(call, "version", field);
+  probe->set_fact(call, "version", field);
+  if (verbose_field(out, "release", field, sizeof field))
+    set_image(probe, call, field);
   if (!verbose_field(out, "host", field, sizeof field)) {
-    host->set_error(call, "`rustc -vV` did not name the host triple");
+    rp->host->set_error(call, "`rustc -vV` did not name the host triple");
     return MB_ERROR;
   }
-  host->probe_set_fact(call, "host", field);
+  probe->set_fact(call, "host", field);
 
   const char *sysroot[] = {rustc, "--print", "sysroot", NULL};
-  if ((rc = run_tool(host, call, sysroot, source, out, sizeof out)) != MB_OK)
-    return rc;
-  host->probe_set_fact(call, "sysroot", trim_end(out));
-  depend_on_sysroot_tools(host, call, out);
+  if ((rc = run_probe_tool(rp, call, sysroot, source, out)) != MB_OK) return rc;
+  probe->set_fact(call, "sysroot", trim_end(out));
+  depend_on_sysroot(probe, call, out);
 
   const char *version[] = {cargo, "--version", NULL};
-  if ((rc = run_tool(host, call, version, source, out, sizeof out)) != MB_OK)
-    return rc;
-  host->probe_set_fact(call, "cargo_version", trim_end(out));
-  host->probe_set_fact(call, "cargo", cargo);
-  host->probe_depends_on(call, rustc);
-  host->probe_depends_on(call, cargo);
-  depend_on_toolchain_choice(host, call, source);
+  if ((rc = run_probe_tool(rp, call, version, source, out)) != MB_OK) return rc;
+  probe->set_fact(call, "cargo_version", trim_end(out));
+  probe->set_fact(call, "cargo", cargo);
+  probe->depends_on(call, rustc);
+  probe->depends_on(call, cargo);
+  depend_on_toolchain_choice(probe, call, source);
   return MB_OK;
+}
+
+/* --- validate --- */
+
+/* Checks the names that end up in cargo's arguments and in output paths;
+   whether cargo knows them is cargo's to say when it builds. */
+static int rust_validate(void *self, mb_call *call, const mb_target *target,
+                         const mb_validate_services *validate) {
+  (void)target, (void)validate;
+  const mb_options_service *opts = ((const rust_plugin *)self)->opts;
+  int rc = MB_OK;
+  const char *triple = opts->get(call, "triple");
+  if (triple && *triple && !rust_triple_is_well_formed(triple)) {
+    opts->error(call, "triple",
+                "`%s` is not a target triple: arch-vendor-os[-env], such as "
+                "aarch64-unknown-linux-gnu (`rustc --print target-list` "
+                "lists them)",
+                triple);
+    rc = MB_ERROR;
+  }
+  const char *profile = opts->get(call, "profile");
+  if (!profile || !is_plain_name(profile)) {
+    opts->error(call, "profile", "`%s` is not a cargo profile name",
+                profile ? profile : "");
+    rc = MB_ERROR;
+  }
+  size_t nbins;
+  const char *const *bins = opts->split(call, "bin", MB_SPLIT_LIST, &nbins);
+  for (size_t i = 0; i < nbins; i++) {
+    if (!is_plain_name(bins[i])) {
+      opts->error(call, "bin", "`%s` is not a binary name", bins[i]);
+      rc = MB_ERROR;
+    }
+  }
+  return rc;
 }
 
 /* --- plan: what can be built --- */
 
-static const char *target_triple(const mb_host *host, mb_call *call,
+static const char *target_triple(const rust_plugin *rp, mb_call *call,
                                  const mb_target *target) {
-  const char *triple = host->option(call, "triple");
+  const char *triple = rp->opts->get(call, "triple");
   if (triple && *triple) return triple;
   triple = rust_triple_for(target->name);
   if (!triple)
-    host->set_error(call,
-                    "no usual Rust target for %s: set `triple` in "
-                    "[target %s]",
-                    target->name, target->name);
+    rp->host->set_error(call,
+                        "no usual Rust target for %s: set `triple` in "
+                        "[target %s]",
+                        target->name, target->name);
   return triple;
 }
 
-static int check_std_installed(const mb_host *host, mb_call *call,
+static int check_std_installed(const rust_plugin *rp, mb_call *call,
+                               const mb_plan_services *plan,
                                const char *triple) {
-  const char *sysroot = host->fact(call, "sysroot");
+  const char *sysroot = plan->fact(call, "sysroot");
   char path[PATH_CAP];
   snprintf(path, sizeof path, "%s/lib/rustlib/%s/lib", sysroot ? sysroot : "",
            triple);
   if (is_dir(path)) return MB_OK;
-  host->set_error(call,
-                  "rust target %s is not installed: run `rustup target add "
-                  "%s`",
-                  triple, triple);
+  rp->host->set_error(call,
+                      "rust target %s is not installed: run `rustup target "
+                      "add %s`",
+                      triple, triple);
   return MB_UNSUPPORTED;
 }
 
 /* glibc targets link against the cross C library, which Debian's cross
    gcc only recommends: ask the linker whether it can find libc.so. */
-static int check_cross_libc(const mb_host *host, mb_call *call,
+static int check_cross_libc(const rust_plugin *rp, mb_call *call,
                             const rust_linker *linker, const char *path) {
   if (!linker->libc_package) return MB_OK;
   const char *argv[] = {path, "-print-file-name=libc.so", NULL};
   char out[PATH_CAP];
+  mb_capture cap = {.data = out, .cap = sizeof out};
   int status = 0;
-  int rc = host->run(call, argv, NULL, NULL, 0, out, sizeof out, &status);
+  int rc = rp->proc->run(call, argv, NULL, NULL, &cap, NULL, &status);
   if (rc == MB_CANCELLED) return rc;
   if (rc == MB_OK && status == 0 && strchr(out, '/')) return MB_OK;
-  host->set_error(call,
-                  "the C library for %s is missing: install the Debian "
-                  "package %s",
-                  linker->triple, linker->libc_package);
+  rp->host->set_error(call,
+                      "the C library for %s is missing: install the Debian "
+                      "package %s",
+                      linker->triple, linker->libc_package);
   return MB_UNSUPPORTED;
 }
 
-static int missing_linker(const mb_host *host, mb_call *call,
+static int missing_linker(const rust_plugin *rp, mb_call *call,
                           const mb_target *target, const char *program,
                           const rust_linker *known) {
   if (known && known->package)
-    host->set_error(call,
-                    "linker %s for %s not found: install the Debian package "
-                    "%s (or set `linker` in [target %s])",
-                    program, known->triple, known->package, target->name);
+    rp->host->set_error(call,
+                        "linker %s for %s not found: install the Debian "
+                        "package %s (or set `linker` in [target %s])",
+                        program, known->triple, known->package, target->name);
   else
-    host->set_error(call,
-                    "linker %s for %s not found: no Debian package provides "
-                    "it; install one and set `linker` in [target %s]",
-                    program, target->name, target->name);
+    rp->host->set_error(call,
+                        "linker %s for %s not found: no Debian package "
+                        "provides it; install one and set `linker` in "
+                        "[target %s]",
+                        program, target->name, target->name);
   return MB_UNSUPPORTED;
 }
 
 /* Sets cargo's linker for `triple` when the host is not the target (or the
    user chose one), after checking the linker and its C library exist. */
-static int plan_linker(const mb_host *host, mb_call *call,
-                       const mb_target *target, const char *triple) {
-  const char *chosen = host->option(call, "linker");
+static int plan_linker(const rust_plugin *rp, mb_call *call,
+                       const mb_plan_services *plan, const mb_target *target,
+                       const char *triple) {
+  const char *chosen = rp->opts->get(call, "linker");
   if (chosen && !*chosen) chosen = NULL;
-  const char *host_triple = host->fact(call, "host");
+  const char *host_triple = plan->fact(call, "host");
   const rust_linker *known = rust_linker_for(triple);
   bool native = host_triple && strcmp(host_triple, triple) == 0;
   if (!chosen && native) return MB_OK;
   if (!chosen && !known) {
-    host->set_error(call,
-                    "no cross linker known for %s: set `linker` in "
-                    "[target %s]",
-                    triple, target->name);
+    rp->host->set_error(call,
+                        "no cross linker known for %s: set `linker` in "
+                        "[target %s]",
+                        triple, target->name);
     return MB_UNSUPPORTED;
   }
   const char *program = chosen ? chosen : known->program;
   if (!*program) return MB_OK; /* rustc links by itself */
   char path[PATH_CAP], env_name[256];
-  if (host->find_program(call, program, path, sizeof path) != MB_OK)
-    return missing_linker(host, call, target, program, chosen ? NULL : known);
+  if (rp->proc->find_program(call, program, path, sizeof path) != MB_OK)
+    return missing_linker(rp, call, target, program, chosen ? NULL : known);
   int rc;
-  if (!chosen && (rc = check_cross_libc(host, call, known, path)) != MB_OK)
+  if (!chosen && (rc = check_cross_libc(rp, call, known, path)) != MB_OK)
     return rc;
   if (rust_linker_env_name(triple, env_name, sizeof env_name) != 0) {
-    host->set_error(call, "target triple too long: %s", triple);
+    rp->host->set_error(call, "target triple too long: %s", triple);
     return MB_ERROR;
   }
-  host->plan_set_env(call, env_name, program);
+  plan->set_env(call, env_name, program);
   return MB_OK;
 }
 
 /* --- plan: which binaries --- */
 
-static int load_bins(rust_plugin *rp, mb_call *call) {
+static int load_bins(rust_plugin *rp, mb_call *call,
+                     const mb_plan_services *plan) {
   const mb_host *host = rp->host;
   const char *source = host->project(call, "source");
   char manifest[PATH_CAP];
@@ -321,12 +409,13 @@ static int load_bins(rust_plugin *rp, mb_call *call) {
     host->set_error(call, "out of memory");
     return MB_ERROR;
   }
-  const char *argv[] = {host->fact(call, "cargo"), "metadata", "--no-deps",
+  const char *argv[] = {plan->fact(call, "cargo"), "metadata", "--no-deps",
                         "--format-version",        "1",        NULL};
   if (!argv[0]) argv[0] = "cargo";
-  int rc = run_tool(host, call, argv, source, out, METADATA_CAP);
+  mb_capture cap = {.data = out, .cap = METADATA_CAP};
+  int rc = run_tool(rp, call, argv, source, &cap);
   char err[256];
-  if (rc == MB_OK && strlen(out) >= METADATA_CAP - 1) {
+  if (rc == MB_OK && cap.truncated) {
     host->set_error(call,
                     "cargo metadata printed more than %u bytes; list "
                     "the binaries with `bin`",
@@ -344,22 +433,16 @@ static int load_bins(rust_plugin *rp, mb_call *call) {
 }
 
 /* The binaries to build: `bin` when set, else the package's own. */
-static int plan_bins(rust_plugin *rp, mb_call *call, const char *const **bins,
+static int plan_bins(rust_plugin *rp, mb_call *call,
+                     const mb_plan_services *plan, const char *const **bins,
                      size_t *count) {
-  const mb_host *host = rp->host;
-  *bins = host->option_split(call, "bin", MB_SPLIT_LIST, count);
-  for (size_t i = 0; i < *count; i++) {
-    if (!is_plain_name((*bins)[i])) {
-      host->set_error(call, "bin: `%s` is not a binary name", (*bins)[i]);
-      return MB_ERROR;
-    }
-  }
+  *bins = rp->opts->split(call, "bin", MB_SPLIT_LIST, count);
   if (*count > 0) return MB_OK;
   int rc;
-  if (!rp->bins_loaded && (rc = load_bins(rp, call)) != MB_OK) return rc;
+  if (!rp->bins_loaded && (rc = load_bins(rp, call, plan)) != MB_OK) return rc;
   if (rp->nbins == 0) {
-    host->set_error(call, "the package defines no binary (cargo metadata "
-                          "lists no bin target)");
+    rp->host->set_error(call, "the package defines no binary (cargo metadata "
+                              "lists no bin target)");
     return MB_ERROR;
   }
   *bins = (const char *const *)rp->bins;
@@ -383,12 +466,12 @@ static void arg(argv_builder *b, const char *value) {
   b->items[b->len] = NULL;
 }
 
-static int plan_cargo_build(const mb_host *host, mb_call *call,
-                            const char *triple, const char *profile,
-                            const char *const *bins, size_t nbins,
-                            bool bins_chosen) {
+static int plan_cargo_build(const rust_plugin *rp, mb_call *call,
+                            const mb_plan_services *plan, const char *triple,
+                            const char *profile, const char *const *bins,
+                            size_t nbins, bool bins_chosen) {
   argv_builder b = {.len = 0};
-  const char *cargo = host->fact(call, "cargo");
+  const char *cargo = plan->fact(call, "cargo");
   arg(&b, cargo ? cargo : "cargo");
   arg(&b, "build");
   if (strcmp(profile, "release") == 0) {
@@ -406,7 +489,7 @@ static int plan_cargo_build(const mb_host *host, mb_call *call,
   char features[4096] = "";
   size_t nfeatures;
   const char *const *list =
-      host->option_split(call, "features", MB_SPLIT_LIST, &nfeatures);
+      rp->opts->split(call, "features", MB_SPLIT_LIST, &nfeatures);
   for (size_t i = 0; i < nfeatures; i++) {
     size_t used = strlen(features);
     snprintf(features + used, sizeof features - used, "%s%s", i ? "," : "",
@@ -416,57 +499,72 @@ static int plan_cargo_build(const mb_host *host, mb_call *call,
     arg(&b, "--features");
     arg(&b, features);
   }
-  const char *no_default = host->option(call, "no_default_features");
+  const char *no_default = rp->opts->get(call, "no_default_features");
   if (no_default && strcmp(no_default, "true") == 0)
     arg(&b, "--no-default-features");
   if (b.overflow) {
-    host->set_error(call, "too many cargo arguments");
+    rp->host->set_error(call, "too many cargo arguments");
     return MB_ERROR;
   }
-  host->plan_add_step(call, b.items, 0);
+  plan->add_step(call, b.items, 0);
   return MB_OK;
 }
 
-static void plan_outputs(const mb_host *host, mb_call *call, const char *triple,
-                         const char *profile, const char *const *bins,
-                         size_t nbins) {
+static void plan_outputs(mb_call *call, const mb_plan_services *plan,
+                         const char *triple, const char *profile,
+                         const char *const *bins, size_t nbins) {
   const char *suffix = rust_exe_suffix(triple);
   char name[512], from[PATH_CAP];
   for (size_t i = 0; i < nbins; i++) {
     snprintf(name, sizeof name, "%s%s", bins[i], suffix);
     snprintf(from, sizeof from, "{scratch}/target/%s/%s/%s", triple,
              rust_profile_dir(profile), name);
-    host->plan_add_output(call, name, from, "binary");
+    plan->add_output(call, name, from, "binary", 0);
   }
 }
 
-static int rust_plan(void *self, mb_call *call, const mb_target *target) {
+static int rust_plan(void *self, mb_call *call, const mb_target *target,
+                     const mb_plan_services *plan) {
   rust_plugin *rp = self;
-  const mb_host *host = rp->host;
-  const char *triple = target_triple(host, call, target);
+  const char *triple = target_triple(rp, call, target);
   if (!triple) return MB_UNSUPPORTED;
-  const char *profile = host->option(call, "profile");
-  if (!profile || !is_plain_name(profile)) {
-    host->set_error(call, "profile: `%s` is not a cargo profile name",
-                    profile ? profile : "");
-    return MB_ERROR;
-  }
+  /* validate made sure it is a plain name. */
+  const char *profile = rp->opts->get(call, "profile");
   int rc;
-  if ((rc = check_std_installed(host, call, triple)) != MB_OK ||
-      (rc = plan_linker(host, call, target, triple)) != MB_OK)
+  if ((rc = check_std_installed(rp, call, plan, triple)) != MB_OK ||
+      (rc = plan_linker(rp, call, plan, target, triple)) != MB_OK)
     return rc;
 
   const char *const *bins;
   size_t nbins;
-  if ((rc = plan_bins(rp, call, &bins, &nbins)) != MB_OK) return rc;
+  if ((rc = plan_bins(rp, call, plan, &bins, &nbins)) != MB_OK) return rc;
   bool bins_chosen = bins != (const char *const *)rp->bins;
 
-  host->plan_set_env(call, "CARGO_TARGET_DIR", "{scratch}/target");
-  host->plan_set_env_option(call, "env");
-  if ((rc = plan_cargo_build(host, call, triple, profile, bins, nbins,
+  plan->set_env(call, "CARGO_TARGET_DIR", "{scratch}/target");
+  plan->set_env_option(call, "env");
+  if ((rc = plan_cargo_build(rp, call, plan, triple, profile, bins, nbins,
                              bins_chosen)) != MB_OK)
     return rc;
-  plan_outputs(host, call, triple, profile, bins, nbins);
+  plan_outputs(call, plan, triple, profile, bins, nbins);
+  return MB_OK;
+}
+
+/* --- detect --- */
+
+static int rust_detect(void *self, mb_call *call,
+                       const mb_detect_services *detect) {
+  (void)self;
+  const char *manifest = detect->read_text(call, "Cargo.toml");
+  if (!manifest) return MB_UNSUPPORTED;
+  detect->match(call, MB_MATCH_PROJECT, "Cargo.toml");
+  char name[256];
+  if (rust_manifest_name(manifest, name, sizeof name))
+    detect->propose_name(call, name);
+  detect->propose_key(call, "profile", "release",
+                      "cargo profile: release, dev, or one defined in "
+                      "Cargo.toml");
+  /* No targets: the host's usual ones, kept where the standard library and
+     the linker are installed. */
   return MB_OK;
 }
 
@@ -478,13 +576,30 @@ static const mb_toolchain toolchain = {
     .plan = rust_plan,
 };
 
+static const mb_toolchain_validate validate_extension = {
+    .validate = rust_validate,
+};
+
+static const mb_toolchain_detect detect_extension = {
+    .detect = rust_detect,
+};
+
 static int rust_init(const mb_host *host, mb_call *call, void **self) {
+  const mb_options_service *opts = host->get_service(host, MB_OPTIONS_SERVICE);
+  const mb_process_service *proc = host->get_service(host, MB_PROCESS_SERVICE);
+  if (!opts || !proc) {
+    host->set_error(call, "this mbhost lacks the services %s and %s",
+                    MB_OPTIONS_SERVICE, MB_PROCESS_SERVICE);
+    return MB_ERROR;
+  }
   rust_plugin *rp = calloc(1, sizeof *rp);
   if (!rp) {
     host->set_error(call, "out of memory");
     return MB_ERROR;
   }
   rp->host = host;
+  rp->opts = opts;
+  rp->proc = proc;
   *self = rp;
   return MB_OK;
 }
@@ -498,16 +613,20 @@ static void rust_deinit(void *self) {
 
 static const void *rust_get_interface(void *self, const char *id) {
   (void)self;
-  return strcmp(id, MB_TOOLCHAIN_INTERFACE) == 0 ? &toolchain : NULL;
+  if (strcmp(id, MB_TOOLCHAIN_INTERFACE) == 0) return &toolchain;
+  if (strcmp(id, MB_TOOLCHAIN_VALIDATE_EXTENSION) == 0)
+    return &validate_extension;
+  if (strcmp(id, MB_TOOLCHAIN_DETECT_EXTENSION) == 0) return &detect_extension;
+  return NULL;
 }
 
 static const mb_plugin descriptor = {
     .abi_major = MB_ABI_MAJOR,
     .abi_minor = MB_ABI_MINOR,
     .kind = MB_KIND_TOOLCHAIN,
-    .id = "org.mbhost.rust",
+    .id = "org.mbhost.toolchain.rust",
     .name = "rust",
-    .version = "1.0.0",
+    .version = "1.1.0",
     .description = "Rust with cargo: cross builds per target triple",
     .init = rust_init,
     .deinit = rust_deinit,

@@ -75,6 +75,23 @@ const char *rust_triple_for(const char *target_name) {
   return NULL;
 }
 
+bool rust_triple_is_well_formed(const char *triple) {
+  if (!isalpha((unsigned char)triple[0])) return false;
+  size_t parts = 1, part_len = 0;
+  for (const char *p = triple; *p; p++) {
+    if (*p == '-') {
+      if (part_len == 0) return false;
+      parts++;
+      part_len = 0;
+    } else if (isalnum((unsigned char)*p) || *p == '_' || *p == '.') {
+      part_len++;
+    } else {
+      return false;
+    }
+  }
+  return part_len > 0 && parts >= 2 && parts <= 4;
+}
+
 const rust_linker *rust_linker_for(const char *triple) {
   for (size_t i = 0; i < COUNT(linkers); i++)
     if (strcmp(linkers[i].triple, triple) == 0) return &linkers[i];

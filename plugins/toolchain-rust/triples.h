@@ -5,6 +5,7 @@
 #ifndef MB_RUST_TRIPLES_H
 #define MB_RUST_TRIPLES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* How a triple links when it is not the host's. */
@@ -22,6 +23,12 @@ typedef struct rust_linker {
 /* The Rust triple for "os/arch" (x86_64-unknown-linux-gnu for
    "linux/amd64"), or NULL when there is no usual one. */
 const char *rust_triple_for(const char *target_name);
+
+/* True when `triple` has the shape of a target triple: two to four
+   dash-separated parts (arch-vendor-os[-env], or arch-os as in
+   wasm32-wasip1) of letters, digits, '_' and '.', the arch starting with a
+   letter. It says nothing of whether rustc knows the target. */
+bool rust_triple_is_well_formed(const char *triple);
 
 /* The cross linker of `triple`, or NULL when none is known. */
 const rust_linker *rust_linker_for(const char *triple);

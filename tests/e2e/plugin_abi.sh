@@ -9,7 +9,7 @@ cc -shared -fPIC -fvisibility=hidden -std=c99 -Wall -Werror \
 
 run_mbhost 0 plugins --plugin-dir "$T/plugins"
 expect_output "refused: $T/plugins/future.so: built for mbhost plugin ABI 2, but this mbhost speaks ABI 1"
-expect_output '^go +toolchain +org.mbhost.go'
+expect_output '^go +toolchain +org.mbhost.toolchain.go'
 expect_output '^local +exporter +org.mbhost.exporter.local'
 pass "mbhost plugins lists the refusal and the good plugins"
 

@@ -1,4 +1,5 @@
-/* The C plugin's target table, source globbing and argv building. */
+/* The C plugin's target table, source globbing, argv building and the
+   readers `mbhost init` uses. */
 #include <mbhost/plugin.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -6,6 +7,7 @@
 
 #include "argv.h"
 #include "check.h"
+#include "detect.h"
 #include "sources.h"
 #include "targets.h"
 
@@ -133,10 +135,57 @@ static void test_argv(void) {
   CHECK(a.len == 0 && a.items == NULL);
 }
 
+static void test_cmake_executable(void) {
+  char name[64] = "";
+  const char *got = name; /* check.h takes pointers */
+  CHECK(c_cmake_executable("project(x C)\nadd_executable( hello main.c)\n"
+                           "add_executable(other o.c)\n",
+                           name, sizeof name));
+  CHECK_STR(got, "hello");
+  CHECK(c_cmake_executable("add_executable(tool)", name, sizeof name));
+  CHECK_STR(got, "tool");
+  CHECK(
+      !c_cmake_executable("add_executable(${NAME} main.c)", name, sizeof name));
+  CHECK(!c_cmake_executable("add_library(x x.c)", name, sizeof name));
+  CHECK(!c_cmake_executable("add_executable(a_name_longer_than_the_buffer)",
+                            name, 8));
+}
+
+static void test_make_goal(void) {
+  char name[64] = "";
+  const char *got = name;
+  CHECK(c_make_goal("# built with make\nCC ?= cc\nCFLAGS := -O2\n"
+                    ".PHONY: clean\n%.o: %.c\n\thello: no\n"
+                    "hello: main.o\n\t$(CC) -o $@ $^\nclean:\n",
+                    name, sizeof name));
+  CHECK_STR(got, "hello");
+  CHECK(c_make_goal("all: tool docs\ntool: main.o\n", name, sizeof name));
+  CHECK_STR(got, "tool");
+  CHECK(!c_make_goal("all: $(BIN)\nprog: x\n", name, sizeof name));
+  CHECK(!c_make_goal("$(BIN): main.o\n", name, sizeof name));
+  CHECK(!c_make_goal("X = 1\n", name, sizeof name));
+}
+
+static void test_source_patterns(void) {
+  const char *files[] = {"arch/name.c", "b-c/x.c",         "b/a/deep.c",
+                         "b/x.c",       "examples/demo.c", "main.c",
+                         "os/name.c",   "os/util.c",       "src/.gen/y.c",
+                         "tests/t.c",   "util.c"};
+  char *patterns = c_source_patterns(files, sizeof files / sizeof *files);
+  CHECK_STR(patterns, "*.c, arch/*.c, b/*.c, b/a/*.c, b-c/*.c, os/*.c");
+  free(patterns);
+  const char *tests_only[] = {"test/t.c", "vendor/lib/v.c"};
+  CHECK(c_source_patterns(tests_only, 2) == NULL);
+  CHECK(c_source_patterns(NULL, 0) == NULL);
+}
+
 int main(void) {
   test_targets();
   test_contained();
   test_sources();
   test_argv();
+  test_cmake_executable();
+  test_make_goal();
+  test_source_patterns();
   return check_summary();
 }

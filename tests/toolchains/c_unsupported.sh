@@ -71,8 +71,9 @@ assert [a["target"] for a in report["artifacts"]] == ["linux/amd64"]
 PY
 pass "with --keep-going linux/amd64 arrives and the rest are reported"
 
-# Bad sources are a plan error that names the key and the pattern.
+# Bad sources are a configuration error that names the line, the key and
+# the pattern.
 printf '[target linux/amd64]\nsources = ../outside.c\n' >> "$T/build.ini"
-run_mbhost 1 --config "$T/build.ini" --target linux/amd64
-expect_output 'sources: `../outside.c` must be relative to the source folder'
+run_mbhost 2 --config "$T/build.ini" --target linux/amd64
+expect_output 'build.ini:[0-9]+: sources: `../outside.c` must be relative to the source folder'
 pass "a source outside the source folder is refused"

@@ -1,8 +1,10 @@
-/* The Rust plugin's tables and cargo metadata reading. */
+/* The Rust plugin's tables, triple checks, and cargo metadata and
+   manifest reading. */
 #include <mbhost/plugin.h>
 #include <stdlib.h>
 
 #include "check.h"
+#include "manifest.h"
 #include "metadata.h"
 #include "triples.h"
 
@@ -111,8 +113,49 @@ static void test_metadata(void) {
   CHECK_CONTAINS(err, "no \"packages\" array");
 }
 
+static void test_triple_shapes(void) {
+  CHECK(rust_triple_is_well_formed("x86_64-unknown-linux-gnu"));
+  CHECK(rust_triple_is_well_formed("armv7-unknown-linux-gnueabihf"));
+  CHECK(rust_triple_is_well_formed("aarch64-apple-darwin"));
+  CHECK(rust_triple_is_well_formed("aarch64-kmc-solid_asp3"));
+  CHECK(rust_triple_is_well_formed("wasm32-wasip1"));
+  CHECK(!rust_triple_is_well_formed(""));
+  CHECK(!rust_triple_is_well_formed("x86_64"));
+  CHECK(!rust_triple_is_well_formed("x86_64_unknown_linux_gnu"));
+  CHECK(!rust_triple_is_well_formed("x86_64-unknown--gnu"));
+  CHECK(!rust_triple_is_well_formed("x86_64-unknown-linux-"));
+  CHECK(!rust_triple_is_well_formed("-unknown-linux-gnu"));
+  CHECK(!rust_triple_is_well_formed("64bit-unknown-linux"));
+  CHECK(!rust_triple_is_well_formed("x86_64-unknown-linux-gnu-extra"));
+  CHECK(!rust_triple_is_well_formed("x86_64 unknown linux"));
+  CHECK(!rust_triple_is_well_formed("./my-target.json"));
+}
+
+static void test_manifest(void) {
+  char name[64] = "";
+  const char *got = name; /* check.h takes pointers */
+  CHECK(rust_manifest_name("[package]\nname = \"hello-rust\"\nversion = "
+                           "\"0.1.0\"\n\n[dependencies]\n",
+                           name, sizeof name));
+  CHECK_STR(got, "hello-rust");
+  CHECK(rust_manifest_name("[workspace]\nmembers = []\n\n[package]\n"
+                           "  name='tool'\n",
+                           name, sizeof name));
+  CHECK_STR(got, "tool");
+  /* A name in another table is not the package's. */
+  CHECK(!rust_manifest_name("[package]\nversion = \"1\"\n[[bin]]\nname = "
+                            "\"other\"\n",
+                            name, sizeof name));
+  CHECK(!rust_manifest_name("[workspace]\nmembers = [\"a\"]\n", name,
+                            sizeof name));
+  CHECK(
+      !rust_manifest_name("[package]\nnamespace = \"x\"\n", name, sizeof name));
+}
+
 int main(void) {
   test_triples();
+  test_triple_shapes();
+  test_manifest();
   test_linkers();
   test_suffixes_and_profiles();
   test_metadata();

@@ -10,18 +10,21 @@ static int failing_init(const mb_host *host, mb_call *call, void **self) {
   return MB_ERROR;
 }
 
-static int unused_probe(void *self, mb_call *call) {
-  (void)self, (void)call;
+static int unused_probe(void *self, mb_call *call,
+                        const mb_probe_services *probe) {
+  (void)self, (void)call, (void)probe;
   return MB_ERROR;
 }
 
-static int unused_plan(void *self, mb_call *call, const mb_target *target) {
-  (void)self, (void)call, (void)target;
+static int unused_plan(void *self, mb_call *call, const mb_target *target,
+                       const mb_plan_services *plan) {
+  (void)self, (void)call, (void)target, (void)plan;
   return MB_ERROR;
 }
 
 static const mb_option options[] = {{0}};
-static const mb_toolchain toolchain = {options, unused_probe, unused_plan};
+static const mb_toolchain toolchain = {
+    .options = options, .probe = unused_probe, .plan = unused_plan};
 
 static const void *get_interface(void *self, const char *id) {
   (void)self;

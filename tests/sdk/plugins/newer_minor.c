@@ -1,7 +1,7 @@
 /* A toolchain built against headers one minor version ahead of the host
-   (newer_minor.sh makes them: MB_ABI_MINOR 1 and one more service at the
-   end of mb_host). It must load into the older host and work, using the new
-   service only when MB_HOST_HAS says the running host has it. */
+   (newer_minor.sh makes them: MB_ABI_MINOR one higher, and one more
+   service, "mb.next-minor/1"). It must load into the older host and work,
+   using the new service only when get_service finds it. */
 #include <mbhost/toolchain.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,41 +11,47 @@
 #endif
 
 static const mb_host *host;
+static const mb_next_minor_service *next_minor;
+static const mb_options_service *options_service;
 
 static int next_init(const mb_host *h, mb_call *call, void **self) {
   (void)call, (void)self;
   host = h;
+  /* NULL from an older host: the plan falls back. */
+  next_minor = host->get_service(host, MB_NEXT_MINOR_SERVICE);
+  options_service = host->get_service(host, MB_OPTIONS_SERVICE);
   return MB_OK;
 }
 
-static int next_probe(void *self, mb_call *call) {
+static int next_probe(void *self, mb_call *call,
+                      const mb_probe_services *probe) {
   (void)self;
-  host->probe_set_fact(call, "version", "next 1.1.0");
+  probe->set_fact(call, "version", "next 1.1.0");
   return MB_OK;
 }
 
-static int next_plan(void *self, mb_call *call, const mb_target *target) {
+static int next_plan(void *self, mb_call *call, const mb_target *target,
+                     const mb_plan_services *plan) {
   (void)self;
-  const char *future = MB_HOST_HAS(host, next_minor_service)
-                           ? host->next_minor_service(call)
-                           : "absent, fell back";
+  const char *future =
+      next_minor ? next_minor->greeting(call) : "absent, fell back";
   char report[512];
   snprintf(report, sizeof report,
-           "target: %s\nnext_minor_service: %s\noption_keys: %s\n"
-           "host ABI: %u.%u\n",
-           target->name, future,
-           MB_HOST_HAS(host, option_keys) ? "present" : "absent",
+           "target: %s\nnext_minor_service: %s\n" MB_OPTIONS_SERVICE
+           ": %s\nhost ABI: %u.%u\n",
+           target->name, future, options_service ? "present" : "absent",
            host->abi_major, host->abi_minor);
   const char *argv[] = {"sh", "-c",   "printf '%s' \"$1\" > \"$2\"",
                         "sh", report, "{staging}/report.txt",
                         NULL};
-  host->plan_add_step(call, argv, 0);
-  host->plan_add_output(call, "report.txt", NULL, "file");
+  plan->add_step(call, argv, 0);
+  plan->add_output(call, "report.txt", NULL, "file", 0);
   return MB_OK;
 }
 
 static const mb_option options[] = {{0}};
-static const mb_toolchain toolchain = {options, next_probe, next_plan};
+static const mb_toolchain toolchain = {
+    .options = options, .probe = next_probe, .plan = next_plan};
 
 static const void *next_get_interface(void *self, const char *id) {
   (void)self;

@@ -18,33 +18,33 @@
 #define TOY_VERSION "1.0.0"
 #endif
 
-static const mb_host *host;
-
-static int toy_init(const mb_host *h, mb_call *call, void **self) {
-  (void)call, (void)self;
-  host = h;
+static int toy_init(const mb_host *host, mb_call *call, void **self) {
+  (void)host, (void)call, (void)self;
   return MB_OK;
 }
 
-static int toy_probe(void *self, mb_call *call) {
+static int toy_probe(void *self, mb_call *call,
+                     const mb_probe_services *probe) {
   (void)self;
-  host->probe_set_fact(call, "version", "toy " TOY_VERSION);
+  probe->set_fact(call, "version", "toy " TOY_VERSION);
   return MB_OK;
 }
 
-static int toy_plan(void *self, mb_call *call, const mb_target *target) {
+static int toy_plan(void *self, mb_call *call, const mb_target *target,
+                    const mb_plan_services *plan) {
   (void)self;
   const char *argv[] = {"sh", "-c",         "printf '%s\\n' \"$1\" > \"$2\"",
                         "sh", target->name, "{staging}/toy.txt",
                         NULL};
-  host->plan_add_step(call, argv, 0);
-  host->plan_add_output(call, "toy.txt", NULL, "file");
+  plan->add_step(call, argv, 0);
+  plan->add_output(call, "toy.txt", NULL, "file", 0);
   return MB_OK;
 }
 
 static const mb_option options[] = {
-    {"flavour", TOY_OPTION_TYPE, NULL, "unused", 0, NULL}, {0}};
-static const mb_toolchain toolchain = {options, toy_probe, toy_plan};
+    {.key = "flavour", .type = TOY_OPTION_TYPE, .help = "unused"}, {0}};
+static const mb_toolchain toolchain = {
+    .options = options, .probe = toy_probe, .plan = toy_plan};
 
 static const void *toy_get_interface(void *self, const char *id) {
   (void)self;
