@@ -272,8 +272,11 @@ static void free_registry(plugin_registry *reg) {
 /* Recognises the project in `dir` and writes `path`. */
 static int write_config(const run_options *opts, const char *dir,
                         const char *path, const choice *c, bool force) {
-  char *name = sanitize_name(c->found.name ? c->found.name : "app",
-                             strlen(c->found.name ? c->found.name : "app"));
+  /* Without a name from the toolchain, the folder's. */
+  const char *base =
+      strrchr(dir, '/') && strrchr(dir, '/')[1] ? strrchr(dir, '/') + 1 : "app";
+  const char *proposed = c->found.name ? c->found.name : base;
+  char *name = sanitize_name(proposed, strlen(proposed));
   buildable b = {0};
   int code = check_targets(opts, dir, c, name, &b);
   if (code == EXIT_OK && b.ok.len == 0) {

@@ -437,7 +437,7 @@ static void plan_target(run *r, target_result *tr) {
 /* Validates and plans every target. EXIT_USAGE when an option was refused
    (every target's problems are reported first), else EXIT_OK; *supported
    says whether every target can be built. */
-static int plan_all(run *r, bool *supported) {
+static int plan_all(run *r, bool *supported, bool report) {
   *supported = true;
   for (size_t i = 0; i < r->targets.len; i++)
     validate_target(r, &r->targets.items[i]);
@@ -446,7 +446,7 @@ static int plan_all(run *r, bool *supported) {
     plan_target(r, tr);
     if (tr->status == TARGET_PENDING) continue;
     *supported = false;
-    if (r->cfg.errors.len) continue;
+    if (r->cfg.errors.len || !report) continue;
     log_line(MB_LOG_ERROR, tr->target->name, "%s: %s",
              tr->status == TARGET_UNSUPPORTED ? "cannot build here"
                                               : "cannot plan",
@@ -468,7 +468,7 @@ int run_plan_only(run *r) {
   init_results(r);
   int code = probe_toolchain(r);
   bool supported;
-  if (code == EXIT_OK) code = plan_all(r, &supported);
+  if (code == EXIT_OK) code = plan_all(r, &supported, false);
   return code;
 }
 
@@ -519,7 +519,7 @@ static int prepare_targets(run *r, bool *supported) {
   init_results(r);
   int code = probe_toolchain(r);
   if (code != EXIT_OK) return code;
-  return plan_all(r, supported);
+  return plan_all(r, supported, true);
 }
 
 int run_validate(run *r) {

@@ -23,10 +23,13 @@ init_and_build hello-go go hello
 grep -qxE 'os += linux, darwin, windows' "$T/hello-go/build.ini" || fail "go: not linux, darwin, windows"
 grep -qxE 'arch += amd64, arm64' "$T/hello-go/build.ini" || fail "go: not amd64, arm64"
 init_and_build hello-rust rust hello
-init_and_build hello-c-sources "c, mode sources" hello-c-sources
+init_and_build hello-c-sources "c \(found C sources\)" hello-c-sources
+grep -qx 'mode = sources' "$T/hello-c-sources/build.ini" || fail "c: not mode sources"
 grep -qx 'sources = \*.c, arch/\*.c, os/\*.c' "$T/hello-c-sources/build.ini" || fail "c: sources not found in subfolders"
-init_and_build hello-c-make "c, mode make" hello
-init_and_build hello-c-cmake "c, mode cmake" hello
+init_and_build hello-c-make "c \(found Makefile\)" hello
+grep -qx 'mode = make' "$T/hello-c-make/build.ini" || fail "c: not mode make"
+init_and_build hello-c-cmake "c \(found CMakeLists.txt\)" hello
+grep -qx 'mode = cmake' "$T/hello-c-cmake/build.ini" || fail "c: not mode cmake"
 
 cd "$T/hello-go"
 echo "; mine" >build.ini
@@ -41,6 +44,6 @@ pass "an existing file is kept without --force and replaced with it"
 
 mkdir "$T/empty" && cd "$T/empty"
 run_mbhost 2 init
-expect_output 'nothing to build in .*: mbhost init looks for go.mod, Cargo.toml'
+expect_output 'nothing to build in .*: no toolchain plugin recognised it \(asked: .*go.*\)'
 [ -z "$(ls -A)" ] || fail "init wrote into an empty folder"
 pass "a folder with nothing to build: exit 2, nothing written"
