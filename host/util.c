@@ -263,7 +263,7 @@ int remove_tree(const char *path) {
   return nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
 }
 
-static int copy_fd(int in, int out) {
+int copy_fd(int in, int out) {
   char buf[1 << 16];
   for (;;) {
     ssize_t n = read(in, buf, sizeof buf);

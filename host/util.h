@@ -70,6 +70,8 @@ int mkdir_parents(const char *path);
 int remove_tree(const char *path);
 /* Copies src to dst through a temporary file and rename; 0 or -1 + errno. */
 int copy_file_atomic(const char *src, const char *dst);
+/* Copies what is left of `in` to `out`; 0 or -1 + errno. */
+int copy_fd(int in, int out);
 
 double now_seconds(void);
 
