@@ -381,11 +381,17 @@ static size_t apply(const record_list *l, const char *id, bool committed) {
     if (r->type == 'T') {
       ok = unlink(r->path) == 0 || errno == ENOENT;
     } else if (r->type == 'R') {
+      struct stat aside, now;
       char *backup = backup_of(r->path, id);
       if (committed)
         ok = unlink(backup) == 0 || errno == ENOENT;
-      else if (access(backup, F_OK) == 0)
-        ok = rename(backup, r->path) == 0;
+      else if (lstat(backup, &aside) == 0)
+        /* rename() does nothing when both names are links to one file:
+           the path was never replaced. */
+        ok = lstat(r->path, &now) == 0 && now.st_ino == aside.st_ino &&
+                     now.st_dev == aside.st_dev
+                 ? unlink(backup) == 0
+                 : rename(backup, r->path) == 0;
       free(backup);
     } else if (r->type == 'N' && !committed) {
       ok = unlink(r->path) == 0 || errno == ENOENT;
