@@ -233,22 +233,9 @@ static int copy_out(const char *value, char *buf, size_t cap) {
 static int proc_find_program(mb_call *call, const char *program, char *buf,
                              size_t cap) {
   (void)call;
-  if (!program || !*program) return MB_ERROR;
-  if (strchr(program, '/'))
-    return access(program, X_OK) == 0 ? copy_out(program, buf, cap) : MB_ERROR;
-  const char *path = getenv("PATH");
-  char *copy = xstrdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
-  int rc = MB_ERROR;
-  for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && rc != MB_OK;
-       dir = strtok_r(NULL, ":", &save)) {
-    char *candidate = path_join(*dir ? dir : ".", program);
-    struct stat st;
-    if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) &&
-        access(candidate, X_OK) == 0)
-      rc = copy_out(candidate, buf, cap);
-    free(candidate);
-  }
-  free(copy);
+  char *found = path_search(program, getenv("PATH"));
+  int rc = found ? copy_out(found, buf, cap) : MB_ERROR;
+  free(found);
   return rc;
 }
 

@@ -317,6 +317,26 @@ int copy_file_atomic(const char *src, const char *dst) {
   return rc;
 }
 
+char *path_search(const char *program, const char *path_list) {
+  if (!program || !*program) return NULL;
+  if (strchr(program, '/'))
+    return access(program, X_OK) == 0 ? xstrdup(program) : NULL;
+  char *copy = xstrdup(path_list ? path_list : "/usr/local/bin:/usr/bin:/bin");
+  char *found = NULL;
+  for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && !found;
+       dir = strtok_r(NULL, ":", &save)) {
+    char *candidate = path_join(*dir ? dir : ".", program);
+    struct stat st;
+    if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) &&
+        access(candidate, X_OK) == 0)
+      found = candidate;
+    else
+      free(candidate);
+  }
+  free(copy);
+  return found;
+}
+
 double now_seconds(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
