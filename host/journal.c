@@ -443,7 +443,8 @@ typedef struct dead_journal {
 } dead_journal;
 
 /* Parses a journal; false when it is not one. Every path must be inside
-   the output folder its header names. */
+   the output folder its header names; a folder the run created may also
+   be the output folder or above it. */
 static bool parse(const char *text, size_t len, dead_journal *d) {
   const char *p = text, *end = text + len;
   while (p < end) {
@@ -461,8 +462,10 @@ static bool parse(const char *text, size_t len, dead_journal *d) {
       if (*p == 'O' && !d->output) {
         d->output = path;
       } else if (*p != 'O' && d->output && path[0] == '/' &&
-                 path_is_inside(path, d->output) &&
-                 strcmp(path, d->output) != 0) {
+                 (*p == 'D' ? path_is_inside(path, d->output) ||
+                                  path_is_inside(d->output, path)
+                            : path_is_inside(path, d->output) &&
+                                  strcmp(path, d->output) != 0)) {
         records_add(&d->records, *p, path);
         free(path);
       } else {

@@ -169,6 +169,21 @@ int main(void) {
   CHECK(strcmp(now, before) == 0);
   free(now);
 
+  /* The first export ever: the run created the output folder, which goes
+     away with the rollback. */
+  remove_tree(out);
+  pid = fork();
+  if (pid == 0) {
+    journal *first = journal_begin(state, out);
+    if (!first || journal_copy(first, src, a) != 0) _exit(3);
+    kill(getpid(), SIGKILL);
+  }
+  waitpid(pid, &status, 0);
+  CHECK(WIFSIGNALED(status));
+  CHECK(access(a, F_OK) == 0);
+  CHECK(journal_recover(projects, out) == 0);
+  CHECK(access(out, F_OK) != 0);
+
   free(a), free(before), free(after), free(src);
   remove_tree(root);
   free(out), free(state), free(projects);
