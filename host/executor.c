@@ -20,6 +20,7 @@
 #include "process.h"
 #include "progress.h"
 #include "schema.h"
+#include "supervise.h"
 
 /* A running step. */
 typedef struct job {
@@ -135,8 +136,12 @@ static void start_step(executor *ex, size_t t, bool token) {
   progress_step_started(t, s, tr->plan.nsteps, shown);
 
   int fd;
-  pid_t pid = process_spawn((const char *const *)argv.items, env.items, cwd,
-                            STDERR_MERGE, &fd, NULL);
+  strvec supervised = {0};
+  pid_t pid = supervise_argv(&argv, &supervised)
+                  ? process_spawn((const char *const *)supervised.items,
+                                  env.items, cwd, STDERR_MERGE, &fd, NULL)
+                  : -1;
+  strvec_free(&supervised);
   if (pid < 0) {
     if (token) jobserver_release(&ex->js);
     fail_target(

@@ -1,5 +1,6 @@
 #include "export.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,22 +14,21 @@ static char *section_of(const plugin *p) {
   return xasprintf("export.%s", p->desc->name);
 }
 
-/* Keeps what the chain wrote when it succeeded; otherwise puts the output
-   folder back as it was before the export. */
-static void finish_journal(journal *j, bool ok) {
-  if (ok) {
-    journal_commit(j);
-  } else if (journal_rollback(j) == 0) {
+bool export_finish(journal *j, bool ok) {
+  if (ok && journal_commit(j) != 0) {
+    log_line(MB_LOG_ERROR, NULL, "cannot commit the export journal: %s",
+             strerror(errno));
+    ok = false;
+  }
+  if (journal_end(j) == 0 && !ok)
     log_line(MB_LOG_ERROR, NULL,
              "export %s: every file it wrote was put back as it was",
              interrupt_requested() ? "interrupted" : "failed");
-  }
-  journal_free(j);
+  return ok;
 }
 
-bool export_run(const export_chain *chain, const artifact_list *build_outputs,
-                artifact_list *reported) {
-  journal *j = journal_open();
+bool export_run(const export_chain *chain, journal *j,
+                const artifact_list *build_outputs, artifact_list *reported) {
   artifact_list previous = {0};
   const artifact_list *in = build_outputs;
   bool ok = true;
@@ -62,9 +62,7 @@ bool export_run(const export_chain *chain, const artifact_list *build_outputs,
     in = &previous;
   }
   artifact_list_free(&previous);
-  ok = ok && !interrupt_requested();
-  finish_journal(j, ok);
-  return ok;
+  return ok && !interrupt_requested();
 }
 
 void export_describe(const export_chain *chain, FILE *out) {

@@ -15,6 +15,7 @@
 #include "run.h"
 #include "scanner.h"
 #include "schema.h"
+#include "supervise.h"
 
 static void print_plugin_row(const plugin *p, const char *note) {
   printf("%-10s %-10s %-28s %-8s %u.%u  %s%s\n", p->desc->name,
@@ -105,6 +106,9 @@ static int list_plugins(const cli *c) {
 }
 
 int main(int argc, char **argv) {
+  /* Hidden: the supervisor of one build step (supervise.h). */
+  if (argc > 1 && strcmp(argv[1], SUPERVISE_COMMAND) == 0)
+    return supervise_main(argc, argv);
   /* Hidden: the plugin scanner's child loading one candidate. */
   if (argc == 3 && strcmp(argv[1], SCANNER_COMMAND) == 0)
     return scanner_child_main(argv[2]);

@@ -67,7 +67,7 @@ static json_t *toolchain_json(const plugin *p, const facts *f) {
   return t;
 }
 
-bool report_write(const report *rep) {
+bool report_write(const report *rep, journal *j) {
   const project *p = rep->project;
   int exit_code = rep->exit_code;
   json_t *root = json_object();
@@ -89,16 +89,16 @@ bool report_write(const report *rep) {
                       artifacts_json(p->output, rep->artifacts));
 
   char *path = path_join(p->output, "artifacts.json");
-  char *tmp = xasprintf("%s.mbhost-tmp.XXXXXX", path);
-  bool ok = mkdir_parents(p->output) == 0;
-  int fd = ok ? mkstemp(tmp) : -1;
-  ok = fd >= 0 && json_dumpfd(root, fd, JSON_INDENT(2) | JSON_SORT_KEYS) == 0 &&
-       write(fd, "\n", 1) == 1 && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
+  char *tmp = NULL;
+  int fd = journal_temp(j, path, &tmp);
+  bool ok = fd >= 0 &&
+            json_dumpfd(root, fd, JSON_INDENT(2) | JSON_SORT_KEYS) == 0 &&
+            write(fd, "\n", 1) == 1 && fchmod(fd, 0644) == 0;
   int saved = errno;
   if (fd >= 0 && close(fd) != 0 && ok) ok = false, saved = errno;
-  if (ok && rename(tmp, path) != 0) ok = false, saved = errno;
+  if (ok && journal_rename(j, tmp, path) != 0) ok = false, saved = errno;
   if (!ok) {
-    if (fd >= 0) unlink(tmp);
+    if (tmp) unlink(tmp);
     log_line(MB_LOG_ERROR, NULL, "cannot write %s: %s", path, strerror(saved));
   }
   free(tmp);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "artifact.h"
+#include "journal.h"
 #include "loader.h"
 #include "project.h"
 #include "target_set.h"
@@ -19,7 +20,8 @@ typedef struct report {
   double seconds, export_seconds;
 } report;
 
-/* Writes the report atomically; false (after a message) on failure. */
-bool report_write(const report *rep);
+/* Writes the report through the export journal `j`, so artifacts.json
+   changes with the files it lists; false (after a message) on failure. */
+bool report_write(const report *rep, journal *j);
 
 #endif

@@ -13,6 +13,7 @@
 #include "export.h"
 #include "hash.h"
 #include "interrupt.h"
+#include "journal.h"
 #include "log.h"
 #include "progress.h"
 #include "report.h"
@@ -571,8 +572,11 @@ static int export_and_report(run *r, const artifact_list *outputs,
   artifact_list reported = {0};
   double export_started = now_seconds();
   export_chain chain = chain_of(r);
-  /* A failed export was rolled back: no report of files that are gone. */
-  bool exported = !outputs->len || export_run(&chain, outputs, &reported);
+  /* The export and artifacts.json are one transaction: a failed export is
+     rolled back, with no report of files that are gone. */
+  journal *j = journal_begin(r->state_dir, r->project.output);
+  bool exported =
+      j && (!outputs->len || export_run(&chain, j, outputs, &reported));
   int code = !exported || any_failed ? EXIT_BUILD : EXIT_OK;
   report rep = {.project = &r->project,
                 .toolchain = r->toolchain,
@@ -582,20 +586,36 @@ static int export_and_report(run *r, const artifact_list *outputs,
                 .exit_code = code,
                 .seconds = now_seconds() - started,
                 .export_seconds = now_seconds() - export_started};
+  bool committed = j && export_finish(j, exported && !interrupt_requested() &&
+                                             report_write(&rep, j));
   if (interrupt_requested())
     code = interrupt_exit_code();
-  else if (exported && !report_write(&rep))
+  else if (!committed)
     code = EXIT_BUILD;
   progress_summary(&r->targets, outputs);
   artifact_list_free(&reported);
   return code;
 }
 
+/* A run killed while exporting to this output folder left its journal:
+   the folder goes back to its old state, or forward to the new one, before
+   anything else happens here. */
+static bool recover_exports(const run *r) {
+  char *projects = path_dirname(r->state_dir);
+  size_t failed = journal_recover(projects, r->project.output);
+  free(projects);
+  if (failed)
+    log_line(MB_LOG_ERROR, NULL,
+             "cannot recover the interrupted export to %s; nothing was built",
+             r->project.output);
+  return failed == 0;
+}
+
 int run_main(run *r) {
   double started = now_seconds();
   if (r->opts->dry_run)
     r->state_dir = state_dir_path(r);
-  else if (!open_state_dir(r))
+  else if (!open_state_dir(r) || !recover_exports(r))
     return EXIT_BUILD;
   bool all_supported;
   int code = prepare_targets(r, &all_supported);

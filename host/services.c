@@ -233,22 +233,9 @@ static int copy_out(const char *value, char *buf, size_t cap) {
 static int proc_find_program(mb_call *call, const char *program, char *buf,
                              size_t cap) {
   (void)call;
-  if (!program || !*program) return MB_ERROR;
-  if (strchr(program, '/'))
-    return access(program, X_OK) == 0 ? copy_out(program, buf, cap) : MB_ERROR;
-  const char *path = getenv("PATH");
-  char *copy = xstrdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
-  int rc = MB_ERROR;
-  for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && rc != MB_OK;
-       dir = strtok_r(NULL, ":", &save)) {
-    char *candidate = path_join(*dir ? dir : ".", program);
-    struct stat st;
-    if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) &&
-        access(candidate, X_OK) == 0)
-      rc = copy_out(candidate, buf, cap);
-    free(candidate);
-  }
-  free(copy);
+  char *found = path_search(program, getenv("PATH"));
+  int rc = found ? copy_out(found, buf, cap) : MB_ERROR;
+  free(found);
   return rc;
 }
 
@@ -586,7 +573,7 @@ static int journal_write(mb_call *call, const char *dst) {
 static int exp_copy_file_atomic(mb_call *call, const char *src,
                                 const char *dst) {
   if (journal_write(call, dst) != MB_OK) return MB_ERROR;
-  if (copy_file_atomic(src, dst) == 0) return MB_OK;
+  if (journal_copy(call->io->journal, src, dst) == 0) return MB_OK;
   svc_set_error(call, "cannot copy %s to %s: %s", src, dst, strerror(errno));
   return MB_ERROR;
 }
@@ -594,15 +581,11 @@ static int exp_copy_file_atomic(mb_call *call, const char *src,
 static int exp_temp_file_for(mb_call *call, const char *dst, char *buf,
                              size_t cap) {
   if (journal_write(call, dst) != MB_OK) return MB_ERROR;
-  char *dir = path_dirname(dst);
-  int made = mkdir_parents(dir);
-  free(dir);
-  char *tmp = xasprintf("%s.mbhost-tmp.XXXXXX", dst);
-  int fd = made == 0 ? mkostemp(tmp, O_CLOEXEC) : -1;
+  char *tmp;
+  int fd = journal_temp(call->io->journal, dst, &tmp);
   if (fd < 0) {
     svc_set_error(call, "cannot create a file beside %s: %s", dst,
                   strerror(errno));
-    free(tmp);
     return MB_ERROR;
   }
   close(fd);
@@ -622,11 +605,10 @@ static int exp_commit_file(mb_call *call, const char *temp, const char *dst,
     unlink(temp);
     return MB_ERROR;
   }
-  int fd = open(temp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd >= 0) fsync(fd), close(fd);
-  if (rename(temp, dst) == 0) return MB_OK;
-  svc_set_error(call, "cannot rename %s to %s: %s", temp, dst, strerror(errno));
-  unlink(temp);
+  if (journal_rename(call->io->journal, temp, dst) == 0) return MB_OK;
+  svc_set_error(call, "cannot rename %s to %s: %s", temp, dst,
+                errno == EINVAL ? "not a file from temp_file_for"
+                                : strerror(errno));
   return MB_ERROR;
 }
 

@@ -263,7 +263,7 @@ int remove_tree(const char *path) {
   return nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
 }
 
-static int copy_fd(int in, int out) {
+int copy_fd(int in, int out) {
   char buf[1 << 16];
   for (;;) {
     ssize_t n = read(in, buf, sizeof buf);
@@ -315,6 +315,26 @@ int copy_file_atomic(const char *src, const char *dst) {
   free(tmp);
   errno = saved;
   return rc;
+}
+
+char *path_search(const char *program, const char *path_list) {
+  if (!program || !*program) return NULL;
+  if (strchr(program, '/'))
+    return access(program, X_OK) == 0 ? xstrdup(program) : NULL;
+  char *copy = xstrdup(path_list ? path_list : "/usr/local/bin:/usr/bin:/bin");
+  char *found = NULL;
+  for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && !found;
+       dir = strtok_r(NULL, ":", &save)) {
+    char *candidate = path_join(*dir ? dir : ".", program);
+    struct stat st;
+    if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) &&
+        access(candidate, X_OK) == 0)
+      found = candidate;
+    else
+      free(candidate);
+  }
+  free(copy);
+  return found;
 }
 
 double now_seconds(void) {

@@ -70,6 +70,12 @@ int mkdir_parents(const char *path);
 int remove_tree(const char *path);
 /* Copies src to dst through a temporary file and rename; 0 or -1 + errno. */
 int copy_file_atomic(const char *src, const char *dst);
+/* `program` as posix_spawnp finds it in the colon-separated `path_list`
+   (NULL: the default path): an executable regular file, or NULL. One with
+   a slash is taken as it is. Caller frees. */
+char *path_search(const char *program, const char *path_list);
+/* Copies what is left of `in` to `out`; 0 or -1 + errno. */
+int copy_fd(int in, int out);
 
 double now_seconds(void);
 
