@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +92,7 @@ bool report_write(const report *rep) {
   char *path = path_join(p->output, "artifacts.json");
   char *tmp = xasprintf("%s.mbhost-tmp.XXXXXX", path);
   bool ok = mkdir_parents(p->output) == 0;
-  int fd = ok ? mkstemp(tmp) : -1;
+  int fd = ok ? mkostemp(tmp, O_CLOEXEC) : -1;
   ok = fd >= 0 && json_dumpfd(root, fd, JSON_INDENT(2) | JSON_SORT_KEYS) == 0 &&
        write(fd, "\n", 1) == 1 && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
   int saved = errno;
