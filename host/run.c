@@ -241,12 +241,14 @@ int run_prepare(run *r, const run_options *opts) {
   project_load(&r->project, cfg, opts->output_override, r->jobs);
   matrix_build(&r->matrix, cfg);
 
-  if (cfg->errors.len) return config_errors_code(cfg);
   /* The cache decides what runs and what is published: refuse one that
-     another user could write before anything reads it. */
+     another user could write before anything reads it. With errors in
+     the config already, the rest is still checked and reported (the
+     scanner checks the folder again before it trusts its verdicts). */
   char *problem = NULL;
-  char *root = cache_open_root(cfg, !opts->dry_run, &problem);
-  if (!root) {
+  char *root = cfg->errors.len ? cache_dir(cfg)
+                               : cache_open_root(cfg, !opts->dry_run, &problem);
+  if (!root && !cfg->errors.len) {
     config_error(cfg, line_of(cfg, "cache", "dir"), "%s%s",
                  config_find(cfg, "cache", "dir") ? "dir: " : "", problem);
     free(problem);
