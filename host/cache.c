@@ -8,10 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hash.h"
+#include "log.h"
 #include "schema.h"
+#include "state.h"
 
 #define MANIFEST_MAGIC "mbhost-action/2"
 #define PROBE_MAGIC "mbhost-probe/2"
@@ -22,7 +25,21 @@ char *cache_dir(const config *cfg) {
   const char *xdg = getenv("XDG_CACHE_HOME");
   if (xdg && *xdg) return xasprintf("%s/mbhost", xdg);
   const char *home = getenv("HOME");
-  return xasprintf("%s/.cache/mbhost", home && *home ? home : "/tmp");
+  /* No shared fallback such as /tmp: another user could create it first. */
+  return home && *home ? xasprintf("%s/.cache/mbhost", home) : NULL;
+}
+
+char *cache_open_root(const config *cfg, bool create, char **problem) {
+  char *root = cache_dir(cfg);
+  if (!root) {
+    *problem = xstrdup("no cache folder: neither HOME nor XDG_CACHE_HOME is "
+                       "set (set one of them, or [cache] dir in the config)");
+    return NULL;
+  }
+  *problem = create ? state_dir_make(root) : state_dir_problem(root, true);
+  if (!*problem) return root;
+  free(root);
+  return NULL;
 }
 
 uint64_t cache_max_size(const config *cfg) {
@@ -122,7 +139,7 @@ static char *entry_path(const char *root, const char *key) {
    restore catches (the entry is then dropped and the target rebuilt). */
 static int place_file(const char *src, const char *dst) {
   char *dir = path_dirname(dst);
-  int rc = mkdir_parents(dir);
+  int rc = state_mkdirs(dir);
   free(dir);
   if (rc != 0) return -1;
   unlink(dst);
@@ -134,7 +151,7 @@ static int place_file(const char *src, const char *dst) {
    are the outputs as collected (optional ones present, globs expanded). */
 static bool read_manifest(const char *path, const char *target,
                           const char *staging, artifact_list *outs) {
-  FILE *f = fopen(path, "re");
+  FILE *f = state_fopen(path, "cache manifest");
   if (!f) return false;
   char line[4096];
   bool ok =
@@ -162,6 +179,41 @@ static bool read_manifest(const char *path, const char *target,
   return ok && outs->len > 0;
 }
 
+/* An entry's file is used only when this user made it: a regular file (a
+   symlink is never followed) owned by us that others cannot write. Its
+   group may, when the build made it so: the hash check catches changes. */
+static bool own_file(const char *path) {
+  struct stat st;
+  if (lstat(path, &st) != 0) return false;
+  bool own =
+      S_ISREG(st.st_mode) && st.st_uid == geteuid() && !(st.st_mode & S_IWOTH);
+  if (!own)
+    log_line(MB_LOG_WARN, NULL,
+             "ignoring cache file %s: not a regular file of yours that only "
+             "you may write",
+             path);
+  return own;
+}
+
+/* The folders of an entry: ours, and only ours to write. */
+static bool own_dirs(const char *entry) {
+  const char *parts[] = {"", "/files"};
+  for (size_t i = 0; i < 2; i++) {
+    char *dir = xasprintf("%s%s", entry, parts[i]);
+    struct stat st;
+    bool own = lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+               st.st_uid == geteuid() && !(st.st_mode & (S_IWGRP | S_IWOTH));
+    if (!own)
+      log_line(MB_LOG_WARN, NULL,
+               "ignoring cache entry %s: %s is not a folder of yours that "
+               "only you may write",
+               entry, dir);
+    free(dir);
+    if (!own) return false;
+  }
+  return true;
+}
+
 static void drop_entry(const char *entry, const char *staging) {
   remove_tree(entry);
   remove_tree(staging);
@@ -175,16 +227,18 @@ cache_lookup cache_restore(const char *root, const char *key,
   char *manifest = path_join(entry, "manifest");
   cache_lookup result = CACHE_HIT;
   artifact_list found = {0};
-  if (access(manifest, F_OK) != 0)
+  struct stat st;
+  if (lstat(manifest, &st) != 0)
     result = CACHE_MISS;
-  else if (!read_manifest(manifest, target, staging, &found))
+  else if (!own_dirs(entry) ||
+           !read_manifest(manifest, target, staging, &found))
     result = CACHE_CORRUPT;
   for (size_t i = 0; result == CACHE_HIT && i < found.len; i++) {
     const artifact *a = &found.items[i];
     char *src = xasprintf("%s/files/%s", entry, a->name);
     char hex[65];
     uint64_t size = 0;
-    if (place_file(src, a->path) != 0 ||
+    if (!own_file(src) || place_file(src, a->path) != 0 ||
         sha256_file_hex(a->path, hex, &size) != 0 ||
         strcmp(hex, a->sha256) != 0 || size != a->size)
       result = CACHE_CORRUPT;
@@ -207,12 +261,13 @@ bool cache_has(const char *root, const char *key) {
   char *entry = entry_path(root, key);
   char *manifest = path_join(entry, "manifest");
   artifact_list found = {0};
-  bool complete = read_manifest(manifest, NULL, entry, &found);
+  struct stat st;
+  bool complete = lstat(manifest, &st) == 0 && own_dirs(entry) &&
+                  read_manifest(manifest, NULL, entry, &found);
   for (size_t i = 0; complete && i < found.len; i++) {
     char *file = xasprintf("%s/files/%s", entry, found.items[i].name);
-    struct stat st;
-    complete =
-        stat(file, &st) == 0 && (uint64_t)st.st_size == found.items[i].size;
+    complete = own_file(file) && lstat(file, &st) == 0 &&
+               (uint64_t)st.st_size == found.items[i].size;
     free(file);
   }
   artifact_list_free(&found);
@@ -223,9 +278,14 @@ bool cache_has(const char *root, const char *key) {
 static bool write_manifest(const char *dir, const char *target,
                            const artifact_list *outs) {
   char *path = path_join(dir, "manifest");
-  FILE *f = fopen(path, "wxe");
+  int fd =
+      open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   free(path);
-  if (!f) return false;
+  FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+  if (!f) {
+    if (fd >= 0) close(fd);
+    return false;
+  }
   bool ok = fprintf(f, "%s\n", MANIFEST_MAGIC) > 0;
   for (size_t i = 0; ok && i < outs->len; i++) {
     const artifact *a = &outs->items[i];
@@ -242,7 +302,7 @@ bool cache_store(const char *root, const char *key, const char *target,
   char *entry = entry_path(root, key);
   char *parent = path_dirname(entry);
   char *tmp = xasprintf("%s/.tmp-%s-XXXXXX", parent, key);
-  bool ok = mkdir_parents(parent) == 0 && mkdtemp(tmp) != NULL;
+  bool ok = state_mkdirs(parent) == 0 && mkdtemp(tmp) != NULL;
   size_t stored = 0;
   for (size_t i = 0; ok && i < outs->len; i++) {
     const artifact *a = &outs->items[i];
@@ -268,7 +328,12 @@ typedef struct entry_info {
   char *path;
   uint64_t bytes;
   int64_t used_ns;
+  bool leftover; /* a store that never finished */
 } entry_info;
+
+/* A store renames its .tmp- folder into place within moments; one this old
+   was left by a run that died, not one still writing. */
+#define LEFTOVER_SECONDS 3600
 
 static uint64_t tree_bytes(const char *path) {
   struct stat st;
@@ -294,18 +359,26 @@ static void list_entries(const char *root, entry_info **out, size_t *n) {
     char *shard = path_join(actions, de->d_name);
     DIR *d = opendir(shard);
     for (struct dirent *e; d && (e = readdir(d));) {
-      if (e->d_name[0] == '.') continue;
+      bool leftover = str_starts_with(e->d_name, ".tmp-");
+      if (e->d_name[0] == '.' && !leftover) continue;
       char *path = path_join(shard, e->d_name);
       char *manifest = path_join(path, "manifest");
       struct stat st;
+      if (leftover && (lstat(path, &st) != 0 ||
+                       st.st_mtime > time(NULL) - LEFTOVER_SECONDS)) {
+        free(manifest), free(path);
+        continue;
+      }
       int64_t used =
-          stat(manifest, &st) == 0
+          !leftover && stat(manifest, &st) == 0
               ? (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec
               : 0;
       free(manifest);
       *out = xrealloc(*out, (*n + 1) * sizeof **out);
-      (*out)[(*n)++] = (entry_info){
-          .path = path, .bytes = tree_bytes(path), .used_ns = used};
+      (*out)[(*n)++] = (entry_info){.path = path,
+                                    .bytes = tree_bytes(path),
+                                    .used_ns = used,
+                                    .leftover = leftover};
     }
     if (d) closedir(d);
     free(shard);
@@ -329,7 +402,10 @@ void cache_prune(const char *root, uint64_t max_bytes, cache_usage *u) {
   for (size_t i = 0; i < n; i++)
     u->bytes += entries[i].bytes;
   u->entries = n;
-  for (size_t i = 0; i < n && u->bytes > max_bytes; i++) {
+  /* Leftovers go whatever the size; stats (no limit) removes nothing. */
+  bool pruning = max_bytes != UINT64_MAX;
+  for (size_t i = 0; i < n; i++) {
+    if (!(u->bytes > max_bytes || (pruning && entries[i].leftover))) continue;
     if (remove_tree(entries[i].path) != 0) continue;
     u->bytes -= entries[i].bytes;
     u->entries--;
@@ -398,7 +474,8 @@ static bool read_record(FILE *f, char *kind, char **a, char **b) {
 
 bool cache_probe_load(const char *root, const char *key, facts *f) {
   char *path = xasprintf("%s/probes/%s", root, key);
-  FILE *in = fopen(path, "re");
+  /* The facts name the programs a build runs: only ours are trusted. */
+  FILE *in = state_fopen(path, "cached probe");
   free(path);
   if (!in) return false;
   char line[64];
@@ -436,10 +513,8 @@ void cache_probe_store(const char *root, const char *key, const facts *f) {
   if (deps->len + f->trees.len == 0) return;
   char *dir = path_join(root, "probes");
   char *path = path_join(dir, key);
-  char *tmp = xasprintf("%s.tmp.XXXXXX", path);
-  mkdir_parents(dir);
-  int fd = mkostemp(tmp, O_CLOEXEC);
-  FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+  char *tmp = NULL;
+  FILE *out = state_mkdirs(dir) == 0 ? state_temp(path, &tmp) : NULL;
   bool ok = out && fprintf(out, "%s\n", PROBE_MAGIC) > 0;
   for (size_t i = 0; ok && i < deps->len; i++) {
     char stamp[128];
@@ -454,17 +529,15 @@ void cache_probe_store(const char *root, const char *key, const facts *f) {
     ok = fprintf(out, "fact %zu %zu\n%s%s\n", strlen(f->keys.items[i]),
                  strlen(f->values.items[i]), f->keys.items[i],
                  f->values.items[i]) > 0;
-  if (out && fclose(out) != 0) ok = false;
-  if (!out && fd >= 0) close(fd);
-  if (!ok || rename(tmp, path) != 0) unlink(tmp);
-  free(tmp), free(path), free(dir);
+  if (out) state_commit(out, tmp, path, ok);
+  free(path), free(dir);
 }
 
 /* --- durations ---------------------------------------------------------- */
 
 void cache_durations_load(const char *state_dir, target_set *ts) {
   char *path = path_join(state_dir, "durations");
-  FILE *f = fopen(path, "re");
+  FILE *f = state_fopen(path, "build durations");
   free(path);
   if (!f) return;
   char name[128];
@@ -486,9 +559,9 @@ static bool in_set(const target_set *ts, const char *name) {
    about how long a build takes. Targets left out by --target keep theirs. */
 void cache_durations_save(const char *state_dir, const target_set *ts) {
   char *path = path_join(state_dir, "durations");
-  char *tmp = xasprintf("%s.tmp", path);
-  FILE *old = fopen(path, "re");
-  FILE *f = fopen(tmp, "we");
+  char *tmp = NULL;
+  FILE *old = state_fopen(path, "build durations");
+  FILE *f = state_temp(path, &tmp);
   char name[128];
   double seconds;
   while (f && old && fscanf(old, "%127s %lf", name, &seconds) == 2)
@@ -500,6 +573,6 @@ void cache_durations_save(const char *state_dir, const target_set *ts) {
                                                          : tr->expected_seconds;
     if (s > 0) fprintf(f, "%s %.3f\n", tr->target->name, s);
   }
-  if (f && fclose(f) == 0) rename(tmp, path);
-  free(tmp), free(path);
+  if (f) state_commit(f, tmp, path, true);
+  free(path);
 }

@@ -24,8 +24,13 @@
 #include "project.h"
 #include "target_set.h"
 
-/* [cache] dir, else ${XDG_CACHE_HOME:-~/.cache}/mbhost. */
+/* [cache] dir, else ${XDG_CACHE_HOME:-~/.cache}/mbhost; NULL when neither
+   HOME nor XDG_CACHE_HOME is set. */
 char *cache_dir(const config *cfg);
+/* cache_dir, checked as owned state (state.h) and created (mode 0700) when
+   `create`: NULL with *problem (owned) when there is none or it is not
+   safe to use. */
+char *cache_open_root(const config *cfg, bool create, char **problem);
 
 /* What the cache stage reads about a run. */
 typedef struct cache_context {

@@ -74,7 +74,21 @@ int cache_command(const cli *c) {
     config_free(&cfg);
     return EXIT_USAGE;
   }
-  char *root = cache_dir(c->run.config_path ? &cfg : NULL);
+  char *problem = NULL;
+  char *root =
+      cache_open_root(c->run.config_path ? &cfg : NULL, false, &problem);
+  if (!root) {
+    const config_value *dir =
+        c->run.config_path ? config_find(&cfg, "cache", "dir") : NULL;
+    if (dir)
+      fprintf(stderr, "mbhost: error: %s:%d: dir: %s\n", cfg.path, dir->line,
+              problem);
+    else
+      fprintf(stderr, "mbhost: error: %s\n", problem);
+    free(problem);
+    config_free(&cfg);
+    return EXIT_USAGE;
+  }
   uint64_t max = cache_max_size(c->run.config_path ? &cfg : NULL);
   int code = EXIT_OK;
   cache_usage u;

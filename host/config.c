@@ -136,52 +136,90 @@ static int on_value(void *user, const char *section, const char *key,
   return 1;
 }
 
-char *expand_variables(const char *text, char **missing) {
-  strbuf out = {0};
-  strbuf_puts(&out, "");
-  for (const char *p = text; *p;) {
-    if (p[0] == '$' && p[1] == '$') {
-      strbuf_add(&out, "$", 1);
+static bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The '}' closing a ${ whose default starts at p, skipping nested ${...}
+   and $$; NULL when there is none before end. */
+static const char *closing_brace(const char *p, const char *end) {
+  for (int depth = 1; p < end; p++) {
+    if (p[0] == '$' && p + 1 < end && (p[1] == '$' || p[1] == '{')) {
+      depth += p[1] == '{';
+      p++;
+    } else if (*p == '}' && --depth == 0) {
+      return p;
+    }
+  }
+  return NULL;
+}
+
+/* Expands [p, end) into out; a default is expanded the same way, so
+   ${OUT:-${PWD}/dist} is what a shell makes of it. */
+static bool expand_range(const char *p, const char *end, strbuf *out,
+                         char **problem) {
+  while (p < end) {
+    if (p[0] != '$' || p + 1 >= end || (p[1] != '$' && p[1] != '{')) {
+      strbuf_add(out, p++, 1);
+      continue;
+    }
+    if (p[1] == '$') {
+      strbuf_add(out, "$", 1);
       p += 2;
       continue;
     }
-    const char *close = p[0] == '$' && p[1] == '{' ? strchr(p, '}') : NULL;
-    if (!close) {
-      strbuf_add(&out, p, 1);
-      p++;
-      continue;
+    const char *name = p + 2, *q = name;
+    while (q < end && is_name_char(*q))
+      q++;
+    bool has_default = q + 1 < end && q[0] == ':' && q[1] == '-';
+    const char *close = has_default ? closing_brace(q + 2, end)
+                                    : (q < end && *q == '}' ? q : NULL);
+    if (q == name || !close) {
+      const char *shown_end = closing_brace(p + 2, end);
+      int shown = (int)((shown_end ? shown_end + 1 : end) - p);
+      *problem = xasprintf("'%.*s' is not a variable reference: write ${NAME} "
+                           "or ${NAME:-default} (NAME of letters, digits and "
+                           "_), or $$ for a literal $",
+                           shown, p);
+      return false;
     }
-    char *inner = xstrndup(p + 2, (size_t)(close - p - 2));
-    char *fallback = strstr(inner, ":-");
-    if (fallback) *fallback = '\0', fallback += 2;
-    const char *env = getenv(inner);
-    if (env && (*env || !fallback))
-      strbuf_puts(&out, env);
-    else if (fallback)
-      strbuf_puts(&out, fallback);
+    char *var = xstrndup(name, (size_t)(q - name));
+    const char *env = getenv(var);
+    bool ok = true;
+    if (env && (*env || !has_default))
+      strbuf_puts(out, env);
+    else if (has_default)
+      ok = expand_range(q + 2, close, out, problem);
     else {
-      *missing = xstrdup(inner);
-      free(inner);
-      strbuf_free(&out);
-      return NULL;
+      *problem = xasprintf("environment variable %s is not set (set it, or "
+                           "write ${%s:-default})",
+                           var, var);
+      ok = false;
     }
-    free(inner);
+    free(var);
+    if (!ok) return false;
     p = close + 1;
   }
-  return out.data;
+  return true;
+}
+
+char *expand_variables(const char *text, char **problem) {
+  strbuf out = {0};
+  strbuf_puts(&out, "");
+  if (expand_range(text, text + strlen(text), &out, problem)) return out.data;
+  strbuf_free(&out);
+  return NULL;
 }
 
 static void expand_all(config *cfg) {
   for (size_t i = 0; i < cfg->nvalues; i++) {
     config_value *v = &cfg->values[i];
-    char *missing = NULL;
-    char *expanded = expand_variables(v->value, &missing);
+    char *problem = NULL;
+    char *expanded = expand_variables(v->value, &problem);
     if (!expanded) {
-      config_error(cfg, v->line,
-                   "%s: environment variable %s is not set (set it, or write "
-                   "${%s:-default})",
-                   v->key, missing, missing);
-      free(missing);
+      config_error(cfg, v->line, "%s: %s", v->key, problem);
+      free(problem);
       continue;
     }
     free(v->value);

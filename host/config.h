@@ -58,9 +58,10 @@ const config_section *config_find_section(const config *cfg, const char *name);
 /* The value's normalized form when validated, else its text; NULL if unset. */
 const char *config_get(const config *cfg, const char *section, const char *key);
 
-/* Expands ${VAR}, ${VAR:-default} and $$ from the environment. Returns NULL
-   and sets *missing (owned by the caller) when a variable is unset. */
-char *expand_variables(const char *text, char **missing);
+/* Expands ${VAR}, ${VAR:-default} (the default expanded in turn) and $$
+   from the environment. Returns NULL and sets *problem (owned by the
+   caller) when a variable is unset or a ${ is not a variable reference. */
+char *expand_variables(const char *text, char **problem);
 
 /* Prints every collected error to stderr; returns their number. */
 size_t config_report_errors(const config *cfg);

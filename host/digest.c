@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "state.h"
 
 /* Files modified this recently are hashed but not remembered: a later
    write within the same timestamp tick would otherwise go unnoticed. */
@@ -122,7 +123,7 @@ static bool is_hex64(const char *s) {
 /* Lines of "size mtime_ns inode hex relpath". A damaged file is ignored
    from the damaged line on: it only costs re-reading files. */
 static void load_stat_cache(stat_table *t, const char *path) {
-  FILE *f = path ? fopen(path, "re") : NULL;
+  FILE *f = path ? state_fopen(path, "stat cache") : NULL;
   if (!f) return;
   char *line = NULL;
   size_t cap = 0;
@@ -145,7 +146,7 @@ static void load_stat_cache(stat_table *t, const char *path) {
 static void save_stat_cache(const stat_table *t, const char *path,
                             int64_t racy_after_ns) {
   char *dir = path_dirname(path);
-  mkdir_parents(dir);
+  state_mkdirs(dir);
   free(dir);
   char *tmp = xasprintf("%s.tmp.XXXXXX", path);
   int fd = mkostemp(tmp, O_CLOEXEC);

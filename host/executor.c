@@ -465,8 +465,12 @@ static bool prepare_target(executor *ex, size_t t) {
   char *dir = path_dirname(tr->log_path);
   mkdir_parents(dir);
   free(dir);
-  FILE *log = fopen(tr->log_path, "we");
+  /* Never through a symlink left in the state folder. */
+  int fd = open(tr->log_path,
+                O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  FILE *log = fd >= 0 ? fdopen(fd, "w") : NULL;
   if (!log) {
+    if (fd >= 0) close(fd);
     tr->status = TARGET_FAILED;
     tr->reason =
         xasprintf("cannot write %s: %s", tr->log_path, strerror(errno));

@@ -1,6 +1,7 @@
 #include "init.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,7 +200,7 @@ static char *render(const choice *c, const char *name, const char *source,
 
 static int write_file(const char *path, const char *text, bool force) {
   char *tmp = xasprintf("%s.mbhost-init.XXXXXX", path);
-  int fd = mkstemp(tmp);
+  int fd = mkostemp(tmp, O_CLOEXEC);
   FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
   bool ok = f && fputs(text, f) >= 0 && fchmod(fd, 0644) == 0;
   if (f && fclose(f) != 0) ok = false;
@@ -226,7 +227,7 @@ static int check_targets(const run_options *opts, const char *dir,
   char *text = render(c, name, dir, dist, &all, NULL);
   free(dist);
   char *path = xasprintf("%s/.mbhost-init.XXXXXX.ini", dir);
-  int fd = mkstemps(path, 4);
+  int fd = mkostemps(path, 4, O_CLOEXEC);
   bool written =
       fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text);
   if (fd >= 0) close(fd);

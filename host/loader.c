@@ -11,6 +11,7 @@
 
 #include "scanner.h"
 #include "schema.h"
+#include "state.h"
 
 #ifndef MBHOST_PLUGIN_SUBDIR
 #define MBHOST_PLUGIN_SUBDIR "lib/mbhost/plugins"
@@ -295,6 +296,9 @@ static void load_dir(plugin_registry *reg, scanner *scan, const char *dir,
   struct stat st;
   if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return;
   char *unsafe = unsafe_reason(dir, &st);
+  /* Whoever may write an ancestor could rename the folder away and put
+     theirs in its place; in a sticky folder too, before it exists. */
+  if (!unsafe) unsafe = ancestors_problem(dir, false);
   if (unsafe) return refuse(reg, dir, unsafe);
   DIR *d = opendir(dir);
   if (!d)

@@ -78,15 +78,23 @@ void project_load(project *p, config *cfg, const char *output_override,
   if (!path_is_dir(p->source))
     config_error(cfg, line_of(cfg, "source"), "source: %s is not a folder",
                  p->source);
-  if (path_is_inside(p->source, p->output))
+  /* On real paths: a symlink must not make the output the source. */
+  p->output_real = path_resolve(p->output);
+  char *source_real = path_resolve(p->source);
+  if (path_is_inside(source_real, p->output_real))
     config_error(cfg, line_of(cfg, "output"),
-                 "output: %s %s the source folder; choose a folder such as "
+                 "output: %s %s the source folder%s; choose a folder such as "
                  "dist inside or beside it",
                  p->output,
-                 strcmp(p->source, p->output) == 0 ? "is" : "contains");
+                 strcmp(source_real, p->output_real) == 0 ? "is" : "contains",
+                 strcmp(p->output, p->output_real) != 0 ||
+                         strcmp(p->source, source_real) != 0
+                     ? " (through a symlink)"
+                     : "");
+  free(source_real);
 }
 
 void project_free(project *p) {
   free(p->name), free(p->version), free(p->source), free(p->output);
-  free(p->config_path), free(p->jobs);
+  free(p->config_path), free(p->jobs), free(p->output_real);
 }

@@ -7,7 +7,8 @@
 
 typedef struct project {
   char *name, *version, *source, *output, *config_path;
-  char *jobs; /* -j as decimal text, for plugins (project("jobs")) */
+  char *output_real; /* output with symlinks resolved: what locks key on */
+  char *jobs;        /* -j as decimal text, for plugins (project("jobs")) */
 } project;
 
 /* Reads [project] from a validated config: paths made absolute (output from

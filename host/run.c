@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cache.h"
@@ -19,6 +20,7 @@
 #include "report.h"
 #include "schema.h"
 #include "services.h"
+#include "state.h"
 
 static int line_of(const config *cfg, const char *section, const char *key) {
   const config_value *v = config_find(cfg, section, key);
@@ -240,10 +242,22 @@ int run_prepare(run *r, const run_options *opts) {
   project_load(&r->project, cfg, opts->output_override, r->jobs);
   matrix_build(&r->matrix, cfg);
 
+  /* The cache decides what runs and what is published: refuse one that
+     another user could write before anything reads it. With errors in
+     the config already, the rest is still checked and reported (the
+     scanner checks the folder again before it trusts its verdicts). */
+  char *problem = NULL;
+  char *root = cfg->errors.len ? cache_dir(cfg)
+                               : cache_open_root(cfg, !opts->dry_run, &problem);
+  if (!root && !cfg->errors.len) {
+    config_error(cfg, line_of(cfg, "cache", "dir"), "%s%s",
+                 config_find(cfg, "cache", "dir") ? "dir: " : "", problem);
+    free(problem);
+    return config_errors_code(cfg);
+  }
   strvec dirs = {0}, wanted = {0};
   plugin_search_path(&dirs, &opts->plugin_dirs, cfg);
   wanted_plugins(cfg, &wanted);
-  char *root = cache_dir(cfg);
   plugin_registry_load(&r->plugins, &dirs, &wanted, root, !opts->dry_run);
   if (!all_found(&r->plugins, &wanted)) {
     /* A name no plugin has: load them all, for the list of valid names. */
@@ -275,11 +289,10 @@ int run_prepare(run *r, const run_options *opts) {
 }
 
 /* Staging, logs and scratch live outside the output folder so a failed or
-   interrupted run leaves the output as it was. One lock per output folder
-   keeps two runs from sharing them. */
+   interrupted run leaves the output as it was. */
 static char *state_dir_path(const run *r) {
   char hex[65];
-  sha256_hex(r->project.output, strlen(r->project.output), hex);
+  sha256_hex(r->project.output_real, strlen(r->project.output_real), hex);
   hex[16] = '\0';
   char *root = cache_dir(&r->cfg);
   char *dir = xasprintf("%s/projects/%s-%s", root, r->project.name, hex);
@@ -287,22 +300,61 @@ static char *state_dir_path(const run *r) {
   return dir;
 }
 
-static bool open_state_dir(run *r) {
-  r->state_dir = state_dir_path(r);
-  if (mkdir_parents(r->state_dir) != 0) {
-    log_line(MB_LOG_ERROR, NULL, "cannot create %s: %s", r->state_dir,
-             strerror(errno));
-    return false;
-  }
-  char *lock = path_join(r->state_dir, "lock");
-  int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  bool ok = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0;
-  if (!ok)
+/* One run per output folder, whatever the project and however the folder
+   is reached: the lock is keyed on its real path, in the cache folder. The
+   lock file says who holds it. It stays held until the process exits. */
+static int lock_output(const run *r, const char *root) {
+  const char *real = r->project.output_real;
+  char hex[65];
+  sha256_hex(real, strlen(real), hex);
+  char *dir = path_join(root, "locks");
+  char *lock = path_join(dir, hex);
+  int fd = state_mkdirs(dir) == 0
+               ? open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)
+               : -1;
+  struct stat st;
+  int code = EXIT_OK;
+  if (fd < 0 || fstat(fd, &st) != 0 || st.st_uid != geteuid()) {
+    log_line(MB_LOG_ERROR, NULL, "cannot use the lock %s for %s: %s", lock,
+             real, fd < 0 ? strerror(errno) : "another user owns it");
+    code = EXIT_BUILD;
+  } else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    char holder[512] = "";
+    ssize_t n = pread(fd, holder, sizeof holder - 1, 0);
+    holder[n > 0 ? n : 0] = '\0';
+    holder[strcspn(holder, "\n")] = '\0';
     log_line(MB_LOG_ERROR, NULL,
-             "another mbhost run is building into %s (lock %s)",
-             r->project.output, lock);
-  free(lock);
-  return ok;
+             "another mbhost run is exporting to %s (%s); wait for it to "
+             "finish",
+             real, *holder ? holder : "lock held");
+    code = EXIT_BUILD;
+  } else {
+    char *who = xasprintf("pid %d, project %s, config %s\n", (int)getpid(),
+                          r->project.name, r->project.config_path);
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, who, strlen(who), 0) < 0)
+      log_line(MB_LOG_DEBUG, NULL, "lock %s: %s", lock, strerror(errno));
+    free(who);
+  }
+  if (code != EXIT_OK && fd >= 0) close(fd);
+  free(lock), free(dir);
+  return code;
+}
+
+/* EXIT_OK, EXIT_USAGE when the state folder cannot be made or is not safe
+   to use, or EXIT_BUILD when another run holds the output folder. */
+static int open_state_dir(run *r) {
+  r->state_dir = state_dir_path(r);
+  char *root = cache_dir(&r->cfg);
+  int code = lock_output(r, root);
+  free(root);
+  if (code != EXIT_OK) return code;
+  char *problem = state_dir_make(r->state_dir);
+  if (problem) {
+    log_line(MB_LOG_ERROR, NULL, "state folder: %s", problem);
+    code = EXIT_USAGE;
+    free(problem);
+  }
+  return code;
 }
 
 static void init_results(run *r) {
@@ -613,12 +665,15 @@ static bool recover_exports(const run *r) {
 
 int run_main(run *r) {
   double started = now_seconds();
+  int code = EXIT_OK;
   if (r->opts->dry_run)
     r->state_dir = state_dir_path(r);
-  else if (!open_state_dir(r) || !recover_exports(r))
-    return EXIT_BUILD;
+  else
+    code = open_state_dir(r);
+  if (code != EXIT_OK) return code;
+  if (!r->opts->dry_run && !recover_exports(r)) return EXIT_BUILD;
   bool all_supported;
-  int code = prepare_targets(r, &all_supported);
+  code = prepare_targets(r, &all_supported);
   if (code != EXIT_OK) return code;
   if (r->opts->dry_run) {
     print_dry_run(r);

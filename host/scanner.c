@@ -15,13 +15,15 @@
 
 #include "interrupt.h"
 #include "loader.h"
+#include "log.h"
 #include "process.h"
+#include "state.h"
 #include "util.h"
 
 extern char **environ;
 
 #define SCANNER_CACHE_NAME "plugin-scan.json"
-#define SCANNER_CACHE_FORMAT 2
+#define SCANNER_CACHE_FORMAT 3
 #define DEFAULT_TIMEOUT_SECONDS 10
 #define REPORT_MAX 4096
 
@@ -78,10 +80,18 @@ static char *host_identity(void) {
 
 scanner *scanner_open(const char *cache_root, bool save) {
   scanner *s = xcalloc(1, sizeof *s);
-  s->file = cache_root ? path_join(cache_root, SCANNER_CACHE_NAME) : NULL;
+  char *unsafe = cache_root ? state_dir_problem(cache_root, true) : NULL;
+  if (unsafe)
+    log_line(MB_LOG_WARN, NULL, "not using the plugin scan cache: %s", unsafe);
+  s->file =
+      cache_root && !unsafe ? path_join(cache_root, SCANNER_CACHE_NAME) : NULL;
+  free(unsafe);
   s->save = save;
   s->host = host_identity();
-  json_t *root = s->file ? json_load_file(s->file, 0, NULL) : NULL;
+  /* A verdict says which files get loaded: only ours are trusted. */
+  int fd = s->file ? state_open(s->file, "plugin scan cache") : -1;
+  json_t *root = fd >= 0 ? json_loadfd(fd, 0, NULL) : NULL;
+  if (fd >= 0) close(fd);
   json_t *plugins = json_object_get(root, "plugins");
   const char *host = json_string_value(json_object_get(root, "host"));
   bool current = json_integer_value(json_object_get(root, "format")) ==
@@ -92,12 +102,24 @@ scanner *scanner_open(const char *cache_root, bool save) {
   return s;
 }
 
+static int timeout_ms(void) {
+  const char *env = getenv(SCANNER_TIMEOUT_ENV);
+  char *end;
+  long seconds = env ? strtol(env, &end, 10) : 0;
+  if (!env || *end || seconds <= 0 || seconds > 3600)
+    seconds = DEFAULT_TIMEOUT_SECONDS;
+  return (int)seconds * 1000;
+}
+
 static bool cached_verdict(const scanner *s, const char *path,
                            const struct stat *st, char **why, char **name) {
   json_t *entry = json_object_get(s->cache, path);
+  json_t *waited = json_object_get(entry, "timed_out_ms");
+  /* A timeout is kept like any verdict, unless we may now wait longer. */
   if (!entry ||
       json_integer_value(json_object_get(entry, "size")) != st->st_size ||
-      json_integer_value(json_object_get(entry, "mtime_ns")) != mtime_ns(st))
+      json_integer_value(json_object_get(entry, "mtime_ns")) != mtime_ns(st) ||
+      (waited && json_integer_value(waited) < timeout_ms()))
     return false;
   const char *refused = json_string_value(json_object_get(entry, "refused"));
   const char *known = json_string_value(json_object_get(entry, "name"));
@@ -108,22 +130,15 @@ static bool cached_verdict(const scanner *s, const char *path,
 }
 
 static void remember(scanner *s, const char *path, const struct stat *st,
-                     const char *why, const char *name) {
+                     const char *why, const char *name, int timed_out_ms) {
   json_t *entry = json_pack("{s:I, s:I}", "size", (json_int_t)st->st_size,
                             "mtime_ns", (json_int_t)mtime_ns(st));
+  if (timed_out_ms)
+    json_object_set_new(entry, "timed_out_ms", json_integer(timed_out_ms));
   if (why) json_object_set_new(entry, "refused", json_string(why));
   if (name) json_object_set_new(entry, "name", json_string(name));
   json_object_set_new(s->cache, path, entry);
   s->dirty = true;
-}
-
-static int timeout_ms(void) {
-  const char *env = getenv(SCANNER_TIMEOUT_ENV);
-  char *end;
-  long seconds = env ? strtol(env, &end, 10) : 0;
-  if (!env || *end || seconds <= 0 || seconds > 3600)
-    seconds = DEFAULT_TIMEOUT_SECONDS;
-  return (int)seconds * 1000;
 }
 
 /* Appends what the pipe holds to the report (kept short); false at end of
@@ -177,16 +192,16 @@ static void drain(int fd, strbuf *report) {
     strbuf_add(report, buf, (size_t)n);
 }
 
-/* Turns how the child ended into a verdict. *cache says whether it is the
-   plugin's (a timeout may be the machine's). */
+/* Turns how the child ended into a verdict. A timeout is cached too, so a
+   hung plugin costs the wait once, not on every run: the note says how to
+   have it scanned again. */
 static char *judge(int status, bool finished, const strbuf *report,
-                   int limit_ms, bool *cache, char **name) {
-  *cache = finished;
+                   int limit_ms, char **name) {
   *name = NULL;
   if (!finished)
     return xasprintf("did not finish loading within %d s and was stopped "
                      "(a plugin must not block while loading; set %s to wait "
-                     "longer)",
+                     "longer; this verdict is kept until the file changes)",
                      limit_ms / 1000, SCANNER_TIMEOUT_ENV);
   if (WIFSIGNALED(status))
     return xasprintf("crashed while loading (signal %d, %s)", WTERMSIG(status),
@@ -208,12 +223,14 @@ static char *judge(int status, bool finished, const strbuf *report,
                    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
-static char *scan_in_child(const char *path, bool *cache, char **name) {
+static char *scan_in_child(const char *path, bool *cache, int *timed_out_ms,
+                           char **name) {
   const char *argv[] = {self_exe, SCANNER_COMMAND, path, NULL};
   int out_fd;
   pid_t pid = process_spawn(argv, environ, NULL, STDERR_DISCARD, &out_fd, NULL);
   if (pid < 0) {
     *cache = false;
+    *timed_out_ms = 0;
     *name = NULL;
     return xasprintf("cannot start the plugin scanner %s: %s", self_exe,
                      strerror(errno));
@@ -229,7 +246,9 @@ static char *scan_in_child(const char *path, bool *cache, char **name) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  char *why = judge(status, finished, &report, limit, cache, name);
+  *cache = true;
+  *timed_out_ms = finished ? 0 : limit;
+  char *why = judge(status, finished, &report, limit, name);
   strbuf_free(&report);
   return why;
 }
@@ -239,20 +258,21 @@ char *scanner_check(scanner *s, const char *path, const struct stat *st,
   char *why;
   if (cached_verdict(s, path, st, &why, name)) return why;
   bool cache;
-  why = scan_in_child(path, &cache, name);
+  int timed_out_ms;
+  why = scan_in_child(path, &cache, &timed_out_ms, name);
   if (interrupt_requested()) {
     free(why), free(*name);
     *name = NULL;
     return xstrdup("not scanned: the run was interrupted");
   }
-  if (cache) remember(s, path, st, why, *name);
+  if (cache) remember(s, path, st, why, *name, timed_out_ms);
   return why;
 }
 
 static void save(const scanner *s) {
   char *dir = path_dirname(s->file);
   char *tmp = xasprintf("%s.XXXXXX", s->file);
-  int fd = mkdir_parents(dir) == 0 ? mkstemp(tmp) : -1;
+  int fd = state_mkdirs(dir) == 0 ? mkostemp(tmp, O_CLOEXEC) : -1;
   json_t *root = json_pack("{s:i, s:s, s:O}", "format", SCANNER_CACHE_FORMAT,
                            "host", s->host, "plugins", s->cache);
   bool written = fd >= 0 && json_dumpfd(root, fd, JSON_COMPACT) == 0;

@@ -550,6 +550,19 @@ static int exp_emit_artifact(mb_call *call, const mb_artifact *in) {
   return MB_OK;
 }
 
+/* Whether dst is a path inside the output folder, as written (no '.' or
+   '..' segment) and through the folders that exist (no symlink out). */
+static bool inside_output(const char *dst, const char *output_dir) {
+  if (!dst || dst[0] != '/' || strcmp(dst, output_dir) == 0) return false;
+  char *clean = path_absolute("/", dst);
+  char *real = path_resolve(clean);
+  char *real_output = path_resolve(output_dir);
+  bool inside = strcmp(clean, dst) == 0 && path_is_inside(dst, output_dir) &&
+                path_is_inside(real, real_output);
+  free(clean), free(real), free(real_output);
+  return inside;
+}
+
 /* Records dst in the export journal before it is first written, so a
    failed or interrupted export can put it back. Only paths inside the
    output folder may be written. */
@@ -558,8 +571,7 @@ static int journal_write(mb_call *call, const char *dst) {
     svc_set_error(call, "%s: nothing may be written in a describe call", dst);
     return MB_ERROR;
   }
-  if (!dst || dst[0] != '/' || !path_is_inside(dst, call->io->output_dir) ||
-      strcmp(dst, call->io->output_dir) == 0) {
+  if (!inside_output(dst, call->io->output_dir)) {
     svc_set_error(call, "%s is not inside the output folder %s",
                   dst ? dst : "(null)", call->io->output_dir);
     return MB_ERROR;

@@ -223,6 +223,29 @@ char *path_dirname(const char *path) {
   return xstrndup(path, (size_t)(slash - path));
 }
 
+char *path_resolve(const char *path) {
+  char *head = clean_absolute(path);
+  char *tail = NULL;
+  for (;;) {
+    char *real = realpath(head, NULL);
+    if (real || strcmp(head, "/") == 0) {
+      char *out = !real   ? xstrdup(path)
+                  : !tail ? xstrdup(real)
+                          : path_absolute(real, tail);
+      free(real), free(head), free(tail);
+      return out;
+    }
+    const char *slash = strrchr(head, '/');
+    char *name = xstrdup(slash + 1);
+    char *rest = tail ? path_join(name, tail) : xstrdup(name);
+    free(name), free(tail);
+    tail = rest;
+    char *up = path_dirname(head);
+    free(head);
+    head = up;
+  }
+}
+
 bool path_is_dir(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);

@@ -62,6 +62,9 @@ char *path_join(const char *dir, const char *name);
 /* An absolute, lexically clean path: `path` against `base` when relative. */
 char *path_absolute(const char *base, const char *path);
 char *path_dirname(const char *path);
+/* The real path of an absolute `path`: symlinks resolved in the part that
+   exists (its nearest existing ancestor), the rest appended as written. */
+char *path_resolve(const char *path);
 bool path_is_dir(const char *path);
 bool path_is_inside(const char *path, const char *dir);
 /* Creates `path` and its parents; 0 or -1 with errno. */

@@ -78,10 +78,41 @@ static const mb_exporter local_exporter = {.options = local_options,
                                            .describe = local_describe,
                                            .export_artifacts = local_export};
 
+/* Why `layout` could place files outside the output folder, or NULL: it
+   must be a relative path of plain segments and known placeholders, as
+   tarball's names are. */
+static const char *layout_problem(const char *layout) {
+  if (!*layout) return "is empty (e.g. {os}/{arch})";
+  if (layout[0] == '/')
+    return "is an absolute path; give a folder under the "
+           "output folder, e.g. {os}/{arch}";
+  for (const char *seg = layout; *seg;) {
+    size_t n = strcspn(seg, "/");
+    if (n == 0) return "has an empty segment ('//' or a trailing '/')";
+    if ((n == 1 && seg[0] == '.') || (n == 2 && !strncmp(seg, "..", 2)))
+      return "has a '.' or '..' segment; it must stay inside the output "
+             "folder";
+    if (memchr(seg, '\\', n)) return "contains a backslash";
+    for (const char *b = memchr(seg, '{', n); b && b < seg + n;
+         b = memchr(b + 1, '{', (size_t)(seg + n - b - 1)))
+      if (strncmp(b, "{os}", 4) && strncmp(b, "{arch}", 6))
+        return "has an unknown placeholder (known: {os}, {arch})";
+    seg += n;
+    if (*seg == '/' && !*++seg) return "ends with '/'";
+  }
+  return NULL;
+}
+
 static int local_init(const mb_host *h, mb_call *call, void **self) {
   host = h;
   options = h->get_service(h, MB_OPTIONS_SERVICE);
   *self = NULL;
+  const char *layout = options ? options->get(call, "layout") : NULL;
+  const char *problem = layout ? layout_problem(layout) : NULL;
+  if (problem) {
+    options->error(call, "layout", "\"%s\" %s", layout, problem);
+    return MB_ERROR;
+  }
   if (options) return MB_OK;
   h->set_error(call,
                "needs an mbhost with the " MB_OPTIONS_SERVICE

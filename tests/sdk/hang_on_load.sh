@@ -16,9 +16,10 @@ pass "mbhost plugins survives, lists the refusal, and leaves no process behind"
 
 write_ini toy
 run_mbhost 0 --config "$T/build.ini" --plugin-dir "$T/plugins"
-expect_output "warning: ignoring plugin $T/plugins/hang.so: did not finish loading"
+expect_output "warning: ignoring plugin $T/plugins/hang.so: did not finish loading.*this verdict is kept until the file changes"
+grep -q '"timed_out_ms"' "$XDG_CACHE_HOME/mbhost/plugin-scan.json" || fail "the timeout was not cached"
 [ "$(cat "$T/dist/linux/arm64/toy.txt")" = linux/arm64 ] || fail "the build did not complete"
-pass "a build with it in the path warns and completes"
+pass "a build with it in the path warns (the timeout cached) and completes"
 
 # Interrupted while waiting for the scan: the child is stopped too.
 MBHOST_PLUGIN_SCAN_TIMEOUT=600 "$MBHOST" plugins --plugin-dir "$T/plugins" >"$T/out" 2>&1 &

@@ -118,6 +118,23 @@ static void test_variable_expansion(void) {
       first_error(&cfg),
       "build.ini:3: prefix: environment variable MBHOST_TEST_UNSET is not set");
   config_free(&cfg);
+
+  /* A default may use variables itself: never a folder named ${REF/dist}. */
+  cfg = load("[export.s3]\nprefix = ${MBHOST_TEST_UNSET:-${MBHOST_TEST_REF}/d}"
+             "\nother = ${MBHOST_TEST_UNSET:-a${MBHOST_TEST_UNSET:-b}c}}\n");
+  CHECK(cfg.errors.len == 0);
+  CHECK_STR(config_get(&cfg, "export.s3", "prefix"), "v1.2/d");
+  CHECK_STR(config_get(&cfg, "export.s3", "other"), "abc}");
+  config_free(&cfg);
+
+  cfg = load("[export.s3]\nprefix = ${MBHOST_TEST_REF/dist}\n");
+  CHECK_CONTAINS(first_error(&cfg),
+                 "build.ini:2: prefix: '${MBHOST_TEST_REF/dist}' is not a "
+                 "variable reference");
+  config_free(&cfg);
+  cfg = load("[export.s3]\nprefix = ${MBHOST_TEST_UNSET:-${MBHOST_TEST_REF}\n");
+  CHECK_CONTAINS(first_error(&cfg), "is not a variable reference");
+  config_free(&cfg);
 }
 
 static void test_schema_types(void) {

@@ -1,0 +1,167 @@
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+static char *absolute(const char *path) {
+  char cwd[4096];
+  return path_absolute(getcwd(cwd, sizeof cwd) ? cwd : "/", path);
+}
+
+/* One ancestor: whoever owns it, or may write it, could rename what is
+   below it and put their own in its place. */
+static char *ancestor_problem(const char *path, const char *dir,
+                              const struct stat *st, bool sticky_ok) {
+  if (st->st_uid != 0 && st->st_uid != geteuid())
+    return xasprintf("%s is inside %s, which is owned by uid %u (neither you "
+                     "nor root), who could replace it: choose a folder whose "
+                     "parents only you and root own",
+                     path, dir, (unsigned)st->st_uid);
+  if ((st->st_mode & S_IWOTH) && !(sticky_ok && (st->st_mode & S_ISVTX)))
+    return xasprintf(
+        "%s is inside %s, which others may write%s, so another "
+        "user could replace it: chmod o-w %s, or choose a folder "
+        "whose parents only you and root can write",
+        path, dir, st->st_mode & S_ISVTX ? " (sticky is not enough here)" : "",
+        dir);
+  return NULL;
+}
+
+/* Checks each parent folder of `path` that exists, following symlinks
+   (`follow`) or not. */
+static char *walk_parents(const char *shown, const char *path, bool sticky_ok,
+                          bool follow) {
+  char *dir = path_dirname(path);
+  char *problem = NULL;
+  for (;;) {
+    struct stat st;
+    if ((follow ? stat(dir, &st) : lstat(dir, &st)) == 0)
+      problem = ancestor_problem(shown, dir, &st, sticky_ok);
+    if (problem || strcmp(dir, "/") == 0) break;
+    char *up = path_dirname(dir);
+    free(dir);
+    dir = up;
+  }
+  free(dir);
+  return problem;
+}
+
+char *ancestors_problem(const char *path, bool sticky_ok) {
+  char *abs = absolute(path);
+  /* As written: a writable folder holding a symlink on the way could
+     redirect it. Resolved: the folders the path really goes through. */
+  char *problem = walk_parents(path, abs, sticky_ok, true);
+  if (!problem) {
+    char *real = path_resolve(abs);
+    problem = walk_parents(path, real, sticky_ok, false);
+    free(real);
+  }
+  free(abs);
+  return problem;
+}
+
+char *state_dir_problem(const char *dir, bool may_be_missing) {
+  struct stat st;
+  if (stat(dir, &st) != 0) {
+    if (errno == ENOENT && may_be_missing) return ancestors_problem(dir, true);
+    return xasprintf("%s: %s", dir, strerror(errno));
+  }
+  if (!S_ISDIR(st.st_mode)) return xasprintf("%s is not a folder", dir);
+  if (st.st_uid != geteuid())
+    return xasprintf("%s is owned by uid %u, not by you (uid %u), so it may "
+                     "hold what another user planted: remove it, or choose "
+                     "another folder ([cache] dir, XDG_CACHE_HOME)",
+                     dir, (unsigned)st.st_uid, (unsigned)geteuid());
+  if (st.st_mode & (S_IWGRP | S_IWOTH))
+    return xasprintf("%s is writable by %s, who could plant cache entries "
+                     "or files there: chmod go-w %s",
+                     dir, st.st_mode & S_IWOTH ? "others" : "its group", dir);
+  return ancestors_problem(dir, true);
+}
+
+int state_mkdirs(const char *path) {
+  char *copy = xstrdup(path);
+  int rc = 0;
+  for (char *p = copy + 1; rc == 0 && *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    if (mkdir(copy, 0700) != 0 && errno != EEXIST) rc = -1;
+    *p = '/';
+  }
+  if (rc == 0 && mkdir(copy, 0700) != 0 && errno != EEXIST) rc = -1;
+  free(copy);
+  if (rc == 0 && !path_is_dir(path)) errno = ENOTDIR, rc = -1;
+  return rc;
+}
+
+char *state_dir_make(const char *dir) {
+  /* Check before creating too: no folder is made inside someone else's. */
+  char *problem = state_dir_problem(dir, true);
+  if (problem) return problem;
+  if (state_mkdirs(dir) != 0)
+    return xasprintf("cannot create %s: %s", dir, strerror(errno));
+  return state_dir_problem(dir, false);
+}
+
+int state_open(const char *path, const char *what) {
+  /* O_NONBLOCK: a planted fifo must not stall the run. */
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    if (errno == ELOOP) {
+      log_line(MB_LOG_WARN, NULL, "ignoring %s %s: it is a symlink", what,
+               path);
+      errno = EPERM;
+    }
+    return -1;
+  }
+  struct stat st;
+  const char *why = NULL;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    why = "it is not a regular file";
+  else if (st.st_uid != geteuid())
+    why = "another user owns it";
+  else if (st.st_mode & (S_IWGRP | S_IWOTH))
+    why = "others may write it";
+  if (why) {
+    log_line(MB_LOG_WARN, NULL, "ignoring %s %s: %s", what, path, why);
+    close(fd);
+    errno = EPERM;
+    return -1;
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
+FILE *state_fopen(const char *path, const char *what) {
+  int fd = state_open(path, what);
+  FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+  if (!f && fd >= 0) close(fd);
+  return f;
+}
+
+FILE *state_temp(const char *path, char **tmp) {
+  *tmp = xasprintf("%s.tmp.XXXXXX", path);
+  int fd = mkostemp(*tmp, O_CLOEXEC);
+  FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+  if (f) return f;
+  if (fd >= 0) close(fd), unlink(*tmp);
+  free(*tmp);
+  *tmp = NULL;
+  return NULL;
+}
+
+bool state_commit(FILE *f, char *tmp, const char *path, bool ok) {
+  ok = !ferror(f) && ok;
+  ok = fclose(f) == 0 && ok;
+  ok = ok && rename(tmp, path) == 0;
+  if (!ok) unlink(tmp);
+  free(tmp);
+  return ok;
+}
