@@ -73,6 +73,9 @@ typedef struct s3_request {
   uint64_t sent;
   int attempt;
   double retry_at;
+  double sent_at; /* when the body was sent (without one: the start) */
+  long deadline;  /* seconds from sent_at to a complete answer */
+  int late;       /* the answer was not complete by then */
   struct curl_slist *headers;
   char *url;
   char curl_error[256];
