@@ -29,7 +29,7 @@ typedef struct s3_settings {
   const char *endpoint;  /* NULL: AWS (https://s3.REGION.amazonaws.com) */
   int path_style;        /* 1: ENDPOINT/BUCKET/KEY, 0: BUCKET.HOST/KEY */
   const char *ca_bundle; /* NULL: the system's */
-  long timeout;          /* seconds: connect, and longest stall */
+  long timeout;          /* seconds: connect, stall, wait for an answer */
   int attempts;          /* tries per request, the first included */
   const char *acl;       /* headers for new objects, or NULL */
   const char *cache_control;

@@ -98,7 +98,8 @@ static const mb_option options[] = {
     {.key = "timeout",
      .type = MB_OPT_DURATION,
      .default_value = "60s",
-     .help = "connect timeout, and longest stall before a request is retried",
+     .help = "connect timeout, longest stall, and longest wait for a "
+             "request's answer",
      .min = "1s",
      .max = "1h"},
     {0},
