@@ -26,7 +26,11 @@ bool cache_tree_facts(const char *root, facts *f, bool save) {
     digest_result res;
     char *problem = NULL;
     char *fact = xasprintf("tree:%s", tree);
+    double started = now_seconds();
     if (source_digest(&req, &res, &problem)) {
+      log_line(MB_LOG_DEBUG, NULL,
+               "toolchain tree %s: %zu files, %zu read, %.3fs", tree, res.files,
+               res.hashed, now_seconds() - started);
       const char *before = facts_get(f, fact);
       same = same && (!before || strcmp(before, res.hex) == 0);
       facts_set(f, fact, res.hex);

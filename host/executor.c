@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "binfmt.h"
 #include "cache.h"
 #include "hash.h"
 #include "interrupt.h"
@@ -258,6 +259,8 @@ static char *collect_file(executor *ex, target_result *tr, const char *name,
   uint64_t size = 0;
   if (!problem && sha256_file_hex(dst, hex, &size) != 0)
     problem = xasprintf("cannot read %s: %s", dst, strerror(errno));
+  if (!problem)
+    problem = binfmt_check(dst, name, kind, tr->target->os, tr->target->arch);
   if (!problem) {
     artifact a = {.target = tr->target->name,
                   .kind = (char *)kind,

@@ -322,6 +322,22 @@ static int sign_request(s3_client *c, s3_request *req) {
   return ok ? 0 : -1;
 }
 
+/* curl's low-speed check cannot see a server that answers at 2 bytes/s:
+   the whole answer must arrive within the timeout of the request being
+   sent. The upload itself is not bounded (a big part on a slow link may
+   take long): only a stall of it is, by the low-speed check. */
+static int watch_answer(void *data, curl_off_t dltotal, curl_off_t dlnow,
+                        curl_off_t ultotal, curl_off_t ulnow) {
+  (void)dltotal, (void)dlnow;
+  s3_request *req = data;
+  double now = now_seconds();
+  if (req->sent_at == 0 &&
+      (req->length == 0 || (ultotal > 0 && ulnow >= ultotal)))
+    req->sent_at = now;
+  req->late = req->sent_at != 0 && now - req->sent_at > (double)req->deadline;
+  return req->late;
+}
+
 /* Sets up the slot's easy handle for one attempt of `req`. */
 static int start_attempt(s3_client *c, CURL *e, s3_request *req) {
   if (sign_request(c, req) != 0) return -1;
@@ -330,6 +346,9 @@ static int start_attempt(s3_client *c, CURL *e, s3_request *req) {
   req->status = 0;
   req->etag[0] = '\0';
   req->curl_error[0] = '\0';
+  req->sent_at = 0;
+  req->late = 0;
+  req->deadline = s->timeout;
   buf_reset(&req->body);
   curl_easy_reset(e);
   curl_easy_setopt(e, CURLOPT_URL, req->url);
@@ -358,6 +377,9 @@ static int start_attempt(s3_client *c, CURL *e, s3_request *req) {
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, s->timeout);
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, s->timeout);
+  curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, watch_answer);
+  curl_easy_setopt(e, CURLOPT_XFERINFODATA, req);
+  curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
   if (s->ca_bundle) curl_easy_setopt(e, CURLOPT_CAINFO, s->ca_bundle);
   return 0;
 }
@@ -394,6 +416,13 @@ static outcome classify(s3_client *c, s3_request *req, CURLcode rc, char *why,
   if (rc != CURLE_OK) {
     const char *detail =
         req->curl_error[0] ? req->curl_error : curl_easy_strerror(rc);
+    if (rc == CURLE_ABORTED_BY_CALLBACK && req->late) {
+      snprintf(why, cap,
+               "%s sent no complete answer within %lds (the timeout "
+               "option)",
+               c->origin, req->deadline);
+      return OUTCOME_RETRY;
+    }
     if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST) {
       snprintf(why, cap, "cannot connect to %s: %s", c->origin, detail);
     } else {

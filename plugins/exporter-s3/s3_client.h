@@ -29,7 +29,7 @@ typedef struct s3_settings {
   const char *endpoint;  /* NULL: AWS (https://s3.REGION.amazonaws.com) */
   int path_style;        /* 1: ENDPOINT/BUCKET/KEY, 0: BUCKET.HOST/KEY */
   const char *ca_bundle; /* NULL: the system's */
-  long timeout;          /* seconds: connect, and longest stall */
+  long timeout;          /* seconds: connect, stall, wait for an answer */
   int attempts;          /* tries per request, the first included */
   const char *acl;       /* headers for new objects, or NULL */
   const char *cache_control;
@@ -73,6 +73,9 @@ typedef struct s3_request {
   uint64_t sent;
   int attempt;
   double retry_at;
+  double sent_at; /* when the body was sent (without one: the start) */
+  long deadline;  /* seconds from sent_at to a complete answer */
+  int late;       /* the answer was not complete by then */
   struct curl_slist *headers;
   char *url;
   char curl_error[256];

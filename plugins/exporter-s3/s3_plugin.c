@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "s3_client.h"
@@ -97,7 +98,8 @@ static const mb_option options[] = {
     {.key = "timeout",
      .type = MB_OPT_DURATION,
      .default_value = "60s",
-     .help = "connect timeout, and longest stall before a request is retried",
+     .help = "connect timeout, longest stall, and longest wait for a "
+             "request's answer",
      .min = "1s",
      .max = "1h"},
     {0},
@@ -219,6 +221,46 @@ static int check_endpoint(s3_plugin *p, mb_call *call) {
   return MB_OK;
 }
 
+/* Missing credentials are a problem of the environment, found before
+   anything is built rather than after every target was. They are read
+   again when the export starts. */
+static int check_credentials(s3_plugin *p, mb_call *call) {
+  s3_credentials creds;
+  char err[1024];
+  if (s3_credentials_load(&creds, err, sizeof err) != 0) {
+    p->host->set_error(call, "%s", err);
+    return MB_ERROR;
+  }
+  s3_credentials_free(&creds);
+  return MB_OK;
+}
+
+static int is_loopback(const char *host) {
+  return strcasecmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
+         strcmp(host, "[::1]") == 0 || strcmp(host, "::1") == 0;
+}
+
+/* Over plain http the signature still keeps the secret key secret and the
+   requests unaltered, but the files and the session token travel in
+   clear: fine on this machine, worth a warning anywhere else. */
+static void warn_plain_http(s3_plugin *p, mb_call *call) {
+  const char *endpoint = p->settings.endpoint;
+  if (!endpoint || strncasecmp(endpoint, "http://", 7) != 0) return;
+  CURLU *u = curl_url();
+  char *host = NULL;
+  if (u && curl_url_set(u, CURLUPART_URL, endpoint, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+      !is_loopback(host))
+    p->host->log(call, MB_LOG_WARN,
+                 "endpoint %s is plain http: requests are signed (the secret "
+                 "key is never sent), but the files and any session token "
+                 "travel unencrypted; use https:// for a server on another "
+                 "machine",
+                 endpoint);
+  curl_free(host);
+  curl_url_cleanup(u);
+}
+
 /* Drops leading and trailing slashes of the prefix in place. */
 static const char *clean_prefix(char *prefix) {
   if (!prefix) return "";
@@ -292,6 +334,8 @@ static int s3_init(const mb_host *host, mb_call *call, void **self) {
   if (rc == MB_OK) read_settings(p, call);
   if (rc == MB_OK) rc = check_settings(p, call);
   if (rc == MB_OK) rc = check_endpoint(p, call);
+  if (rc == MB_OK) rc = check_credentials(p, call);
+  if (rc == MB_OK) warn_plain_http(p, call);
   if (rc != MB_OK) {
     s3_deinit(p);
     return rc;

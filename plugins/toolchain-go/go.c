@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "package_name.h"
+
 static const mb_host *host;
 static const mb_options_service *opts;
 static const mb_process_service *proc;
@@ -211,10 +213,20 @@ static int go_validate(void *self, mb_call *call, const mb_target *target,
   snprintf(folder, sizeof folder, "%s/%.*s", host->project(call, "source"),
            (int)keep, relative);
   struct stat st;
-  if (stat(folder, &st) == 0 && S_ISDIR(st.st_mode)) return MB_OK;
+  if (stat(folder, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    opts->error(call, "package",
+                "`%s` is a local package but there is no folder %s", package,
+                folder);
+    return MB_ERROR;
+  }
+  /* `go build` of a library "succeeds" and writes an archive, not a
+     program. */
+  char name[256];
+  if (wildcard || go_folder_is_main(folder, name, sizeof name)) return MB_OK;
   opts->error(call, "package",
-              "`%s` is a local package but there is no folder %s", package,
-              folder);
+              "package `%s` is `%s`, not a main package: set `package = "
+              "./cmd/NAME` (the folder of a main package)",
+              package, name);
   return MB_ERROR;
 }
 

@@ -13,7 +13,7 @@ fi
 trap 'umount "$mnt" 2>/dev/null; rm -rf "$T"' EXIT
 
 src=$(copy_fixture slow-c-make)
-# The output is bigger than the file system: 200 KiB of data.
+# The output is bigger than the file system: a program with 200 KiB of data.
 cat >"$T/build.ini" <<INI
 [project]
 name = big
@@ -34,7 +34,7 @@ cat >>"$src/Makefile" <<'MK'
 
 hello: big.bin
 big.bin:
-	head -c 204800 /dev/urandom > $@
+	printf 'const char pad[204800] = {1};\nint main(void) { return pad[0]; }\n' | $(CC) -x c -o $@ -
 MK
 mkdir -p "$mnt/out"
 echo "release 1" >"$mnt/out/keep.txt"

@@ -11,6 +11,8 @@ except those matched by a rule, which get a fault instead:
              answer CompleteMultipartUpload (not forwarded)
   drop       the connection is closed without an answer (not forwarded)
   stall      the request is held without an answer for 60 s, then dropped
+  slowbody   HTTP 503 whose <Error> body trickles at 2 bytes/s (not
+             forwarded): faster than any low-speed limit, never done
 
 Rules are read from a JSON file before each request, so a test can change
 them between runs: a list of objects with
@@ -111,6 +113,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def send_slow_body(self):
+        status, code, message = ERROR_BODIES["503"]
+        body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}'
+                f"</Code><Message>{message}</Message></Error>").encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            for i in range(0, len(body), 2):
+                self.wfile.write(body[i:i + 2])
+                self.wfile.flush()
+                time.sleep(1)
+        except OSError:  # the client gave up: what the test wants
+            self.close_connection = True
+
     def forward(self, body):
         upstream = http.client.HTTPConnection(self.server.upstream_host,
                                               self.server.upstream_port,
@@ -144,6 +162,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.drop()
             return
         body = self.read_body()
+        if fault == "slowbody":
+            self.record("FAULT slowbody")
+            self.send_slow_body()
+            return
         if fault in ERROR_BODIES:
             self.record(f"FAULT {fault}")
             self.send_error_body(fault)

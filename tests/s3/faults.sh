@@ -94,6 +94,24 @@ expect_log "^DELETE /$S3_BUCKET/interrupted/$KEY\?uploadId=.* -> 204"
 expect_no_uploads
 pass "interrupt: AbortMultipartUpload sent, nothing left"
 
+# --- an answer that trickles in: the timeout bounds the whole answer ------
+# 2 bytes/s passes curl's low-speed check; `timeout` must still end each
+# attempt, and the run fails with the local export rolled back.
+rules '[{"method": "PUT", "query": "-", "fault": "slowbody"}]'
+rm -rf "$T/out" && mkdir -p "$T/out" && echo keep >"$T/out/old.txt"
+before=$(tree_digest "$T/out")
+started=$SECONDS
+# The watchdog only turns a hang into a failure; 5 s twice is the expected.
+rc=0
+OUT=$(timeout 120 "$MBHOST" --config "$T/big.ini" --set export.s3.prefix=slow \
+  --set export.s3.multipart_threshold=64MiB --set export.s3.timeout=5s \
+  --set export.s3.retries=2 2>&1) || rc=$?
+[ "$rc" = 1 ] || { echo "$OUT" >&2; fail "a trickling answer: exit $rc, not 1"; }
+expect_output "PutObject s3://$S3_BUCKET/slow/$KEY: .*sent no complete answer within 5s \(the timeout option\).*gave up after 2 attempts"
+[ "$(grep -c 'FAULT slowbody' "$PROXY_LOG")" = 2 ] || { cat "$PROXY_LOG" >&2; fail "expected two attempts"; }
+[ "$(tree_digest "$T/out")" = "$before" ] || fail "the failed export left the local output changed"
+pass "a 2 bytes/s answer fails after 2 attempts of timeout = 5s ($((SECONDS - started)) s), local export rolled back"
+
 # --- one object of several fails: the uploaded ones are removed ------------
 cat >"$T/hello.ini" <<INI
 [project]

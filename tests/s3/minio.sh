@@ -106,6 +106,15 @@ run 0 --config "$T/hello.ini" --dry-run --set "export.s3.endpoint=http://127.0.0
 expect_output "s3://$S3_BUCKET/rel/v1.2.3/nightly build\+1/"
 pass "dry run describes the destination"
 
+# --- plain http: a warning unless the server is on this machine ------------
+run 0 validate --config "$T/hello.ini" --set "export.s3.endpoint=http://s3.example.invalid:9000"
+expect_output "warning.*endpoint http://s3.example.invalid:9000 is plain http: requests are signed .* travel unencrypted"
+for local in http://127.0.0.1:9000 http://localhost:9000 "http://[::1]:9000" https://s3.example.invalid; do
+  run 0 validate --config "$T/hello.ini" --set "export.s3.endpoint=$local"
+  if grep -q "plain http" <<<"$OUT"; then fail "warned about $local: $OUT"; fi
+done
+pass "an http endpoint on another machine is warned about; loopback and https are not"
+
 # --- multipart: a 20 MiB payload, 5 MiB parts ----------------------------
 big_fixture "$T/big" 20
 big_ini "$T/big.ini" "$T/big" "$T/big-out" amd64 big "$S3_ENDPOINT" \
@@ -138,13 +147,19 @@ export AWS_PROFILE=ci AWS_SHARED_CREDENTIALS_FILE="$T/aws/credentials"
 run 0 --config "$T/hello.ini" --set export.s3.prefix=profile -v
 expect_output "profile 'ci'"
 expect_object profile/linux/amd64/hello "$OUTPUT/linux/amd64/hello"
+# Missing credentials are found when the exporter starts: exit 2, before
+# anything is built (no build log) or exported.
+touch "$T/hello.ini"
 export AWS_PROFILE=missing
-run 1 --config "$T/hello.ini" --set export.s3.prefix=profile
+run 2 --config "$T/hello.ini" --set export.s3.prefix=profile --output "$T/no-creds"
 expect_output "AWS profile 'missing' is not in"
 use_creds
-run 1 --config "$T/hello.ini"
-expect_output "no AWS credentials: set AWS_ACCESS_KEY_ID"
-pass "credentials from a profile; missing credentials explained"
+run 2 --config "$T/hello.ini" --output "$T/no-creds"
+expect_output "exporter plugin 's3' .*could not start: no AWS credentials: set AWS_ACCESS_KEY_ID"
+[ ! -e "$T/no-creds" ] || fail "a run without credentials created its output folder"
+[ -z "$(find "$T/cache" -name '*.log' -newer "$T/hello.ini")" ] ||
+  fail "a run without credentials built something: $(find "$T/cache" -name '*.log' -newer "$T/hello.ini")"
+pass "credentials from a profile; missing credentials explained before anything builds"
 
 sts=$(s3cli sts assume-role --role-arn arn:xxx:xxx:xxx:xxxx --role-session-name mbhost \
   --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)

@@ -1,0 +1,56 @@
+# Keys that cover the toolchain itself: a GOROOT whose standard library was
+# patched, while `go version` says the same, must miss the cache and build
+# a different program. The probe declares GOROOT (depends_on_tree) and the
+# host puts its content digest into every key (host/cache_run.c).
+source "$MBHOST_SOURCE_DIR/tests/lib.sh"
+
+goroot=$(go env GOROOT)
+# Hard links are fast; a different file system needs a copy.
+cp -al "$goroot" "$T/go" 2>/dev/null || { rm -rf "$T/go"; cp -a "$goroot" "$T/go"; }
+export PATH="$T/go/bin:$PATH"
+[ "$(go env GOROOT)" = "$T/go" ] || fail "the copied go does not use its own GOROOT: $(go env GOROOT)"
+version=$(go version)
+
+copy_fixture hello-go >/dev/null
+cat >"$T/build.ini" <<'INI'
+[project]
+name = hello
+source = hello-go
+output = out
+
+[matrix]
+os = linux
+arch = amd64
+
+[toolchain]
+use = go
+INI
+
+# cache_hit of linux/amd64 in artifacts.json: true or false.
+cache_hit() {
+  python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(str(r['targets'][0]['cache_hit']).lower())" "$T/out/artifacts.json"
+}
+
+run_mbhost 0 --config "$T/build.ini"
+[ "$(cache_hit)" = false ] || fail "the first build was a cache hit"
+before=$("$T/out/linux/amd64/hello")
+[ "$before" = "hello from linux/amd64 (plain)" ] || fail "unexpected output: $before"
+run_mbhost 0 --config "$T/build.ini"
+[ "$(cache_hit)" = true ] || fail "an unchanged toolchain missed the cache"
+pass "the copied GOROOT builds, then hits the cache"
+
+# Replace the file rather than edit it: the copy shares inodes with the
+# real GOROOT.
+print="$T/go/src/fmt/print.go"
+sed 's/return Fprintf(os.Stdout, format, a\.\.\.)/return Fprintf(os.Stdout, "patched: "+format, a...)/' \
+  "$print" >"$T/print.go"
+cmp -s "$print" "$T/print.go" && fail "the patch did not apply to $print"
+rm "$print" && mv "$T/print.go" "$print"
+[ "$(go version)" = "$version" ] || fail "the patch changed go version"
+
+run_mbhost 0 --config "$T/build.ini"
+[ "$(cache_hit)" = false ] || fail "a patched GOROOT with the same go version hit the cache"
+after=$("$T/out/linux/amd64/hello")
+[ "$after" = "patched: $before" ] || fail "the rebuilt program is not the patched one: $after"
+[ "$("$goroot/bin/go" version)" = "$version" ] || fail "the real go changed"
+pass "a patched GOROOT (same go version) misses and builds the patched program"
