@@ -96,6 +96,8 @@ void cache_action_key(const cache_context *c, const target_result *tr,
     put(&b, "env", p->env.items[i]);
   put(&b, "workdir", p->workdir);
   put(&b, "image", p->image);
+  /* The content, not the tag: a rebuilt image under the same tag misses. */
+  if (tr->image_id) put(&b, "image_id", tr->image_id);
   for (size_t s = 0; s < p->nsteps; s++) {
     put(&b, "step", p->steps[s].parallel ? "parallel" : "serial");
     for (size_t a = 0; a < p->steps[s].argv.len; a++)
