@@ -422,7 +422,9 @@ bool cache_probe_load(const char *root, const char *key, facts *f) {
   }
   fclose(in);
   /* Without a declared dependency nothing tells when the result is stale. */
-  ok = ok && loaded.files.len + loaded.trees.len > 0 &&
+  ok = ok &&
+       (loaded.files.len + loaded.trees.len > 0 ||
+        facts_get(&loaded, "image_id")) &&
        facts_get(&loaded, "version");
   if (ok) {
     facts_free(f);
@@ -435,7 +437,8 @@ bool cache_probe_load(const char *root, const char *key, facts *f) {
 
 void cache_probe_store(const char *root, const char *key, const facts *f) {
   const strvec *deps = &f->files;
-  if (deps->len + f->trees.len == 0) return;
+  /* A probe in an image depends on the image ID alone. */
+  if (deps->len + f->trees.len == 0 && !facts_get(f, "image_id")) return;
   char *dir = path_join(root, "probes");
   char *path = path_join(dir, key);
   char *tmp = xasprintf("%s.tmp.XXXXXX", path);

@@ -375,10 +375,14 @@ static int probe_in(run *r, const image_probe *in) {
   call_begin(&call, &r->cfg, &r->project, p, "toolchain");
   call.facts = &r->facts;
   call.in_image = in;
+  /* The probe cache's dependency, when the probe runs in an image. */
+  if (in) facts_set(&r->facts, "image_id", in->image_id);
   int rc = p->toolchain->probe(p->self, &call, &probe_services);
   char *error = call_end(&call);
   int code = EXIT_OK;
-  if (r->cfg.errors.len) {
+  if (interrupt_requested()) {
+    code = interrupt_exit_code();
+  } else if (r->cfg.errors.len) {
     code = config_errors_code(&r->cfg);
   } else if (rc != MB_OK || !facts_get(&r->facts, "version")) {
     log_line(MB_LOG_ERROR, p->desc->name, "toolchain is not usable: %s",

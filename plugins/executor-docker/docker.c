@@ -24,8 +24,7 @@ static const mb_host *host;
 static const mb_options_service *opts;
 
 static const char *const pull_choices[] = {"never", "missing", NULL};
-static const char *const transfer_choices[] = {"auto", "bind", "archive",
-                                               NULL};
+static const char *const transfer_choices[] = {"auto", "bind", "archive", NULL};
 
 static const mb_option docker_options[] = {
     {.key = "host",
@@ -81,10 +80,10 @@ static int cancelled(void *call) {
 static int call_json(docker *d, mb_call *call, const char *method,
                      const char *path, json_t *body, reply *r, int stoppable) {
   char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-  int rc = engine_call(&d->engine, method, path,
-                       text ? "application/json" : NULL, text,
-                       text ? strlen(text) : 0, NULL, NULL,
-                       stoppable ? cancelled : NULL, call, r);
+  int rc =
+      engine_call(&d->engine, method, path, text ? "application/json" : NULL,
+                  text, text ? strlen(text) : 0, NULL, NULL,
+                  stoppable ? cancelled : NULL, call, r);
   free(text);
   if (rc == ENGINE_FAILED)
     host->set_error(call,
@@ -174,8 +173,8 @@ typedef struct spec {
   unsigned uid, gid;
   const mb_target *target;
   const char *run_id;
-  json_t *mounts;          /* owned by the caller, may be NULL */
-  const tarbuf *upload;    /* into "/" before the start, or NULL */
+  json_t *mounts;           /* owned by the caller, may be NULL */
+  const tarbuf *upload;     /* into "/" before the start, or NULL */
   const char *const *fetch; /* outputs to read back (archive mode), or NULL */
   void (*output)(void *ctx, int stream, const char *data, size_t len);
   void *output_ctx;
@@ -200,23 +199,24 @@ static json_t *string_array(const char *const *items) {
   return a;
 }
 
-static int create_container(docker *d, mb_call *call, const spec *s,
-                            char *id, size_t cap) {
+static int create_container(docker *d, mb_call *call, const spec *s, char *id,
+                            size_t cap) {
   char user[64];
   snprintf(user, sizeof user, "%u:%u", s->uid, s->gid);
-  json_t *hostcfg = json_pack(
-      "{s:s, s:{s:s}}", "NetworkMode", d->network ? "bridge" : "none",
-      "LogConfig", "Type", "json-file");
+  json_t *hostcfg =
+      json_pack("{s:s, s:{s:s}}", "NetworkMode", d->network ? "bridge" : "none",
+                "LogConfig", "Type", "json-file");
   if (s->mounts) json_object_set(hostcfg, "Mounts", s->mounts);
-  json_t *body = json_pack(
-      "{s:s, s:o, s:o, s:s, s:b, s:b, s:o, s:o}", "Image", s->image_id, "Cmd",
-      string_array(s->argv), "Env", string_array(s->env), "User", user,
-      "NetworkDisabled", !d->network, "Tty", 0, "Labels", labels(d, call, s),
-      "HostConfig", hostcfg);
+  json_t *body = json_pack("{s:s, s:o, s:o, s:s, s:b, s:b, s:o, s:o}", "Image",
+                           s->image_id, "Cmd", string_array(s->argv), "Env",
+                           string_array(s->env), "User", user,
+                           "NetworkDisabled", !d->network, "Tty", 0, "Labels",
+                           labels(d, call, s), "HostConfig", hostcfg);
   /* Entrypoint []: the step's argv is the whole command, whatever the
      image's entrypoint. */
   json_object_set_new(body, "Entrypoint", json_array());
-  if (s->workdir) json_object_set_new(body, "WorkingDir", json_string(s->workdir));
+  if (s->workdir)
+    json_object_set_new(body, "WorkingDir", json_string(s->workdir));
   reply r;
   int rc = call_json(d, call, "POST", "/containers/create", body, &r, 0);
   json_decref(body);
@@ -587,7 +587,7 @@ static void docker_describe(void *self, mb_call *call, const mb_exec_step *step,
              json_string_value(json_object_get(one, "Source")),
              json_string_value(json_object_get(one, "Target")),
              json_is_true(json_object_get(one, "ReadOnly")) ? "read-only"
-                                                             : "read-write");
+                                                            : "read-write");
     svc->line(call, line);
   }
   json_decref(m);
@@ -596,8 +596,8 @@ static void docker_describe(void *self, mb_call *call, const mb_exec_step *step,
              step->source);
     svc->line(call, line);
   }
-  snprintf(line, sizeof line, "user: %u:%u, network: %s", step->uid,
-           step->gid, d->network ? "on" : "none");
+  snprintf(line, sizeof line, "user: %u:%u, network: %s", step->uid, step->gid,
+           d->network ? "on" : "none");
   svc->line(call, line);
 }
 
@@ -645,8 +645,7 @@ static int docker_init(const mb_host *h, mb_call *call, void **self) {
   const char *tls_key = tls_file(call, "tls_key", "key.pem", key, sizeof key);
   if (engine_init(&d->engine, where, tls_ca, tls_cert, tls_key, err,
                   sizeof err) != 0) {
-    opts->error(call, opts->get(call, "host") ? "host" : "tls_cert", "%s",
-                err);
+    opts->error(call, opts->get(call, "host") ? "host" : "tls_cert", "%s", err);
     engine_free(&d->engine);
     free(d);
     return MB_ERROR;

@@ -166,7 +166,7 @@ int engine_call(const engine *e, const char *method, const char *path,
   if (t.stopped) return ENGINE_STOPPED;
   if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && r->status >= 300)) {
     snprintf(r->error, sizeof r->error, "%s",
-             t.overflow ? "the reply is too large"
+             t.overflow      ? "the reply is too large"
              : curl_error[0] ? curl_error
                              : curl_easy_strerror(rc));
     return ENGINE_FAILED;

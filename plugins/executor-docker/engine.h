@@ -11,9 +11,9 @@
 #define ENGINE_API "/v1.41"
 
 typedef struct engine {
-  char *host;   /* as configured: unix:///path or tcp://host:port */
-  char *socket; /* the unix socket, or NULL */
-  char *origin; /* "http://docker" or "https://host:port" */
+  char *host;            /* as configured: unix:///path or tcp://host:port */
+  char *socket;          /* the unix socket, or NULL */
+  char *origin;          /* "http://docker" or "https://host:port" */
   char *ca, *cert, *key; /* TLS files, or NULL */
 } engine;
 
@@ -31,8 +31,8 @@ typedef int (*engine_sink)(void *ctx, const char *data, size_t len);
 typedef int (*engine_stop)(void *ctx);
 
 typedef struct reply {
-  long status;  /* HTTP status */
-  char *body;   /* the body when no sink was given (NUL-terminated) */
+  long status; /* HTTP status */
+  char *body;  /* the body when no sink was given (NUL-terminated) */
   size_t len;
   char error[512]; /* why there was no reply */
 } reply;
@@ -56,9 +56,9 @@ void reply_message(const reply *r, char *buf, size_t cap);
    stream, 0, 0, 0, big-endian length) into its payloads. */
 typedef struct demux {
   unsigned char header[8];
-  size_t have;     /* bytes of the header read so far */
-  size_t left;     /* payload bytes still to come */
-  int stream;      /* 1 stdout, 2 stderr */
+  size_t have; /* bytes of the header read so far */
+  size_t left; /* payload bytes still to come */
+  int stream;  /* 1 stdout, 2 stderr */
   void (*payload)(void *ctx, int stream, const char *data, size_t len);
   void *ctx;
 } demux;

@@ -139,9 +139,8 @@ int tar_make(tarbuf *out, const char *const *dirs, const char *tree,
              .cap = cap};
   archive_write_set_format_pax_restricted(m.out);
   archive_read_disk_set_standard_lookup(m.disk);
-  int rc = archive_write_open(m.out, out, NULL, grow, NULL) == ARCHIVE_OK
-               ? 0
-               : -1;
+  int rc =
+      archive_write_open(m.out, out, NULL, grow, NULL) == ARCHIVE_OK ? 0 : -1;
   for (size_t i = 0; rc == 0 && dirs && dirs[i]; i++)
     rc = add_empty_dir(&m, dirs[i]);
   if (rc == 0 && tree) rc = add_tree(&m, tree);

@@ -91,7 +91,8 @@ build_go_image() {
 # go_tag: the golang image tag the Go toolchain names for this machine's Go.
 go_tag() { go version | sed -E 's/^go version go([^ ]+) .*/golang:\1/'; }
 
-# containers SOCK: how many containers labelled by mbhost the engine has.
+# containers SOCK [LABEL]: how many containers labelled by mbhost (and
+# with LABEL: mbhost.target for steps, not probes) the engine has.
 containers() {
-  DOCKER_HOST="unix://$1" "$DOCKER" ps -aq --filter label=mbhost=1 | wc -l
+  DOCKER_HOST="unix://$1" "$DOCKER" ps -aq --filter label=mbhost=1 ${2:+--filter "label=$2"} | wc -l
 }
