@@ -113,6 +113,8 @@ void cache_action_key(const cache_context *c, const target_result *tr,
     put(&b, "env", p->env.items[i]);
   put(&b, "workdir", p->workdir);
   put(&b, "image", p->image);
+  /* The content, not the tag: a rebuilt image under the same tag misses. */
+  if (tr->image_id) put(&b, "image_id", tr->image_id);
   for (size_t s = 0; s < p->nsteps; s++) {
     put(&b, "step", p->steps[s].parallel ? "parallel" : "serial");
     for (size_t a = 0; a < p->steps[s].argv.len; a++)
@@ -497,7 +499,9 @@ bool cache_probe_load(const char *root, const char *key, facts *f) {
   }
   fclose(in);
   /* Without a declared dependency nothing tells when the result is stale. */
-  ok = ok && loaded.files.len + loaded.trees.len > 0 &&
+  ok = ok &&
+       (loaded.files.len + loaded.trees.len > 0 ||
+        facts_get(&loaded, "image_id")) &&
        facts_get(&loaded, "version");
   if (ok) {
     facts_free(f);
@@ -510,7 +514,8 @@ bool cache_probe_load(const char *root, const char *key, facts *f) {
 
 void cache_probe_store(const char *root, const char *key, const facts *f) {
   const strvec *deps = &f->files;
-  if (deps->len + f->trees.len == 0) return;
+  /* A probe in an image depends on the image ID alone. */
+  if (deps->len + f->trees.len == 0 && !facts_get(f, "image_id")) return;
   char *dir = path_join(root, "probes");
   char *path = path_join(dir, key);
   char *tmp = NULL;

@@ -27,7 +27,8 @@
 typedef struct job {
   size_t target;
   size_t step;
-  pid_t pid;
+  pid_t pid;      /* 0 for a step of an executor plugin */
+  exec_step *run; /* that step, or NULL */
   int fd;
   bool token;     /* holds a jobserver token */
   strbuf partial; /* an unfinished output line, for -v */
@@ -137,13 +138,19 @@ static void start_step(executor *ex, size_t t, bool token) {
   progress_step_started(t, s, tr->plan.nsteps, shown);
 
   int fd;
-  strvec supervised = {0};
-  pid_t pid = supervise_argv(&argv, &supervised)
-                  ? process_spawn((const char *const *)supervised.items,
-                                  env.items, cwd, STDERR_MERGE, &fd, NULL)
-                  : -1;
-  strvec_free(&supervised);
-  if (pid < 0) {
+  exec_step *run = NULL;
+  pid_t pid = 0;
+  if (ex->opt->plugin) {
+    run = exec_step_start(ex->opt->plugin, tr, s, &argv, cwd, share, &fd);
+  } else {
+    strvec supervised = {0};
+    pid = supervise_argv(&argv, &supervised)
+              ? process_spawn((const char *const *)supervised.items, env.items,
+                              cwd, STDERR_MERGE, &fd, NULL)
+              : -1;
+    strvec_free(&supervised);
+  }
+  if (pid < 0 || (ex->opt->plugin && !run)) {
     if (token) jobserver_release(&ex->js);
     fail_target(
         ex, t,
@@ -151,8 +158,12 @@ static void start_step(executor *ex, size_t t, bool token) {
                   errno == ENOENT ? " (is it installed and in PATH?)" : ""));
   } else {
     ex->jobs = xrealloc(ex->jobs, (ex->njobs + 1) * sizeof *ex->jobs);
-    ex->jobs[ex->njobs++] =
-        (job){.target = t, .step = s, .pid = pid, .fd = fd, .token = token};
+    ex->jobs[ex->njobs++] = (job){.target = t,
+                                  .step = s,
+                                  .pid = pid,
+                                  .run = run,
+                                  .fd = fd,
+                                  .token = token};
     pg->running++;
   }
   free(shown);
@@ -351,12 +362,17 @@ static void reap_job(executor *ex, size_t index) {
   ex->jobs[index] = ex->jobs[--ex->njobs];
   close(j.fd);
   if (j.token) jobserver_release(&ex->js);
-  int code = process_wait(j.pid);
+  char *why = NULL;
+  int code = j.run ? exec_step_wait(j.run, &why) : process_wait(j.pid);
   strbuf_free(&j.partial);
   target_result *tr = &ex->ts->items[j.target];
   progress *pg = &ex->progress[j.target];
   pg->running--;
-  if (code != 0 && !interrupt_requested()) {
+  if (interrupt_requested())
+    free(why);
+  else if (why)
+    fail_target(ex, j.target, why);
+  else if (code != 0) {
     char *shown = describe_argv(&tr->plan.steps[j.step].argv);
     fail_target(ex, j.target,
                 xasprintf("step %zu (%s) exited with code %d", j.step + 1,
@@ -387,10 +403,13 @@ static bool pump_job(executor *ex, job *j) {
 /* How long a stopped step may take to exit after SIGTERM before SIGKILL. */
 #define GRACE_SECONDS 2.0
 
-/* Sends signo to the process group of every running step of target t. */
+/* Sends signo to the process group of every running step of target t
+   (a step of an executor plugin is asked to stop instead). */
 static void signal_target(executor *ex, size_t t, int signo) {
   for (size_t i = 0; i < ex->njobs; i++)
-    if (ex->jobs[i].target == t)
+    if (ex->jobs[i].target == t && ex->jobs[i].run)
+      exec_step_stop(ex->jobs[i].run);
+    else if (ex->jobs[i].target == t)
       process_signal_groups(&ex->jobs[i].pid, 1, signo);
 }
 
@@ -439,8 +458,10 @@ static int poll_timeout_ms(const executor *ex) {
 /* Stops every child's process group: SIGTERM, then SIGKILL after 2 s. */
 static void stop_all(executor *ex) {
   pid_t *pids = xcalloc(ex->njobs, sizeof *pids);
-  for (size_t i = 0; i < ex->njobs; i++)
+  for (size_t i = 0; i < ex->njobs; i++) {
     pids[i] = ex->jobs[i].pid;
+    if (ex->jobs[i].run) exec_step_stop(ex->jobs[i].run);
+  }
   process_signal_groups(pids, ex->njobs, SIGTERM);
   double deadline = now_seconds() + GRACE_SECONDS;
   size_t left = ex->njobs;

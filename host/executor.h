@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "artifact.h"
+#include "executor_plugin.h"
 #include "target_set.h"
 
 typedef struct build_options {
@@ -16,6 +17,7 @@ typedef struct build_options {
   const char *workdir;        /* steps' folder unless the plan sets one */
   const char *state_dir;      /* where the jobserver's fifo goes */
   unsigned long long timeout; /* seconds per target; 0: none */
+  exec_plugin *plugin;        /* steps run through it; NULL: processes */
 } build_options;
 
 /* Builds every target whose status is TARGET_PENDING (restoring those whose

@@ -20,6 +20,7 @@
 const char *plugin_kind_name(uint32_t kind) {
   return kind == MB_KIND_TOOLCHAIN  ? "toolchain"
          : kind == MB_KIND_EXPORTER ? "exporter"
+         : kind == MB_KIND_EXECUTOR ? "executor"
                                     : "unknown";
 }
 
@@ -97,7 +98,8 @@ static char *check_descriptor(const mb_plugin *d) {
     return xasprintf("built for mbhost plugin ABI %u, but this mbhost "
                      "speaks ABI %u: rebuild it against this mbhost's headers",
                      d->abi_major, MB_ABI_MAJOR);
-  if (d->kind != MB_KIND_TOOLCHAIN && d->kind != MB_KIND_EXPORTER)
+  if (d->kind != MB_KIND_TOOLCHAIN && d->kind != MB_KIND_EXPORTER &&
+      d->kind != MB_KIND_EXECUTOR)
     return xasprintf("descriptor has kind %u, which this mbhost (plugin ABI "
                      "%d.%d) cannot use",
                      d->kind, MB_ABI_MAJOR, MB_ABI_MINOR);
@@ -168,9 +170,14 @@ static char *check_options(const mb_option *options) {
   return NULL;
 }
 
+static const char *interface_id(uint32_t kind) {
+  return kind == MB_KIND_TOOLCHAIN  ? MB_TOOLCHAIN_INTERFACE
+         : kind == MB_KIND_EXPORTER ? MB_EXPORTER_INTERFACE
+                                    : MB_EXECUTOR_INTERFACE;
+}
+
 static char *fetch_interface(plugin *p) {
-  const char *id = p->desc->kind == MB_KIND_TOOLCHAIN ? MB_TOOLCHAIN_INTERFACE
-                                                      : MB_EXPORTER_INTERFACE;
+  const char *id = interface_id(p->desc->kind);
   const void *iface = p->desc->get_interface(NULL, id);
   if (!iface)
     return xasprintf("a %s plugin without the %s interface",
@@ -180,11 +187,18 @@ static char *fetch_interface(plugin *p) {
     p->options = p->toolchain->options;
     if (!p->toolchain->probe || !p->toolchain->plan)
       return xasprintf("toolchain interface lacks probe or plan");
-  } else {
+  } else if (p->desc->kind == MB_KIND_EXPORTER) {
     p->exporter = iface;
     p->options = p->exporter->options;
     if (!p->exporter->export_artifacts)
       return xasprintf("exporter interface lacks export_artifacts");
+  } else {
+    p->executor = iface;
+    p->options = p->executor->options;
+    if (!p->executor->resolve_image || !p->executor->run_command ||
+        !p->executor->run_step)
+      return xasprintf("executor interface lacks resolve_image, run_command "
+                       "or run_step");
   }
   p->detect = p->desc->get_interface(NULL, MB_TOOLCHAIN_DETECT_EXTENSION);
   p->validate = p->desc->get_interface(NULL, MB_TOOLCHAIN_VALIDATE_EXTENSION);
@@ -196,10 +210,11 @@ static char *fetch_interface(plugin *p) {
 
 void plugin_fetch_instance_interfaces(plugin *p) {
   bool tool = p->desc->kind == MB_KIND_TOOLCHAIN;
-  const void *iface = p->desc->get_interface(
-      p->self, tool ? MB_TOOLCHAIN_INTERFACE : MB_EXPORTER_INTERFACE);
+  const void *iface =
+      p->desc->get_interface(p->self, interface_id(p->desc->kind));
   if (iface && tool) p->toolchain = iface;
-  if (iface && !tool) p->exporter = iface;
+  if (iface && p->desc->kind == MB_KIND_EXPORTER) p->exporter = iface;
+  if (iface && p->desc->kind == MB_KIND_EXECUTOR) p->executor = iface;
   if (!tool) return;
   const mb_toolchain_detect *detect =
       p->desc->get_interface(p->self, MB_TOOLCHAIN_DETECT_EXTENSION);

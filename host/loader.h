@@ -3,6 +3,7 @@
 #ifndef MBHOST_LOADER_H
 #define MBHOST_LOADER_H
 
+#include <mbhost/executor.h>
 #include <mbhost/exporter.h>
 #include <mbhost/plugin.h>
 #include <mbhost/toolchain-detect.h>
@@ -17,6 +18,7 @@ typedef struct plugin {
   const mb_plugin *desc;
   const mb_toolchain *toolchain;     /* set for MB_KIND_TOOLCHAIN */
   const mb_exporter *exporter;       /* set for MB_KIND_EXPORTER */
+  const mb_executor *executor;       /* set for MB_KIND_EXECUTOR */
   const mb_toolchain_detect *detect; /* optional extensions, or NULL */
   const mb_toolchain_validate *validate;
   const mb_option *options; /* the interface's table (may be empty) */

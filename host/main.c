@@ -46,7 +46,9 @@ static void describe_plugin(const plugin *p) {
          p->desc->version, p->desc->abi_major, p->desc->abi_minor, p->path,
          p->desc->description ? p->desc->description : "");
   printf("section:     [%s%s]\noptions:\n",
-         p->desc->kind == MB_KIND_TOOLCHAIN ? "toolchain" : "export.",
+         p->desc->kind == MB_KIND_TOOLCHAIN  ? "toolchain"
+         : p->desc->kind == MB_KIND_EXECUTOR ? "executor."
+                                             : "export.",
          p->desc->kind == MB_KIND_TOOLCHAIN ? "" : p->desc->name);
   for (const mb_option *o = p->options; o && o->key; o++) {
     char key[64];

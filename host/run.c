@@ -75,7 +75,8 @@ static void check_target_sections(run *r) {
       config_error(cfg, s->line, "[%s]: %s is not in the matrix", s->name,
                    name);
     else if (r->toolchain)
-      schema_check_section(cfg, s->name, r->toolchain->options, NULL, true);
+      schema_check_section(cfg, s->name, r->toolchain->options,
+                           schema_toolchain_host, true);
   }
 }
 
@@ -162,12 +163,13 @@ static void find_exporters(run *r) {
 }
 
 static void check_sections_known(config *cfg) {
-  static const char *const fixed[] = {"project", "matrix", "toolchain",
-                                      "export",  "cache",  "host"};
+  static const char *const fixed[] = {
+      "project", "matrix", "toolchain", "export", "cache", "host", "executor"};
   const size_t nfixed = sizeof fixed / sizeof *fixed;
   for (size_t i = 0; i < cfg->nsections; i++) {
     const char *s = cfg->sections[i].name;
-    bool ok = str_starts_with(s, "target ") || str_starts_with(s, "export.");
+    bool ok = str_starts_with(s, "target ") || str_starts_with(s, "export.") ||
+              str_starts_with(s, "executor.");
     for (size_t k = 0; k < nfixed && !ok; k++)
       ok = strcmp(s, fixed[k]) == 0;
     if (ok) continue;
@@ -179,7 +181,8 @@ static void check_sections_known(config *cfg) {
       config_error(
           cfg, cfg->sections[i].line,
           "unknown section [%s] (sections: project, matrix, toolchain, "
-          "target OS/ARCH, export, export.NAME, cache, host)",
+          "target OS/ARCH, export, export.NAME, executor, executor.NAME, "
+          "cache, host)",
           s);
   }
 }
@@ -216,6 +219,8 @@ static void wanted_plugins(const config *cfg, strvec *names) {
   if (tool && *tool) strvec_push(names, tool);
   const char *use = config_get(cfg, "export", "use");
   split_list(use ? use : "local", names);
+  const char *executor = executor_plugin_wanted(cfg);
+  if (executor) strvec_push(names, executor);
 }
 
 static bool all_found(const plugin_registry *reg, const strvec *names) {
@@ -274,6 +279,7 @@ int run_prepare(run *r, const run_options *opts) {
 
   find_toolchain(r);
   find_exporters(r);
+  r->executor = executor_plugin_find(cfg, &r->plugins);
   check_target_sections(r);
   if (cfg->errors.len) return config_errors_code(cfg);
   if (!matrix_narrow(&r->matrix, cfg, &opts->targets))
@@ -284,6 +290,10 @@ int run_prepare(run *r, const run_options *opts) {
     char *section = xasprintf("export.%s", r->exporters[i]->desc->name);
     ok = init_plugin(r, r->exporters[i], section);
     free(section);
+  }
+  if (ok && r->executor) {
+    exec_plugin_init(&r->exec, r->executor, cfg, &r->project);
+    init_plugin(r, r->executor, r->exec.section);
   }
   return config_errors_code(cfg);
 }
@@ -382,9 +392,16 @@ static cache_context cache_of(const run *r, const char *root) {
 
 /* A cached probe is reused while the files it depends on are unchanged, so
    a no-op run spawns no `go version`. */
-static bool probe_from_cache(run *r, const char *root, char key[65]) {
+static bool probe_from_cache(run *r, const char *root, const image_probe *in,
+                             char key[65]) {
   cache_context c = cache_of(r, root);
   cache_probe_key(&c, &r->targets, key);
+  if (in) {
+    /* In an image, the facts are the image's: one entry per image ID. */
+    char *material = xasprintf("%s image %s", key, in->image_id);
+    sha256_hex(material, strlen(material), key);
+    free(material);
+  }
   if (r->opts->no_cache || !cache_probe_load(root, key, &r->facts))
     return false;
   if (!cache_tree_facts(root, &r->facts, !r->opts->dry_run)) {
@@ -399,21 +416,26 @@ static bool probe_from_cache(run *r, const char *root, char key[65]) {
 
 /* EXIT_OK, EXIT_USAGE for an option the probe refused (option_error), or
    EXIT_BUILD when the toolchain is not usable. */
-static int probe_toolchain(run *r) {
+static int probe_in(run *r, const image_probe *in) {
   plugin *p = r->toolchain;
   char key[65];
   char *root = cache_dir(&r->cfg);
-  if (probe_from_cache(r, root, key)) {
+  if (probe_from_cache(r, root, in, key)) {
     free(root);
     return EXIT_OK;
   }
   mb_call call;
   call_begin(&call, &r->cfg, &r->project, p, "toolchain");
   call.facts = &r->facts;
+  call.in_image = in;
+  /* The probe cache's dependency, when the probe runs in an image. */
+  if (in) facts_set(&r->facts, "image_id", in->image_id);
   int rc = p->toolchain->probe(p->self, &call, &probe_services);
   char *error = call_end(&call);
   int code = EXIT_OK;
-  if (r->cfg.errors.len) {
+  if (interrupt_requested()) {
+    code = interrupt_exit_code();
+  } else if (r->cfg.errors.len) {
     code = config_errors_code(&r->cfg);
   } else if (rc != MB_OK || !facts_get(&r->facts, "version")) {
     log_line(MB_LOG_ERROR, p->desc->name, "toolchain is not usable: %s",
@@ -428,6 +450,43 @@ static int probe_toolchain(run *r) {
   }
   free(error);
   free(root);
+  return code;
+}
+
+/* With an executor plugin the toolchain that builds is the image's, so the
+   probe runs there: in [toolchain] image, else in the image the host's own
+   probe names (golang:<version>). */
+static int probe_toolchain(run *r) {
+  if (!r->executor) return probe_in(r, NULL);
+  const char *image = exec_plugin_probe_image(&r->cfg);
+  char *named = NULL;
+  if (!image) {
+    int code = probe_in(r, NULL);
+    if (code != EXIT_OK) return code;
+    const char *fact = facts_get(&r->facts, "image");
+    named = fact ? xstrdup(fact) : NULL;
+    facts_free(&r->facts);
+    r->facts = (facts){0};
+    if (!named) {
+      log_line(MB_LOG_ERROR, r->toolchain->desc->name,
+               "names no container image for executor %s: set [toolchain] "
+               "image",
+               r->executor->desc->name);
+      return EXIT_USAGE;
+    }
+    image = named;
+  }
+  char *error;
+  const char *id = exec_plugin_resolve(&r->exec, image, &error);
+  int code = EXIT_BUILD;
+  if (id) {
+    image_probe in = {.executor = r->executor, .image_id = id};
+    code = probe_in(r, &in);
+  } else {
+    log_line(MB_LOG_ERROR, r->executor->desc->name, "%s", error);
+    free(error);
+  }
+  free(named);
   return code;
 }
 
@@ -497,6 +556,10 @@ static int plan_all(run *r, bool *supported, bool report) {
   for (size_t i = 0; i < r->targets.len; i++) {
     target_result *tr = &r->targets.items[i];
     plan_target(r, tr);
+    if (r->executor && tr->status == TARGET_PENDING) {
+      target_set one = {.items = tr, .len = 1};
+      exec_plugin_assign_images(&r->exec, &r->facts, &one);
+    }
     if (tr->status == TARGET_PENDING) continue;
     *supported = false;
     if (r->cfg.errors.len || !report) continue;
@@ -553,6 +616,10 @@ static void print_dry_run(run *r) {
     }
     printf("  staging: %s\n", tr->staging);
     plan_print(&tr->plan, stdout);
+    if (r->executor)
+      exec_plugin_describe(
+          &r->exec, tr, tr->plan.workdir ? tr->plan.workdir : r->project.source,
+          stdout);
     printf("  cache: %s\n", dry_run_cache_state(r, tr));
   }
   fflush(stdout);
@@ -601,7 +668,16 @@ static bool build(run *r, artifact_list *outputs) {
                      .cache_root = r->opts->no_cache ? NULL : root,
                      .workdir = r->project.source,
                      .state_dir = r->state_dir,
-                     .timeout = timeout};
+                     .timeout = timeout,
+                     .plugin = r->executor ? &r->exec : NULL};
+  char *refused = r->executor ? exec_plugin_begin(&r->exec) : NULL;
+  for (size_t i = 0; refused && i < r->targets.len; i++)
+    if (r->targets.items[i].status == TARGET_PENDING) {
+      r->targets.items[i].status = TARGET_FAILED;
+      r->targets.items[i].reason = xstrdup(refused);
+    }
+  if (refused) log_line(MB_LOG_ERROR, r->executor->desc->name, "%s", refused);
+  free(refused);
   bool finished = executor_run(&r->targets, &o, outputs);
   if (finished) {
     cache_durations_save(r->state_dir, &r->targets);
@@ -706,7 +782,9 @@ void run_free(run *r) {
     target_result *tr = &r->targets.items[i];
     plan_free(&tr->plan);
     free(tr->reason), free(tr->log_path), free(tr->staging), free(tr->scratch);
+    free(tr->image_id);
   }
+  if (r->executor) exec_plugin_free(&r->exec);
   free(r->targets.items);
   for (size_t i = 0; i < r->plugins.len; i++) {
     plugin *p = &r->plugins.plugins[i];

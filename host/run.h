@@ -8,6 +8,7 @@
 
 #include "artifact.h"
 #include "config.h"
+#include "executor_plugin.h"
 #include "loader.h"
 #include "matrix.h"
 #include "plan.h"
@@ -36,6 +37,8 @@ typedef struct run {
   plugin *toolchain;
   plugin **exporters;
   size_t nexporters;
+  plugin *executor; /* [executor] use, or NULL: the local executor */
+  exec_plugin exec; /* with that plugin: the images it resolved */
   facts facts;
   char *state_dir;    /* staging, logs and scratch folders for this output */
   target_set targets; /* one per matrix target */

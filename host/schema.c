@@ -48,10 +48,19 @@ const mb_option schema_cache[] = {
 const mb_option schema_host[] = {
     OPT("plugin_path", MB_OPT_LIST, NULL, "extra plugin folders", 0), {0}};
 
-const mb_option schema_toolchain_host[] = {OPT("use", MB_OPT_STRING, NULL,
-                                               "the toolchain plugin's name",
-                                               MB_OPT_REQUIRED),
-                                           {0}};
+const mb_option schema_toolchain_host[] = {
+    OPT("use", MB_OPT_STRING, NULL, "the toolchain plugin's name",
+        MB_OPT_REQUIRED),
+    OPT("image", MB_OPT_STRING, NULL,
+        "the container image for executor plugins (default: the "
+        "toolchain's, such as golang:<version>)",
+        MB_OPT_PER_TARGET),
+    {0}};
+
+const mb_option schema_executor[] = {
+    OPT("use", MB_OPT_STRING, "local",
+        "where plans run: local, or an executor plugin (docker)", 0),
+    {0}};
 
 const char *option_type_name(mb_option_type type) {
   switch (type) {

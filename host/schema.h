@@ -16,7 +16,9 @@ extern const mb_option schema_matrix[];
 extern const mb_option schema_export[];
 extern const mb_option schema_cache[];
 extern const mb_option schema_host[];
-/* [toolchain] keys the host owns besides the plugin's (just "use"). */
+extern const mb_option schema_executor[];
+/* [toolchain] keys the host owns besides the plugin's: "use", and "image"
+   (per target) for executor plugins. */
 extern const mb_option schema_toolchain_host[];
 
 const mb_option *schema_find(const mb_option *table, const char *key);

@@ -89,8 +89,7 @@ static void svc_set_error(mb_call *call, const char *fmt, ...) {
 }
 
 static int svc_cancelled(mb_call *call) {
-  (void)call;
-  return interrupt_requested() != 0;
+  return interrupt_requested() != 0 || (call->stop && atomic_load(call->stop));
 }
 
 static const char *svc_project(mb_call *call, const char *key) {
@@ -230,9 +229,26 @@ static int copy_out(const char *value, char *buf, size_t cap) {
   return MB_OK;
 }
 
+/* In an image there is no file system to look at: its shell looks. */
+static int find_in_image(mb_call *call, const char *program, char *buf,
+                         size_t cap) {
+  const mb_executor *ex = call->in_image->executor->executor;
+  const char *argv[] = {"sh", "-c", "command -v \"$1\"", "sh", program, NULL};
+  char out[4096];
+  mb_capture cap_out = {.data = out, .cap = sizeof out};
+  int code = 1;
+  int rc = ex->run_command(call->in_image->executor->self, call,
+                           call->in_image->image_id, argv, NULL, &cap_out, NULL,
+                           &code);
+  out[strcspn(out, "\n")] = '\0';
+  if (rc != MB_OK || code != 0 || out[0] != '/') return MB_ERROR;
+  return copy_out(out, buf, cap);
+}
+
 static int proc_find_program(mb_call *call, const char *program, char *buf,
                              size_t cap) {
-  (void)call;
+  if (!program || !*program) return MB_ERROR;
+  if (call->in_image) return find_in_image(call, program, buf, cap);
   char *found = path_search(program, getenv("PATH"));
   int rc = found ? copy_out(found, buf, cap) : MB_ERROR;
   free(found);
@@ -252,6 +268,10 @@ static int proc_run(mb_call *call, const char *const *argv,
     svc_set_error(call, "run: empty argv");
     return MB_ERROR;
   }
+  if (call->in_image)
+    return call->in_image->executor->executor->run_command(
+        call->in_image->executor->self, call, call->in_image->image_id, argv,
+        env, out, err, exit_code);
   plan overrides = {0};
   for (size_t i = 0; env && env[i]; i++) {
     const char *eq = strchr(env[i], '=');
@@ -292,12 +312,16 @@ static void probe_set_fact(mb_call *call, const char *key, const char *value) {
   if (call->facts && key && value) facts_set(call->facts, key, value);
 }
 
+/* In an image, the image ID stands for every file the toolchain is made
+   of: paths inside it mean nothing on this machine. */
 static void probe_depends_on(mb_call *call, const char *path) {
+  if (call->in_image) return;
   if (call->facts && path && !strvec_contains(&call->facts->files, path))
     strvec_push(&call->facts->files, path);
 }
 
 static void probe_depends_on_tree(mb_call *call, const char *path) {
+  if (call->in_image) return;
   if (call->facts && path && !strvec_contains(&call->facts->trees, path))
     strvec_push(&call->facts->trees, path);
 }

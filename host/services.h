@@ -11,6 +11,7 @@
 #include <mbhost/toolchain-detect.h>
 #include <mbhost/toolchain-validate.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "artifact.h"
@@ -27,6 +28,13 @@ typedef struct export_io {
   const char *output_dir; /* files are written only inside it */
 } export_io;
 
+/* A probe that runs in a container image: the process service's programs
+   run there, through the executor plugin (executor_plugin.c). */
+typedef struct image_probe {
+  const plugin *executor;
+  const char *image_id;
+} image_probe;
+
 /* What a toolchain's detect call proposed. */
 typedef struct detect_result {
   int strength; /* 0: not recognised */
@@ -39,15 +47,18 @@ struct mb_call {
   config *cfg;            /* options and option errors; NULL in detect */
   const project *project; /* NULL in detect */
   const plugin *plugin;
-  const char *section;       /* the plugin's INI section */
-  const target *target;      /* plan and validate calls */
-  facts *facts;              /* probe calls: written; plan, validate: read */
-  plan *plan;                /* plan calls */
-  export_io *io;             /* exporter calls */
-  FILE *describe_out;        /* describe calls: where info messages go */
-  const char *detect_folder; /* detect calls */
-  detect_result *detected;   /* detect calls */
-  strvec keep;               /* strings handed to the plugin for this call */
+  const char *section;         /* the plugin's INI section */
+  const target *target;        /* plan and validate calls */
+  facts *facts;                /* probe calls: written; plan, validate: read */
+  plan *plan;                  /* plan calls */
+  export_io *io;               /* exporter calls */
+  FILE *describe_out;          /* describe calls: where info messages go */
+  const char *detect_folder;   /* detect calls */
+  detect_result *detected;     /* detect calls */
+  const image_probe *in_image; /* probe calls through an executor plugin */
+  const atomic_int *stop;      /* run_step calls: set when the step must stop */
+  int output_fd;               /* run_step calls: the step's output goes here */
+  strvec keep;                 /* strings handed to the plugin for this call */
   char *error;
   pthread_mutex_t lock;
 };

@@ -31,6 +31,7 @@ typedef struct target_result {
   char *staging, *scratch;
   double seconds;
   double expected_seconds; /* the last build's time, for scheduling; 0: none */
+  char *image_id;          /* executor plugins: the image's content ID */
   char cache_key[65];      /* empty: not cacheable */
   bool cache_checked;      /* the key was looked up in the cache */
   bool cache_hit;

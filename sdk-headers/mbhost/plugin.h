@@ -17,6 +17,8 @@
  *   toolchain-validate.h "mb.toolchain.validate/1": per-target checks for
  *                       `mbhost validate` and --dry-run (optional)
  *   exporter.h          "mb.exporter/1": export, with its phase services
+ *   executor.h          "mb.executor/1" (ABI 1.1): run plans elsewhere,
+ *                       such as in a container image
  *
  * SHAPE (after CLAP)
  *   - One exported function, mbhost_plugin_entry, returns a frozen
@@ -93,7 +95,7 @@ extern "C" {
 #endif
 
 #define MB_ABI_MAJOR 1
-#define MB_ABI_MINOR 0
+#define MB_ABI_MINOR 1
 
 #if defined(__GNUC__)
 #define MB_EXPORT __attribute__((visibility("default")))
@@ -113,13 +115,13 @@ enum {
   MB_CANCELLED = 3    /* the run is being interrupted */
 };
 
-/* Plugin kinds: which main interface the plugin implements. Executors and
-   cache stores are the kinds reserved for the interfaces "mb.executor/1"
-   and "mb.cache-store/1", added under their own ids and headers. */
+/* Plugin kinds: which main interface the plugin implements. Cache stores
+   are the kind reserved for the interface "mb.cache-store/1", to be added
+   under its own id and header. */
 enum {
   MB_KIND_TOOLCHAIN = 1,  /* "mb.toolchain/1" */
   MB_KIND_EXPORTER = 2,   /* "mb.exporter/1" */
-  MB_KIND_EXECUTOR = 3,   /* reserved */
+  MB_KIND_EXECUTOR = 3,   /* "mb.executor/1" (executor.h), since ABI 1.1 */
   MB_KIND_CACHE_STORE = 4 /* reserved */
 };
 
