@@ -49,6 +49,9 @@ bool cache_source_digest(const project *p, const config *cfg, const char *root,
   strvec skip = {0}, ignore = {0};
   strvec_push(&skip, p->output);
   strvec_push(&skip, root);
+  /* The config's values are in the key already; a comment added to it
+     must not rebuild every target. */
+  if (p->config_path) strvec_push(&skip, p->config_path);
   ignore_globs(cfg, &ignore);
   char id[65];
   sha256_hex(p->source, strlen(p->source), id);

@@ -616,6 +616,7 @@ int run_main(run *r) {
   if (build(r, &outputs)) {
     code = export_and_report(r, &outputs, started);
   } else {
+    progress_summary(&r->targets, &outputs);
     log_line(MB_LOG_ERROR, NULL,
              "interrupted: every build was stopped; the output "
              "folder was not touched");
