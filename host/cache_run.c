@@ -8,6 +8,7 @@
 #include "digest.h"
 #include "hash.h"
 #include "log.h"
+#include "progress.h"
 
 static void ignore_globs(const config *cfg, strvec *out) {
   const char *list = config_get(cfg, "project", "ignore");
@@ -131,11 +132,13 @@ void cache_finish(const cache_context *c, const target_set *ts,
   store_built(c, ts, digest, outputs);
   cache_usage u;
   cache_prune(c->root, cache_max_size(c->cfg), &u);
-  if (u.removed_entries)
+  if (u.removed_entries) {
+    char *size = progress_size(u.removed_bytes);
     log_line(MB_LOG_INFO, NULL,
-             "cache: removed %llu old entr%s (%llu bytes) to stay under "
+             "cache: removed %llu old entr%s (%s) to stay under "
              "[cache] max_size",
              (unsigned long long)u.removed_entries,
-             u.removed_entries == 1 ? "y" : "ies",
-             (unsigned long long)u.removed_bytes);
+             u.removed_entries == 1 ? "y" : "ies", size);
+    free(size);
+  }
 }

@@ -270,7 +270,7 @@ void progress_export_finished(const char *exporter, bool ok, double seconds) {
 
 /* --- the summary --------------------------------------------------------- */
 
-static char *human_size(uint64_t bytes) {
+char *progress_size(uint64_t bytes) {
   if (bytes < 1024) return xasprintf("%u B", (unsigned)bytes);
   static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
   double v = (double)bytes / 1024;
@@ -286,7 +286,7 @@ static char *outputs_of(const char *target, const artifact_list *outputs) {
   for (size_t i = 0; outputs && i < outputs->len; i++) {
     const artifact *a = &outputs->items[i];
     if (!a->target || strcmp(a->target, target) != 0) continue;
-    char *size = human_size(a->size);
+    char *size = progress_size(a->size);
     strbuf_printf(&s, "%s%s %s", s.len ? ", " : "", a->name, size);
     free(size);
   }

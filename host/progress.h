@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "artifact.h"
 #include "target_set.h"
@@ -47,6 +48,9 @@ void progress_end(void);
 
 void progress_export_started(const char *exporter, size_t nartifacts);
 void progress_export_finished(const char *exporter, bool ok, double seconds);
+
+/* A size for people: "512 B", "1.2 KiB", "3.4 MiB", "2.0 GiB". */
+char *progress_size(uint64_t bytes);
 
 /* The table at the end of a run (target, status, time, cache, outputs and
    their sizes, or why a target cannot be built), then where each failed
