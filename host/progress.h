@@ -54,8 +54,8 @@ char *progress_size(uint64_t bytes);
 
 /* The table at the end of a run (target, status, time, cache, outputs and
    their sizes, or why a target cannot be built), then where each failed
-   target's log is, with its last lines. `outputs` are the build outputs (sizes
-   per target). */
+   target's log is, with its first error lines and its last lines. `outputs` are
+   the build outputs (sizes per target). */
 void progress_summary(const target_set *ts, const artifact_list *outputs);
 
 #endif
