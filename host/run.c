@@ -76,17 +76,12 @@ static void check_target_sections(run *r) {
   }
 }
 
-/* The names of the loaded plugins of `kind`, as a list. */
-static void plugin_name_list(const run *r, uint32_t kind, strvec *out) {
-  for (size_t i = 0; i < r->plugins.len; i++)
-    if (r->plugins.plugins[i].desc->kind == kind)
-      strvec_push(out, r->plugins.plugins[i].desc->name);
-}
-
 /* "; did you mean 'NAME'?" for the nearest plugin name of `kind`, or "". */
 static char *did_you_mean(const run *r, uint32_t kind, const char *name) {
   strvec list = {0};
-  plugin_name_list(r, kind, &list);
+  for (size_t i = 0; i < r->plugins.len; i++)
+    if (r->plugins.plugins[i].desc->kind == kind)
+      strvec_push(&list, r->plugins.plugins[i].desc->name);
   const char *near =
       nearest_word(name, (const char *const *)list.items, list.len);
   char *text = near ? xasprintf("; did you mean '%s'?", near) : xstrdup("");
