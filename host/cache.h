@@ -87,8 +87,8 @@ bool cache_probe_load(const char *root, const char *key, facts *f);
 void cache_probe_store(const char *root, const char *key, const facts *f);
 
 /* The digest of the project's source as the build keys on it: the output
-   folder, the cache folder `root` and [project] ignore left out; the stat
-   cache under `root` rewritten when `save`. */
+   folder, the cache folder `root`, the config file and [project] ignore
+   left out; the stat cache under `root` rewritten when `save`. */
 bool cache_source_digest(const project *p, const config *cfg, const char *root,
                          bool save, digest_result *res, char **problem);
 

@@ -8,6 +8,7 @@
 #include "cache.h"
 #include "digest.h"
 #include "hash.h"
+#include "progress.h"
 #include "schema.h"
 
 /* Reads the sections `cache` needs: [cache], and [project] for digest. */
@@ -19,14 +20,17 @@ static bool load_config(config *cfg, const char *path) {
 }
 
 static void print_usage(const char *root, const cache_usage *u, uint64_t max) {
-  printf("cache folder: %s\nentries:      %llu\nsize:         %llu bytes "
-         "(max_size %llu)\n",
-         root, (unsigned long long)u->entries, (unsigned long long)u->bytes,
-         (unsigned long long)max);
-  if (u->removed_entries)
-    printf("removed:      %llu entries, %llu bytes\n",
-           (unsigned long long)u->removed_entries,
-           (unsigned long long)u->removed_bytes);
+  char *size = progress_size(u->bytes), *limit = progress_size(max);
+  printf("cache folder: %s\nentries:      %llu\nsize:         %s "
+         "(max_size %s)\n",
+         root, (unsigned long long)u->entries, size, limit);
+  free(size), free(limit);
+  if (u->removed_entries) {
+    char *removed = progress_size(u->removed_bytes);
+    printf("removed:      %llu entries, %s\n",
+           (unsigned long long)u->removed_entries, removed);
+    free(removed);
+  }
 }
 
 /* The digest a build of `cfg`'s project keys on (same folders left out,

@@ -8,6 +8,7 @@
 #include "digest.h"
 #include "hash.h"
 #include "log.h"
+#include "progress.h"
 
 static void ignore_globs(const config *cfg, strvec *out) {
   const char *list = config_get(cfg, "project", "ignore");
@@ -53,6 +54,9 @@ bool cache_source_digest(const project *p, const config *cfg, const char *root,
   strvec skip = {0}, ignore = {0};
   strvec_push(&skip, p->output);
   strvec_push(&skip, root);
+  /* The config's values are in the key already; a comment added to it
+     must not rebuild every target. */
+  if (p->config_path) strvec_push(&skip, p->config_path);
   ignore_globs(cfg, &ignore);
   char id[65];
   sha256_hex(p->source, strlen(p->source), id);
@@ -132,11 +136,13 @@ void cache_finish(const cache_context *c, const target_set *ts,
   store_built(c, ts, digest, outputs);
   cache_usage u;
   cache_prune(c->root, cache_max_size(c->cfg), &u);
-  if (u.removed_entries)
+  if (u.removed_entries) {
+    char *size = progress_size(u.removed_bytes);
     log_line(MB_LOG_INFO, NULL,
-             "cache: removed %llu old entr%s (%llu bytes) to stay under "
+             "cache: removed %llu old entr%s (%s) to stay under "
              "[cache] max_size",
              (unsigned long long)u.removed_entries,
-             u.removed_entries == 1 ? "y" : "ies",
-             (unsigned long long)u.removed_bytes);
+             u.removed_entries == 1 ? "y" : "ies", size);
+    free(size);
+  }
 }

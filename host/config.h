@@ -18,7 +18,6 @@ typedef struct config_value {
   char *value;      /* after ${VAR} expansion */
   char *normalized; /* set by schema validation; NULL until then */
   int line;         /* CONFIG_LINE_CLI for --set */
-  bool known;       /* matched a schema entry */
 } config_value;
 
 typedef struct config_section {

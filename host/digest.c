@@ -206,7 +206,7 @@ static bool hash_entry(walk *w, int dirfd, const char *name, const char *rel,
   return true;
 }
 
-static bool is_skipped_dir(const walk *w, const char *rel) {
+static bool is_skipped(const walk *w, const char *rel) {
   if (!w->req->skip) return false;
   for (size_t i = 0; i < w->req->skip->len; i++) {
     const char *skip = w->req->skip->items[i];
@@ -235,8 +235,8 @@ static bool walk_child(walk *w, int dirfd, const char *name, const char *rel) {
     w->problem = xasprintf("cannot stat %s/%s", w->req->root, rel);
     return false;
   }
+  if (is_skipped(w, rel)) return true;
   if (S_ISDIR(st.st_mode)) {
-    if (is_skipped_dir(w, rel)) return true;
     int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
       w->problem = xasprintf("cannot open %s/%s", w->req->root, rel);

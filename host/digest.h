@@ -1,9 +1,9 @@
 /* The source digest (part of stage 5, the cache): one SHA-256 over every
    file under the source folder (relative path, executable bit, content
-   hash), skipping .git, folders the caller names (the output folder when it
-   is inside the source) and `[project] ignore` globs. A stat cache file
-   (path, size, mtime in ns, inode -> content hash) lets unchanged files be
-   recognised without reading them. */
+   hash), skipping .git, folders and files the caller names (the output
+   folder and the config file when they are inside the source) and `[project]
+   ignore` globs. A stat cache file (path, size, mtime in ns, inode -> content
+   hash) lets unchanged files be recognised without reading them. */
 #ifndef MBHOST_DIGEST_H
 #define MBHOST_DIGEST_H
 
@@ -14,7 +14,8 @@
 
 typedef struct digest_request {
   const char *root;       /* the source folder, absolute */
-  const strvec *skip;     /* absolute folders to leave out (may be NULL) */
+  const strvec *skip;     /* absolute folders and files to leave out (may
+                             be NULL) */
   const strvec *ignore;   /* globs (may be NULL); see digest_ignored */
   const char *stat_cache; /* file to read and rewrite, or NULL for none */
   bool keep_stat_cache;   /* read the stat cache but do not rewrite it */

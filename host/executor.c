@@ -660,8 +660,11 @@ bool executor_run(target_set *ts, const build_options *o,
 
   for (size_t t = 0; t < ts->len; t++) {
     if (ex.progress[t].log) fclose(ex.progress[t].log);
-    if (ts->items[t].status == TARGET_PENDING)
-      ts->items[t].status = TARGET_SKIPPED;
+    target_result *tr = &ts->items[t];
+    if (tr->status != TARGET_PENDING) continue;
+    bool cut_off = ex.progress[t].started != 0 && interrupt_requested();
+    tr->status = cut_off ? TARGET_INTERRUPTED : TARGET_SKIPPED;
+    if (cut_off) tr->seconds = now_seconds() - ex.progress[t].started;
   }
   free(ex.progress);
   free(ex.jobs);

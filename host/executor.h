@@ -22,7 +22,9 @@ typedef struct build_options {
 
 /* Builds every target whose status is TARGET_PENDING (restoring those whose
    cache_key is in the cache), setting TARGET_OK, TARGET_FAILED,
-   TARGET_TIMED_OUT, or TARGET_SKIPPED after a failure without keep_going.
+   TARGET_TIMED_OUT, TARGET_INTERRUPTED for a build an interrupt cut off, or
+   TARGET_SKIPPED for one never started (after a failure without keep_going,
+   or an interrupt).
    Successful targets' outputs are appended to `outputs`. Returns false
    when the run was interrupted (every child has been stopped). */
 bool executor_run(target_set *ts, const build_options *o,

@@ -10,7 +10,13 @@
 
 color_when progress_color = COLOR_AUTO;
 
-enum { REDRAW_MS = 100, TAIL_LINES = 10, TAIL_BYTES = 64 * 1024 };
+enum {
+  REDRAW_MS = 100,
+  TAIL_LINES = 10,
+  TAIL_BYTES = 64 * 1024,
+  FIRST_ERRORS = 5,            /* error lines shown above the tail */
+  SCAN_BYTES = 8 * 1024 * 1024 /* how far into a log they are looked for */
+};
 
 /* What the live line of one target shows. */
 typedef struct live_target {
@@ -270,7 +276,7 @@ void progress_export_finished(const char *exporter, bool ok, double seconds) {
 
 /* --- the summary --------------------------------------------------------- */
 
-static char *human_size(uint64_t bytes) {
+char *progress_size(uint64_t bytes) {
   if (bytes < 1024) return xasprintf("%u B", (unsigned)bytes);
   static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
   double v = (double)bytes / 1024;
@@ -286,14 +292,49 @@ static char *outputs_of(const char *target, const artifact_list *outputs) {
   for (size_t i = 0; outputs && i < outputs->len; i++) {
     const artifact *a = &outputs->items[i];
     if (!a->target || strcmp(a->target, target) != 0) continue;
-    char *size = human_size(a->size);
+    char *size = progress_size(a->size);
     strbuf_printf(&s, "%s%s %s", s.len ? ", " : "", a->name, size);
     free(size);
   }
   return s.data ? s.data : xstrdup("-");
 }
 
-/* Prints the last TAIL_LINES lines of a log, indented. */
+/* Whether a log line says what went wrong: gcc and clang (`error:`,
+   `fatal error:`), rustc (`error[E0425]:`), the linker (`undefined
+   reference`, `multiple definition`). The first such lines are the cause;
+   later ones are often consequences. */
+static bool is_error_line(const char *line) {
+  static const char *const marks[] = {"error:", "error[", "undefined reference",
+                                      "multiple definition"};
+  for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+    if (strstr(line, marks[i])) return true;
+  return false;
+}
+
+/* Prints the first FIRST_ERRORS error lines of the log before `end` (the
+   offset where the tail begins), then "..." when lines are left out. */
+static void print_first_errors(FILE *f, long end) {
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  long pos = 0, shown_end = 0;
+  int shown = 0;
+  rewind(f);
+  while (shown < FIRST_ERRORS && pos < end && pos < SCAN_BYTES &&
+         (len = getline(&line, &cap, f)) > 0) {
+    pos += len;
+    if (pos > end || !is_error_line(line)) continue;
+    line[strcspn(line, "\n")] = '\0';
+    fprintf(stderr, "  | %s\n", line);
+    shown++;
+    shown_end = pos;
+  }
+  if (shown && shown_end < end) fprintf(stderr, "  | ...\n");
+  free(line);
+}
+
+/* Prints the first error lines of a log and its last TAIL_LINES lines,
+   indented, no line twice. */
 static void print_log_tail(const char *path) {
   FILE *f = fopen(path, "re");
   if (!f) return;
@@ -301,13 +342,14 @@ static void print_log_tail(const char *path) {
   long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
   long from = size > TAIL_BYTES ? size - TAIL_BYTES : 0;
   size_t n = fseek(f, from, SEEK_SET) == 0 ? fread(buf, 1, TAIL_BYTES, f) : 0;
-  fclose(f);
   buf[n] = '\0';
   while (n && buf[n - 1] == '\n')
     buf[--n] = '\0';
   char *start = buf + n;
   for (int lines = 0; start > buf; start--)
     if (start[-1] == '\n' && ++lines == TAIL_LINES) break;
+  print_first_errors(f, from + (long)(start - buf));
+  fclose(f);
   for (char *save = NULL, *line = strtok_r(start, "\n", &save); line;
        line = strtok_r(NULL, "\n", &save))
     fprintf(stderr, "  | %s\n", line);

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "artifact.h"
 #include "target_set.h"
@@ -48,10 +49,13 @@ void progress_end(void);
 void progress_export_started(const char *exporter, size_t nartifacts);
 void progress_export_finished(const char *exporter, bool ok, double seconds);
 
+/* A size for people: "512 B", "1.2 KiB", "3.4 MiB", "2.0 GiB". */
+char *progress_size(uint64_t bytes);
+
 /* The table at the end of a run (target, status, time, cache, outputs and
    their sizes, or why a target cannot be built), then where each failed
-   target's log is, with its last lines. `outputs` are the build outputs (sizes
-   per target). */
+   target's log is, with its first error lines and its last lines. `outputs` are
+   the build outputs (sizes per target). */
 void progress_summary(const target_set *ts, const artifact_list *outputs);
 
 #endif

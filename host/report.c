@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "log.h"
 
 static json_t *string_or_null(const char *s) {
@@ -59,6 +60,83 @@ static json_t *artifacts_json(const char *output, const artifact_list *al) {
   return list;
 }
 
+static bool in_run(const target_set *ts, const char *name) {
+  for (size_t i = 0; i < ts->len; i++)
+    if (strcmp(ts->items[i].target->name, name) == 0) return true;
+  return false;
+}
+
+static bool path_listed(const json_t *artifacts, const char *rel) {
+  size_t i;
+  json_t *a;
+  json_array_foreach(artifacts, i, a) {
+    const char *p = json_string_value(json_object_get(a, "path"));
+    if (p && strcmp(p, rel) == 0) return true;
+  }
+  return false;
+}
+
+/* Whether an earlier entry's file is still in the output folder as listed.
+   By sha256: the list has no mtime to compare, and only the files of
+   targets this run did not build are checked, so a plain rerun reads
+   nothing. An entry published elsewhere only (a url, no path) cannot be
+   checked from here and is taken as it is. */
+static bool still_there(const char *output, const json_t *a) {
+  const json_t *path = json_object_get(a, "path");
+  if (json_is_null(path)) return json_is_string(json_object_get(a, "url"));
+  const char *rel = json_string_value(path);
+  const char *want = json_string_value(json_object_get(a, "sha256"));
+  const json_t *size = json_object_get(a, "size");
+  if (!rel || !want || !json_is_integer(size) || artifact_name_problem(rel))
+    return false;
+  char *file = path_join(output, rel);
+  char hex[65];
+  uint64_t got = 0;
+  bool same = sha256_file_hex(file, hex, &got) == 0 &&
+              got == (uint64_t)json_integer_value(size) &&
+              strcmp(hex, want) == 0;
+  free(file);
+  return same;
+}
+
+/* After `--target X` (or with a target dropped from the matrix), the
+   earlier artifacts.json's entries of the other targets are kept when each
+   of their files is still there, unchanged and not written by this run:
+   the file describes the whole folder, not only this run. Only built
+   targets (status ok, with files) are kept: they are what the folder
+   holds. */
+static void keep_earlier(const char *json_path, const char *output,
+                         const target_set *ts, json_t *targets,
+                         json_t *artifacts) {
+  json_t *old = json_load_file(json_path, 0, NULL);
+  json_t *old_targets = json_object_get(old, "targets");
+  json_t *old_artifacts = json_object_get(old, "artifacts");
+  size_t i, j;
+  json_t *t, *a;
+  json_array_foreach(old_targets, i, t) {
+    const char *name = json_string_value(json_object_get(t, "target"));
+    const char *status = json_string_value(json_object_get(t, "status"));
+    if (!name || in_run(ts, name) || !status || strcmp(status, "ok") != 0)
+      continue;
+    json_t *files = json_array();
+    bool keep = true;
+    json_array_foreach(old_artifacts, j, a) {
+      const char *owner = json_string_value(json_object_get(a, "target"));
+      if (!owner || strcmp(owner, name) != 0) continue;
+      const char *rel = json_string_value(json_object_get(a, "path"));
+      keep = keep && !(rel && path_listed(artifacts, rel)) &&
+             still_there(output, a);
+      json_array_append(files, a);
+    }
+    if (keep && json_array_size(files)) {
+      json_array_append(targets, t);
+      json_array_extend(artifacts, files);
+    }
+    json_decref(files);
+  }
+  json_decref(old);
+}
+
 static json_t *toolchain_json(const plugin *p, const facts *f) {
   json_t *t = json_object();
   json_object_set_new(t, "name", json_string(p->desc->name));
@@ -85,11 +163,13 @@ bool report_write(const report *rep, journal *j) {
   json_object_set_new(root, "export_seconds", json_real(rep->export_seconds));
   json_object_set_new(root, "toolchain",
                       toolchain_json(rep->toolchain, rep->facts));
-  json_object_set_new(root, "targets", targets_json(rep->targets));
-  json_object_set_new(root, "artifacts",
-                      artifacts_json(p->output, rep->artifacts));
-
   char *path = path_join(p->output, "artifacts.json");
+  json_t *targets = targets_json(rep->targets);
+  json_t *artifacts = artifacts_json(p->output, rep->artifacts);
+  keep_earlier(path, p->output, rep->targets, targets, artifacts);
+  json_object_set_new(root, "targets", targets);
+  json_object_set_new(root, "artifacts", artifacts);
+
   char *tmp = NULL;
   int fd = journal_temp(j, path, &tmp);
   bool ok = fd >= 0 &&

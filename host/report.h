@@ -1,4 +1,6 @@
-/* Stage 7: <output>/artifacts.json, written with jansson. */
+/* Stage 7: <output>/artifacts.json, written with jansson: this run's
+   targets and artifacts, and the earlier file's entries of targets this
+   run did not build whose files are still there unchanged. */
 #ifndef MBHOST_REPORT_H
 #define MBHOST_REPORT_H
 

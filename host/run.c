@@ -80,6 +80,28 @@ static void check_target_sections(run *r) {
   }
 }
 
+/* "; did you mean 'NAME'?" for the nearest plugin name of `kind`, or "". */
+static char *did_you_mean(const run *r, uint32_t kind, const char *name) {
+  strvec list = {0};
+  for (size_t i = 0; i < r->plugins.len; i++)
+    if (r->plugins.plugins[i].desc->kind == kind)
+      strvec_push(&list, r->plugins.plugins[i].desc->name);
+  const char *near =
+      nearest_word(name, (const char *const *)list.items, list.len);
+  char *text = near ? xasprintf("; did you mean '%s'?", near) : xstrdup("");
+  strvec_free(&list);
+  return text;
+}
+
+static void report_unknown_exporter(run *r, const char *name, int line) {
+  char *avail = plugin_names(&r->plugins, MB_KIND_EXPORTER);
+  char *near = did_you_mean(r, MB_KIND_EXPORTER, name);
+  config_error(&r->cfg, line,
+               "use: no exporter plugin named '%s'%s (available: %s)", name,
+               near, *avail ? avail : "none");
+  free(near), free(avail);
+}
+
 static void find_toolchain(run *r) {
   config *cfg = &r->cfg;
   const char *use = config_get(cfg, "toolchain", "use");
@@ -88,7 +110,12 @@ static void find_toolchain(run *r) {
                  "no [toolchain] section (add one with use = go, rust or c)");
     return;
   }
-  if (!use) return; /* schema reports the missing key */
+  if (!use) {
+    config_error(cfg, config_find_section(cfg, "toolchain")->line,
+                 "[toolchain] needs the key 'use' (the toolchain plugin's "
+                 "name, e.g. use = go)");
+    return;
+  }
   if (!*use) {
     config_error(cfg, line_of(cfg, "toolchain", "use"),
                  "use: names no toolchain (e.g. use = go)");
@@ -101,23 +128,13 @@ static void find_toolchain(run *r) {
     return;
   }
   char *names = plugin_names(&r->plugins, MB_KIND_TOOLCHAIN);
-  strvec list = {0};
-  for (size_t i = 0; i < r->plugins.len; i++)
-    if (r->plugins.plugins[i].desc->kind == MB_KIND_TOOLCHAIN)
-      strvec_push(&list, r->plugins.plugins[i].desc->name);
-  const char *near =
-      nearest_word(use, (const char *const *)list.items, list.len);
+  char *near = did_you_mean(r, MB_KIND_TOOLCHAIN, use);
   config_error(cfg, line_of(cfg, "toolchain", "use"),
-               "use: no toolchain plugin named '%s'%s%s%s (available: %s)", use,
-               near ? "; did you mean '" : "", near ? near : "",
-               near ? "'?" : "", *names ? names : "none");
-  strvec_free(&list);
-  free(names);
-  schema_check_section(cfg, "toolchain", NULL, schema_toolchain_host, false);
-  /* Keys of an unknown plugin cannot be judged: mark them to avoid noise. */
-  for (size_t i = 0; i < cfg->nvalues; i++)
-    if (strcmp(cfg->values[i].section, "toolchain") == 0)
-      cfg->values[i].known = true;
+               "use: no toolchain plugin named '%s'%s (available: %s)", use,
+               near, *names ? names : "none");
+  free(near), free(names);
+  /* The other keys of [toolchain] and [target] sections belong to the
+     plugin that is not there: judging them would only bury this error. */
 }
 
 static void find_exporters(run *r) {
@@ -127,6 +144,7 @@ static void find_exporters(run *r) {
   strvec names = {0};
   split_list(use ? use : "local", &names);
   int line = line_of(cfg, "export", "use");
+  bool unknown = false;
   if (names.len == 0)
     config_error(cfg, line,
                  "use: the exporter chain is empty (e.g. use = local)");
@@ -137,11 +155,8 @@ static void find_exporters(run *r) {
                      names.items[i]);
     plugin *p = plugin_find(&r->plugins, names.items[i], MB_KIND_EXPORTER);
     if (!p) {
-      char *avail = plugin_names(&r->plugins, MB_KIND_EXPORTER);
-      config_error(cfg, line,
-                   "use: no exporter plugin named '%s' (available: %s)",
-                   names.items[i], *avail ? avail : "none");
-      free(avail);
+      report_unknown_exporter(r, names.items[i], line);
+      unknown = true;
       continue;
     }
     r->exporters =
@@ -151,7 +166,9 @@ static void find_exporters(run *r) {
     schema_check_section(cfg, section, p->options, NULL, false);
     free(section);
   }
-  for (size_t i = 0; i < cfg->nsections; i++) {
+  /* With a wrong name in the chain, which [export.NAME] is unused is a
+     guess: the error above says what to fix first. */
+  for (size_t i = 0; i < cfg->nsections && !unknown; i++) {
     const char *s = cfg->sections[i].name;
     if (str_starts_with(s, "export.") &&
         !strvec_contains(&names, s + strlen("export.")))
@@ -767,6 +784,7 @@ int run_main(run *r) {
   if (build(r, &outputs)) {
     code = export_and_report(r, &outputs, started);
   } else {
+    progress_summary(&r->targets, &outputs);
     log_line(MB_LOG_ERROR, NULL,
              "interrupted: every build was stopped; the output "
              "folder was not touched");

@@ -339,7 +339,6 @@ void schema_check_section(config *cfg, const char *section,
       report_unknown_key(cfg, v, table, extra, per_target);
       continue;
     }
-    v->known = true;
     char *problem = NULL;
     free(v->normalized);
     v->normalized = schema_normalize(opt, v->value, cfg->dir, &problem);

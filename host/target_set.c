@@ -2,9 +2,10 @@
 
 const char *target_status_name(target_status s) {
   static const char *const names[] = {
-      [TARGET_PENDING] = "pending", [TARGET_UNSUPPORTED] = "unsupported",
-      [TARGET_FAILED] = "failed",   [TARGET_OK] = "ok",
-      [TARGET_SKIPPED] = "skipped", [TARGET_TIMED_OUT] = "timed_out"};
+      [TARGET_PENDING] = "pending",        [TARGET_UNSUPPORTED] = "unsupported",
+      [TARGET_FAILED] = "failed",          [TARGET_OK] = "ok",
+      [TARGET_SKIPPED] = "skipped",        [TARGET_TIMED_OUT] = "timed_out",
+      [TARGET_INTERRUPTED] = "interrupted"};
   return names[s];
 }
 

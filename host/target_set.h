@@ -15,8 +15,10 @@ typedef enum target_status {
   TARGET_UNSUPPORTED,
   TARGET_FAILED,
   TARGET_OK,
-  TARGET_SKIPPED,  /* not built because another target failed first */
-  TARGET_TIMED_OUT /* stopped after [project] timeout */
+  TARGET_SKIPPED,    /* not built: another target failed first, or the run
+                        was interrupted before it started */
+  TARGET_TIMED_OUT,  /* stopped after [project] timeout */
+  TARGET_INTERRUPTED /* stopped halfway by SIGINT or SIGTERM */
 } target_status;
 
 /* The one name of each status: artifacts.json and the summary. */

@@ -171,7 +171,14 @@ const char *nearest_word(const char *word, const char *const *candidates,
   /* A suggestion is only useful when it is plausibly the same word. */
   size_t len = strlen(word);
   size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
-  return best_distance <= limit ? best : NULL;
+  if (best_distance <= limit) return best;
+  /* A longer spelling of the name: golang for go, local-dir for local. */
+  best = NULL;
+  for (size_t i = 0; i < n; i++)
+    if (str_starts_with(word, candidates[i]) &&
+        (!best || strlen(candidates[i]) > strlen(best)))
+      best = candidates[i];
+  return best;
 }
 
 char *path_join(const char *dir, const char *name) {

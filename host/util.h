@@ -54,7 +54,8 @@ void split_words(const char *text, strvec *out);
 char *trim(char *s);
 bool str_starts_with(const char *s, const char *prefix);
 size_t edit_distance(const char *a, const char *b);
-/* The candidate closest to `word` if it is close enough to be a typo. */
+/* The candidate closest to `word` if it is close enough to be a typo, else
+   the longest candidate `word` starts with (`golang` -> `go`), or NULL. */
 const char *nearest_word(const char *word, const char *const *candidates,
                          size_t n);
 

@@ -6,12 +6,13 @@
 #                             (the other scripts/packages/*.txt and
 #                             scripts/setup.d/*.sh)
 # Go and Rust toolchains already on the machine are used as they are;
-# Debian's golang-go is installed only when `go` is missing.
+# Debian's golang-go is installed only when `go` is missing. apt-get runs
+# through scripts/apt.sh, which waits while another apt or dpkg holds the
+# lock. MBHOST_SETUP_ALWAYS_APT=1 calls apt-get even when nothing is
+# missing (an install that upgrades nothing), to check apt and its lock
+# (tests/setup/apt_lock.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
-
-SUDO=""
-if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 lists=(packages/core.txt)
 if [ "${1:-}" = "--test" ]; then lists=(packages/*.txt); fi
@@ -25,16 +26,20 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  ./apt.sh update -qq
+  ./apt.sh install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+elif [ "${MBHOST_SETUP_ALWAYS_APT:-}" = 1 ]; then
+  echo "setup: checking apt (nothing is missing)"
+  ./apt.sh install -y -qq --no-upgrade --no-install-recommends "${packages[@]}" >/dev/null
 fi
 
 if [ "${1:-}" = "--test" ] && [ -d setup.d ]; then
   for step in setup.d/*.sh; do
     [ -e "$step" ] || continue
-    echo "setup: $step"
+    echo "setup: $step ..."
+    started=$SECONDS
     bash "$step"
+    echo "setup: $step done in $((SECONDS - started))s"
   done
 fi
 echo "setup: ready"

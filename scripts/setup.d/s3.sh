@@ -15,8 +15,6 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MINIO_VERSION=$(cat "$ROOT/tests/s3/minio-version.txt")
 CACHE="${MBHOST_TEST_CACHE:-$HOME/.cache/mbhost-tests}"
 DEST="$CACHE/minio-$MINIO_VERSION"
-SUDO=""
-if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 if [ -x "$DEST/minio" ]; then
   echo "s3: MinIO $MINIO_VERSION already in $DEST"
@@ -33,8 +31,7 @@ fi
 
 if ! command -v npm >/dev/null 2>&1; then
   echo "s3: installing node and npm for s3rver"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-    --no-install-recommends nodejs npm >/dev/null
+  "$ROOT/scripts/apt.sh" install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 echo "s3: installing s3rver (tests/s3/package-lock.json)"
 npm ci --prefix "$ROOT/tests/s3" --no-audit --no-fund --loglevel=error

@@ -20,9 +20,7 @@ if [ -f "$DEST/.complete" ]; then
 fi
 if ! command -v npm >/dev/null 2>&1; then
   echo "toolchains: installing npm to fetch the SQLite sources"
-  SUDO=""
-  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
+  "$(dirname "$0")/../apt.sh" install -y -qq --no-install-recommends npm >/dev/null
 fi
 
 work=$(mktemp -d)

@@ -20,6 +20,15 @@ done <"$cases/cases.tsv"
 [ "$n" -ge 50 ] || fail "only $n cases ran"
 pass "$n bad inputs: exit 2, the expected message, nothing touched"
 
+# An unknown plugin's keys ([toolchain], [target], [export.NAME]) cannot be
+# judged: the one error is the unknown name, with the nearest real one.
+for ini in unknown_toolchain_keys.ini unknown_exporter_keys.ini; do
+  run_mbhost 2 --config "$T/$ini"
+  errors=$(grep -c 'error:' <<<"$OUT")
+  [ "$errors" = 1 ] || { echo "$OUT" >&2; fail "$ini: $errors errors, expected only the unknown plugin's"; }
+done
+pass "an unknown toolchain or exporter: one error, no errors about its keys"
+
 run_mbhost 2 --config "$T"
 expect_output "is a folder"
 run_mbhost 2 --config "$T/no-such.ini"

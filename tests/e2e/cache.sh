@@ -41,6 +41,7 @@ expect_output "^linux/amd64 +ok +[0-9.]+s  hit   "
 pass "identical inputs hit"
 run_mbhost 0 cache stats
 expect_output "entries: +1$"
+expect_output "size: +[0-9]+\.[0-9] MiB \(max_size 2\.0 GiB\)$"
 
 echo "notes" >"$src/docs/new.txt"
 echo "# readme" >"$src/README.md"
@@ -130,4 +131,6 @@ max_size = 1
 INI
 run_mbhost 0 cache prune --config "$T/build.ini"
 expect_output "entries: +0$"
+expect_output "size: +0 B \(max_size 1 B\)$"
+expect_output "removed: +[0-9]+ entries, [0-9]+\.[0-9] MiB$"
 pass "cache prune keeps the cache under max_size"

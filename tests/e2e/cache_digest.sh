@@ -1,6 +1,7 @@
 # `mbhost cache digest --config FILE` prints the digest the build keys on:
 # the same folders left out (the output inside the source, the cache) and
 # the same [project] ignore globs; a file the globs ignore changes neither.
+# The config file is left out too: a comment added to it rebuilds nothing.
 source "$MBHOST_SOURCE_DIR/tests/lib.sh"
 
 build_test_plugin kit_toolchain
@@ -50,3 +51,27 @@ pass "ignore globs and the output folder are left out by both; a real change sho
 run_mbhost 2 cache digest "$T" --config build.ini
 expect_output "is not the project's source folder"
 pass "a folder that is not the project's source is refused"
+
+# The config file inside the source is not part of the digest: its values
+# are in every target's key already, so a comment added to it changes
+# nothing, while a changed value still misses.
+sed -i 's/^arch = amd64$/arch = amd64, arm64\ninclude = windows\/amd64/' build.ini
+# cache_states: "hit" or "miss" for each target of the last run, in order.
+cache_states() {
+  python3 -c 'import json,sys
+for t in json.load(open(sys.argv[1]))["targets"]: print(t["target"], "hit" if t["cache_hit"] else "miss")' dist/artifacts.json | tr '\n' ' '
+}
+run_mbhost 0 cache digest --config build.ini
+digest_before=${OUT:0:64}
+run_mbhost 0 --config build.ini --plugin-dir "$T/plugins"
+run_mbhost 0 --config build.ini --plugin-dir "$T/plugins"
+[ "$(cache_states)" = "linux/amd64 hit linux/arm64 hit windows/amd64 hit " ] || fail "an unchanged rerun missed: $(cache_states)"
+printf '; a comment about the build\n' >>build.ini
+run_mbhost 0 cache digest --config build.ini
+[ "${OUT:0:64}" = "$digest_before" ] || fail "a comment in build.ini changed the source digest"
+run_mbhost 0 --config build.ini --plugin-dir "$T/plugins"
+[ "$(cache_states)" = "linux/amd64 hit linux/arm64 hit windows/amd64 hit " ] || fail "a comment in build.ini rebuilt targets: $(cache_states)"
+sed -i 's/^use = kit$/use = kit\nlevel = 4/' build.ini
+run_mbhost 0 --config build.ini --plugin-dir "$T/plugins"
+[ "$(cache_states)" = "linux/amd64 miss linux/arm64 miss windows/amd64 miss " ] || fail "a changed value in build.ini hit: $(cache_states)"
+pass "a comment added to build.ini inside the source: every target hits; a changed value misses"

@@ -3,6 +3,8 @@
 # - SIGINT / SIGTERM during the build stop every child process group (a
 #   step that ignores SIGTERM is killed after the grace period), remove the
 #   staging folders, leave the output folder as it was; exit 130 / 143;
+#   the summary table says `interrupted` for the targets cut off, `ok` for
+#   one that had finished, `skipped` for one that never started;
 # - SIGINT during the export: what `local` wrote is rolled back; a failing
 #   exporter later in the chain rolls it back too;
 # - [project] timeout stops a target that runs over, reported as timed out.
@@ -66,10 +68,10 @@ expect_untouched() {
   [ -z "$leftovers" ] || fail "$1: staging left behind: $leftovers"
 }
 
-# interrupt SIGNAL EXPECTED_EXIT PIDS_LINES
+# interrupt SIGNAL EXPECTED_EXIT PIDS_LINES [JOBS]
 interrupt() {
   rm -f "$T/pids" "$T/marker"
-  "$MBHOST" --config "$T/build.ini" --plugin-dir "$T/plugins" -j 2 >"$T/log" 2>&1 &
+  "$MBHOST" --config "$T/build.ini" --plugin-dir "$T/plugins" -j "${4:-2}" >"$T/log" 2>&1 &
   local pid=$! rc=0
   if [ "$3" = marker ]; then
     for _ in $(seq 600); do
@@ -89,9 +91,13 @@ interrupt() {
 write_ini slow stubborn
 interrupt INT 130 2
 expect_output "interrupted: every build was stopped"
+expect_output "^target +status +time +cache +outputs"
+expect_output "^linux/amd64 +interrupted +[0-9.]+s "
+expect_output "^linux/arm64 +interrupted +[0-9.]+s "
+grep -q skipped <<<"$OUT" && { echo "$OUT" >&2; fail "a target cut off is reported as skipped"; }
 expect_stopped
 expect_untouched SIGINT
-pass "SIGINT during the build: every process stopped (SIGKILL for the stubborn one), exit 130, output untouched"
+pass "SIGINT during the build: every process stopped (SIGKILL for the stubborn one), exit 130, output untouched, summary says interrupted"
 
 # -j 2 and a third target: when the step that needed no jobserver token
 # ends first, the next step takes its place instead of waiting for the
@@ -100,15 +106,21 @@ write_ini fast slow "" "[target windows/amd64]
 make_args = PIDS=$T/pids MODE=slow"
 sed -i 's#^arch = amd64, arm64$#&\ninclude = windows/amd64#' "$T/build.ini"
 interrupt INT 130 2
+expect_output "^linux/amd64 +ok +[0-9.]+s +miss +hello "
+expect_output "^linux/arm64 +interrupted "
+expect_output "^windows/amd64 +interrupted "
 expect_stopped
 expect_untouched "SIGINT with three targets"
 pass "-j 2: a step takes the token-free slot another step left"
 
+# -j 1: the second target never starts, so it is skipped, not interrupted.
 write_ini slow slow
-interrupt TERM 143 2
+interrupt TERM 143 1 1
+expect_output "^linux/(amd|arm)64 +interrupted "
+expect_output "^linux/(amd|arm)64 +skipped +0.0s "
 expect_stopped
 expect_untouched SIGTERM
-pass "SIGTERM during the build: exit 143, output untouched"
+pass "SIGTERM during the build: exit 143, output untouched, one target interrupted, one skipped"
 
 write_ini fast fast "" "[export]
 use = local, stall

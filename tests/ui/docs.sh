@@ -1,5 +1,6 @@
 # The man pages render without warnings and, with the bash completion,
-# know every option --help lists; cmake --install puts all three in place.
+# know every option --help lists; the README's command line section agrees
+# with --help; cmake --install puts all three in place.
 source "$MBHOST_SOURCE_DIR/tests/lib.sh"
 
 man1="$MBHOST_SOURCE_DIR/man/mbhost.1"
@@ -21,6 +22,21 @@ for o in $options; do
   grep -qw -- "$o" "$completion" || fail "the completion lacks $o"
 done
 pass "mbhost.1 and the completion know every option of --help"
+
+# The README's "Command line" section says what --help says: its command
+# block is --help's usage lines, and its option table has exactly --help's
+# options, each with the same short form and argument.
+readme="$MBHOST_SOURCE_DIR/README.md"
+section=$(sed -n '/^## Command line$/,/^### /p' "$readme")
+block=$(awk '/^```$/ { n++; next } n == 1' <<<"$section")
+usage=$("$MBHOST" --help | sed '/^$/,$d' | sed -E 's/^(usage: |       )//')
+diff -u <(echo "$usage") <(echo "$block") >&2 || fail "the README's command block differs from --help's usage"
+option='(-[a-zA-Z], )?--[a-z-]+( [A-Z][A-Z./_=-]*)?'
+from_help=$("$MBHOST" --help | sed -n '/^options:$/,/^$/p' | grep -oE -- "^ +$option" | sed 's/^ *//' | sort)
+from_readme=$(grep '^| `-' <<<"$section" | grep -oE -- "\`$option\`" | tr -d '`' | sort)
+[ "$(wc -l <<<"$from_help")" -ge 16 ] || fail "--help lists too few options: $from_help"
+diff -u <(echo "$from_help") <(echo "$from_readme") >&2 || fail "the README's option table differs from --help's options"
+pass "the README's command block and option table match --help"
 
 complete_words() {
   COMP_WORDS=("$@")

@@ -1,6 +1,7 @@
 # Not a terminal (a pipe, CI=true): one plain line per event and no escape
 # codes (golden), then the summary table and the failed log's tail. -v
 # streams every output line with an [os/arch] prefix; -q keeps the errors.
+# A failed C build shows its first error line above the tail.
 source "$MBHOST_SOURCE_DIR/tests/lib.sh"
 source "$MBHOST_SOURCE_DIR/tests/ui/lib.sh"
 
@@ -37,3 +38,27 @@ expect_output '^  \| deliberate failure: FAIL=1$'
 run_mbhost 0 --config "$T/build.ini" -q -t linux/amd64
 [ -z "$OUT" ] || fail "-q printed something for a good build: $OUT"
 pass "-q prints only errors"
+
+# A failed C build: the summary shows the compiler's first error (the
+# cause) above the last ten lines (here only later warnings), once.
+cp -r "$FIXTURES/failing-c" "$T/failing-c"
+cat >"$T/failing.ini" <<INI
+[project]
+name   = failing
+source = failing-c
+output = failing-out
+
+[matrix]
+os   = linux
+arch = amd64
+
+[toolchain]
+use     = c
+sources = main.c
+INI
+run_mbhost 1 --config "$T/failing.ini"
+expect_output "^  \| main\.c:3:[0-9]+: error: .undeclared_on_purpose. undeclared"
+expect_output "^  \| \.\.\.$"
+expect_output "^  \| main\.c:12:2: warning: #warning noise 8"
+[ "$(grep -c 'undeclared_on_purpose' <<<"$OUT")" = 1 ] || { echo "$OUT" >&2; fail "the first error is missing or shown twice"; }
+pass "a failed C build: the first error line above the log's last lines"

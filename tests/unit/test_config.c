@@ -226,6 +226,18 @@ static void test_ranges_exists_os_suffix(void) {
   config_free(&cfg);
 }
 
+/* Suggestions: a typo within a few edits, else a name the word starts with
+   (`golang` -> `go`); nothing for an unrelated word. */
+static void test_nearest_word(void) {
+  static const char *const names[] = {"c", "go", "rust"};
+  CHECK_STR(nearest_word("gox", names, 3), "go");
+  CHECK_STR(nearest_word("golang", names, 3), "go");
+  CHECK_STR(nearest_word("rustc", names, 3), "rust");
+  CHECK_STR(nearest_word("clang", names, 3), "c");
+  CHECK(nearest_word("zig", names, 3) == NULL);
+  CHECK(nearest_word("python", names, 3) == NULL);
+}
+
 /* What a plugin reads: [target] over the section over the default, and
    where the value came from. */
 static void test_resolve_and_origin(void) {
@@ -266,6 +278,7 @@ int main(void) {
   test_variable_expansion();
   test_schema_types();
   test_unknown_keys_suggest();
+  test_nearest_word();
   test_required_keys();
   test_sizes_and_durations();
   return check_summary();
