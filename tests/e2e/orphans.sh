@@ -62,7 +62,7 @@ kill_build process
 kill_build group
 
 # The next run is not held up by the dead one: a fast build exports.
-printf 'hello:\n\tprintf built > hello\n' >"$T/src/Makefile"
+printf 'hello:\n\tprintf "int main(void) { return 0; }\\n" | $(CC) -x c -o $@ -\n' >"$T/src/Makefile"
 run_mbhost 0 --config "$T/build.ini" -q
 [ -f "$T/dist/linux/amd64/hello" ] || fail "the next run exported nothing"
 pass "the next run builds and exports"

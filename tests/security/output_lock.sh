@@ -54,6 +54,6 @@ pass "a second project, a symlinked output and --output are refused while the fi
 kill -TERM "$first"
 wait "$first" || true
 run_mbhost 0 --config "$T/second.ini"
-[ "$(cat "$T/dist/linux/amd64/hello")" = "built with /usr/bin/cc" ] || fail "the second project did not export"
+"$T/dist/linux/amd64/hello" || fail "the second project did not export a program that runs"
 [ "$(cat "$T/dist/previous.txt")" = kept ] || fail "a file of the folder was lost"
 pass "once the first run is gone the second one runs"
