@@ -141,9 +141,9 @@ static const char *output_name(mb_call *call, const char *package) {
 }
 
 /* One `go build` of `package` into {scratch}/<binary>[.exe]. */
-static int plan_package(mb_call *call, const mb_plan_services *plan,
-                        const mb_target *target, const char *binary,
-                        const char *package) {
+static void plan_package(mb_call *call, const mb_plan_services *plan,
+                         const mb_target *target, const char *binary,
+                         const char *package) {
   int windows = strcmp(target->os, "windows") == 0;
   size_t len = strlen(binary);
   int has_exe = len > 4 && strcmp(binary + len - 4, ".exe") == 0;
@@ -181,7 +181,6 @@ static int plan_package(mb_call *call, const mb_plan_services *plan,
   argv[argc] = NULL;
   plan->add_step(call, argv, 0);
   plan->add_output(call, name, output, "binary", 0);
-  return MB_OK;
 }
 
 static int go_plan(void *self, mb_call *call, const mb_target *target,
@@ -205,15 +204,13 @@ static int go_plan(void *self, mb_call *call, const mb_target *target,
       opts->split(call, "packages", MB_SPLIT_LIST, &npackages);
   if (npackages == 0) {
     const char *binary = opts->get(call, "binary");
-    return plan_package(call, plan, target,
-                        binary ? binary : host->project(call, "name"),
-                        opts->get(call, "package"));
+    plan_package(call, plan, target,
+                 binary ? binary : host->project(call, "name"),
+                 opts->get(call, "package"));
   }
-  for (size_t i = 0; i < npackages; i++) {
-    int rc = plan_package(call, plan, target, output_name(call, packages[i]),
-                          packages[i]);
-    if (rc != MB_OK) return rc;
-  }
+  for (size_t i = 0; i < npackages; i++)
+    plan_package(call, plan, target, output_name(call, packages[i]),
+                 packages[i]);
   return MB_OK;
 }
 

@@ -434,9 +434,9 @@ static int check_std_installed(const rust_plugin *rp, mb_call *call,
     const char *colon = package ? strchr(package, ':') : NULL;
     if (!package)
       rp->host->set_error(call,
-                          "rust target %s is not installed, and %s's rustc "
-                          "has no package for it: use rustup's (`rustup "
-                          "target add %s`)%s",
+                          "rust target %s is not installed, and Debian has "
+                          "no package of it for the rustc in %s: use "
+                          "rustup's rustc (`rustup target add %s`)%s",
                           triple, sysroot, triple, linker);
     else if (colon)
       rp->host->set_error(call,
