@@ -1,4 +1,5 @@
 /* The Go toolchain: `go build` with GOOS/GOARCH per target. */
+#include <ctype.h>
 #include <mbhost/toolchain-detect.h>
 #include <mbhost/toolchain-validate.h>
 #include <mbhost/toolchain.h>
@@ -19,10 +20,15 @@ static const mb_option go_options[] = {
      .default_value = ".",
      .help = "the package to build",
      .flags = MB_OPT_PER_TARGET},
+    {.key = "packages",
+     .type = MB_OPT_LIST,
+     .help = "several main packages to build instead of `package` "
+             "(./cmd/a, ./cmd/b), each output named after its folder",
+     .flags = MB_OPT_PER_TARGET},
     {.key = "binary",
      .type = MB_OPT_STRING,
-     .help = "output name (default: the project name; .exe is added on "
-             "windows)",
+     .help = "output name of `package` (default: the project name; .exe is "
+             "added on windows)",
      .flags = MB_OPT_PER_TARGET},
     {.key = "flags",
      .type = MB_OPT_WORDS,
@@ -126,24 +132,20 @@ static int has_line(const char *list, const char *name) {
   return 0;
 }
 
-static int go_plan(void *self, mb_call *call, const mb_target *target,
-                   const mb_plan_services *plan) {
-  (void)self;
-  const char *dist = plan->fact(call, "dist_list");
-  if (!dist || !has_line(dist, target->name)) {
-    host->set_error(call,
-                    "%s cannot build for %s (it is not in `go tool dist list`)",
-                    plan->fact(call, "version"), target->name);
-    return MB_UNSUPPORTED;
-  }
-  plan->set_env(call, "GOOS", target->os);
-  plan->set_env(call, "GOARCH", target->arch);
-  int cgo = strcmp(opts->get(call, "cgo"), "true") == 0;
-  plan->set_env(call, "CGO_ENABLED", cgo ? "1" : "0");
-  plan->set_env_option(call, "env");
+/* The output of one of `packages`: its folder's name ("./cmd/tool" builds
+   "tool"), the project name for the source folder itself. */
+static const char *output_name(mb_call *call, const char *package) {
+  const char *last = strrchr(package, '/');
+  last = last ? last + 1 : package;
+  if (strcmp(last, ".") == 0 || *last == '\0')
+    return host->project(call, "name");
+  return last;
+}
 
-  const char *binary = opts->get(call, "binary");
-  if (!binary) binary = host->project(call, "name");
+/* One `go build` of `package` into {scratch}/<binary>[.exe]. */
+static void plan_package(mb_call *call, const mb_plan_services *plan,
+                         const mb_target *target, const char *binary,
+                         const char *package) {
   int windows = strcmp(target->os, "windows") == 0;
   size_t len = strlen(binary);
   int has_exe = len > 4 && strcmp(binary + len - 4, ".exe") == 0;
@@ -177,10 +179,40 @@ static int go_plan(void *self, mb_call *call, const mb_target *target,
   if (ntags) argv[argc++] = "-tags", argv[argc++] = tags;
   const char *ldflags = opts->get(call, "ldflags");
   if (ldflags) argv[argc++] = "-ldflags", argv[argc++] = ldflags;
-  argv[argc++] = opts->get(call, "package");
+  argv[argc++] = package;
   argv[argc] = NULL;
   plan->add_step(call, argv, 0);
   plan->add_output(call, name, output, "binary", 0);
+}
+
+static int go_plan(void *self, mb_call *call, const mb_target *target,
+                   const mb_plan_services *plan) {
+  (void)self;
+  const char *dist = plan->fact(call, "dist_list");
+  if (!dist || !has_line(dist, target->name)) {
+    host->set_error(call,
+                    "%s cannot build for %s (it is not in `go tool dist list`)",
+                    plan->fact(call, "version"), target->name);
+    return MB_UNSUPPORTED;
+  }
+  plan->set_env(call, "GOOS", target->os);
+  plan->set_env(call, "GOARCH", target->arch);
+  int cgo = strcmp(opts->get(call, "cgo"), "true") == 0;
+  plan->set_env(call, "CGO_ENABLED", cgo ? "1" : "0");
+  plan->set_env_option(call, "env");
+
+  size_t npackages;
+  const char *const *packages =
+      opts->split(call, "packages", MB_SPLIT_LIST, &npackages);
+  if (npackages == 0) {
+    const char *binary = opts->get(call, "binary");
+    plan_package(call, plan, target,
+                 binary ? binary : host->project(call, "name"),
+                 opts->get(call, "package"));
+  }
+  for (size_t i = 0; i < npackages; i++)
+    plan_package(call, plan, target, output_name(call, packages[i]),
+                 packages[i]);
   return MB_OK;
 }
 
@@ -196,10 +228,10 @@ static int is_local_package(const char *package) {
          strncmp(package, "./", 2) == 0 || strncmp(package, "../", 3) == 0;
 }
 
-static int go_validate(void *self, mb_call *call, const mb_target *target,
-                       const mb_validate_services *validate) {
-  (void)self, (void)target, (void)validate;
-  const char *package = opts->get(call, "package");
+/* A local package must name a folder of the source; `key` is the option
+   that names it. */
+static int check_local_folder(mb_call *call, const char *key,
+                              const char *package) {
   if (!is_local_package(package)) return MB_OK;
   /* A pattern ("./cmd/...") is checked up to its wildcard's folder. */
   const char *relative = package;
@@ -214,20 +246,72 @@ static int go_validate(void *self, mb_call *call, const mb_target *target,
            (int)keep, relative);
   struct stat st;
   if (stat(folder, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    opts->error(call, "package",
-                "`%s` is a local package but there is no folder %s", package,
-                folder);
+    opts->error(call, key, "`%s` is a local package but there is no folder %s",
+                package, folder);
     return MB_ERROR;
   }
   /* `go build` of a library "succeeds" and writes an archive, not a
      program. */
   char name[256];
   if (wildcard || go_folder_is_main(folder, name, sizeof name)) return MB_OK;
-  opts->error(call, "package",
+  opts->error(call, key,
               "package `%s` is `%s`, not a main package: set `package = "
               "./cmd/NAME` (the folder of a main package)",
               package, name);
   return MB_ERROR;
+}
+
+/* `packages` replaces `package` and names each output after its folder, so
+   it goes with neither `package` nor `binary`, and every entry must give a
+   distinct file name. */
+static int check_packages(mb_call *call) {
+  size_t n;
+  const char *const *packages =
+      opts->split(call, "packages", MB_SPLIT_LIST, &n);
+  if (n == 0)
+    return check_local_folder(call, "package", opts->get(call, "package"));
+  int rc = MB_OK;
+  if (opts->origin(call, "package") >= MB_ORIGIN_SECTION) {
+    opts->error(call, "packages",
+                "set `package` (one binary) or `packages` (several), not "
+                "both");
+    rc = MB_ERROR;
+  }
+  if (opts->get(call, "binary")) {
+    opts->error(call, "binary",
+                "`binary` names the output of `package`; with `packages` "
+                "each output is named after its folder (./cmd/tool builds "
+                "tool)");
+    rc = MB_ERROR;
+  }
+  for (size_t i = 0; i < n; i++) {
+    size_t len = strlen(packages[i]);
+    if (strstr(packages[i], "...") || packages[i][len - 1] == '/') {
+      opts->error(call, "packages",
+                  "`%s` is not one package: list each main package by its "
+                  "folder (./cmd/tool), as its output is named after it",
+                  packages[i]);
+      rc = MB_ERROR;
+      continue;
+    }
+    if (check_local_folder(call, "packages", packages[i]) != MB_OK)
+      rc = MB_ERROR;
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(output_name(call, packages[i]),
+                 output_name(call, packages[j])) == 0) {
+        opts->error(call, "packages",
+                    "`%s` and `%s` would both be written as `%s`", packages[j],
+                    packages[i], output_name(call, packages[i]));
+        rc = MB_ERROR;
+      }
+  }
+  return rc;
+}
+
+static int go_validate(void *self, mb_call *call, const mb_target *target,
+                       const mb_validate_services *validate) {
+  (void)self, (void)target, (void)validate;
+  return check_packages(call);
 }
 
 static const mb_toolchain_validate go_validate_extension = {.validate =
@@ -266,6 +350,98 @@ static const char *module_name(char *module) {
   return last ? last + 1 : module;
 }
 
+/* True when the Go source `text` belongs to package main and is built: a
+   generator kept beside the code behind `//go:build ignore` is not. */
+static int is_main_file(const char *text) {
+  int in_block = 0;
+  for (const char *line = text; *line;) {
+    size_t len = strcspn(line, "\n");
+    const char *p = line + strspn(line, " \t\r");
+    const char *end = line + len;
+    if (in_block) {
+      const char *close = strstr(p, "*/");
+      in_block = !close || close >= end;
+    } else if (strncmp(p, "//", 2) == 0) {
+      int constraint =
+          strncmp(p, "//go:build", 10) == 0 || strncmp(p, "// +build", 9) == 0;
+      const char *ignore = strstr(p, "ignore");
+      if (constraint && ignore && ignore < end) return 0;
+    } else if (strncmp(p, "/*", 2) == 0) {
+      const char *close = strstr(p + 2, "*/");
+      in_block = !close || close >= end;
+    } else if (strncmp(p, "package", 7) == 0 && strchr(" \t", p[7])) {
+      p += 7 + strspn(p + 7, " \t");
+      return strncmp(p, "main", 4) == 0 &&
+             !(p[4] == '_' || isalnum((unsigned char)p[4]));
+    } else if (p < end) {
+      return 0;
+    }
+    line += len + (line[len] == '\n');
+  }
+  return 0;
+}
+
+#define MAX_MAINS 64
+
+/* The folders of the main packages where modules keep them: the module's
+   root and cmd/NAME. A scan of the sources rather than `go list`, which
+   would download the dependencies first. */
+static size_t find_main_packages(mb_call *call,
+                                 const mb_detect_services *detect,
+                                 char mains[][256]) {
+  size_t nfiles, nmains = 0;
+  const char *const *files = detect->find_files(call, "*.go", 2, &nfiles);
+  for (size_t i = 0; i < nfiles; i++) {
+    const char *path = files[i], *slash = strrchr(path, '/');
+    size_t len = strlen(path);
+    if (len > 8 && strcmp(path + len - 8, "_test.go") == 0) continue;
+    char folder[256] = ".";
+    if (slash) {
+      size_t dir = (size_t)(slash - path);
+      if (strncmp(path, "cmd/", 4) != 0 || dir <= 4 ||
+          memchr(path + 4, '/', dir - 4) || dir + 3 > sizeof folder)
+        continue;
+      snprintf(folder, sizeof folder, "./%.*s", (int)dir, path);
+    }
+    size_t j = 0;
+    while (j < nmains && strcmp(mains[j], folder) != 0)
+      j++;
+    if (j < nmains || nmains == MAX_MAINS) continue;
+    const char *text = detect->read_text(call, path);
+    if (text && is_main_file(text))
+      snprintf(mains[nmains++], 256, "%s", folder);
+  }
+  return nmains;
+}
+
+/* Proposes what to build: the one main package (named like `go build`
+   names it, after its folder), or all of them with `packages`. */
+static void propose_packages(mb_call *call, const mb_detect_services *detect,
+                             const char *name) {
+  char mains[MAX_MAINS][256];
+  size_t n = find_main_packages(call, detect, mains);
+  if (n == 0) {
+    detect->note(call, "no main package in the module's root or cmd/*: set "
+                       "`package` to the one to build");
+    return;
+  }
+  if (n == 1) {
+    if (strcmp(mains[0], ".") == 0) return;
+    detect->propose_key(call, "package", mains[0], "the main package");
+    const char *folder = strrchr(mains[0], '/') + 1;
+    if (!name || strcmp(folder, name) != 0)
+      detect->propose_key(call, "binary", folder, NULL);
+    return;
+  }
+  char list[MAX_MAINS * 258] = "";
+  for (size_t i = 0; i < n; i++)
+    snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+             i ? ", " : "", mains[i]);
+  detect->propose_key(call, "packages", list,
+                      "the main packages; each binary is named after its "
+                      "folder");
+}
+
 static int go_detect(void *self, mb_call *call,
                      const mb_detect_services *detect) {
   (void)self;
@@ -273,8 +449,10 @@ static int go_detect(void *self, mb_call *call,
   if (!text) return MB_UNSUPPORTED;
   detect->match(call, MB_MATCH_PROJECT, "go.mod");
   char module[1024];
+  const char *name = NULL;
   if (module_path(text, module, sizeof module))
-    detect->propose_name(call, module_name(module));
+    detect->propose_name(call, name = module_name(module));
+  propose_packages(call, detect, name);
   detect->propose_key(call, "ldflags", "-s -w",
                       "smaller binaries: no symbol table, no DWARF");
   detect->propose_key(call, "flags", "-trimpath",

@@ -5,7 +5,10 @@
    target. Targets the machine cannot build are refused at plan time with
    what to install: the standard library (`rustup target add`) or the
    linker's Debian package. */
+/* dladdr (with _GNU_SOURCE, which the build defines): where the plugin was
+   loaded from, to find its zig linker script beside it. */
 #include <ctype.h>
+#include <dlfcn.h>
 #include <mbhost/toolchain-detect.h>
 #include <mbhost/toolchain-validate.h>
 #include <mbhost/toolchain.h>
@@ -65,8 +68,17 @@ static const mb_option options[] = {
      .flags = MB_OPT_PER_TARGET},
     {.key = "linker",
      .type = MB_OPT_STRING,
-     .help = "linker program (default: the target's usual cross linker)",
+     .help = "linker program (default: the target's usual cross linker); "
+             "zig (or a path to zig) links with `zig cc -target`",
      .flags = MB_OPT_PER_TARGET},
+    {.key = "cargo",
+     .type = MB_OPT_STRING,
+     .help = "the cargo program, e.g. /usr/bin/cargo (default: cargo from "
+             "PATH)"},
+    {.key = "rustc",
+     .type = MB_OPT_STRING,
+     .help = "the rustc program (default: the rustc beside `cargo` when it "
+             "is set, else rustc from PATH)"},
     {.key = "env",
      .type = MB_OPT_ENV,
      .help = "extra build environment, NAME=value, comma-separated",
@@ -162,6 +174,30 @@ static int find_tool(const rust_plugin *rp, mb_call *call, const char *name,
   return MB_UNSUPPORTED;
 }
 
+/* The cargo or rustc program (`name`): the option of that name when set
+   (a program name or path; a mistake is a config error at its line), else
+   for rustc the one beside a chosen cargo (a second installation comes
+   whole), else the one in PATH. */
+static int find_chosen_tool(const rust_plugin *rp, mb_call *call,
+                            const char *name, const char *beside, char *path) {
+  const char *chosen = rp->opts->get(call, name);
+  if (chosen && *chosen) {
+    if (rp->proc->find_program(call, chosen, path, PATH_CAP) == MB_OK)
+      return MB_OK;
+    rp->opts->error(call, name, "`%s` is not a program%s", chosen,
+                    strchr(chosen, '/') ? "" : " in PATH");
+    return MB_ERROR;
+  }
+  const char *cargo = rp->opts->get(call, "cargo");
+  const char *slash = beside ? strrchr(beside, '/') : NULL;
+  if (cargo && *cargo && slash) {
+    int n = snprintf(path, PATH_CAP, "%.*s/%s", (int)(slash - beside), beside,
+                     name);
+    if (n < PATH_CAP && is_file(path)) return MB_OK;
+  }
+  return find_tool(rp, call, name, path);
+}
+
 /* Prefixes shared with the rest of the system, where distributions
    install Rust. */
 static bool is_system_prefix(const char *path) {
@@ -217,6 +253,57 @@ static void set_image(const mb_probe_services *probe, mb_call *call,
   probe->set_fact(call, "image", image);
 }
 
+/* Where zig is: PATH, else the `ziglang` Python package (`pip install
+   ziglang` puts no zig in PATH). */
+static bool find_zig(const rust_plugin *rp, mb_call *call, char *path) {
+  if (rp->proc->find_program(call, "zig", path, PATH_CAP) == MB_OK) return true;
+  const char *argv[] = {
+      "python3", "-c",
+      "import os, ziglang; "
+      "print(os.path.join(os.path.dirname(ziglang.__file__), 'zig'))",
+      NULL};
+  mb_capture cap = {.data = path, .cap = PATH_CAP};
+  int status = 0;
+  if (rp->proc->run(call, argv, NULL, NULL, &cap, NULL, &status) != MB_OK ||
+      status != 0 || cap.truncated)
+    return false;
+  trim_end(path);
+  return is_file(path);
+}
+
+/* The linker script for `linker = zig`, installed beside the plugin. */
+static bool zig_linker_script(char *path) {
+  static const char name[] = "mb-toolchain-rust-zig-linker";
+  Dl_info info;
+  if (!dladdr((const void *)&zig_linker_script, &info) || !info.dli_fname)
+    return false;
+  const char *slash = strrchr(info.dli_fname, '/');
+  int n = snprintf(path, PATH_CAP, "%.*s/%s",
+                   slash ? (int)(slash - info.dli_fname) : 1,
+                   slash ? info.dli_fname : ".", name);
+  return n < PATH_CAP && is_file(path);
+}
+
+/* zig, when installed, for `linker = zig`: its path and version are facts,
+   so a new zig is a new cache key, and so is a new linker script. Without
+   zig, nothing: only a target that asks for it fails. */
+static int probe_zig(const rust_plugin *rp, mb_call *call,
+                     const mb_probe_services *probe) {
+  char zig[PATH_CAP], script[PATH_CAP], out[PROBE_OUTPUT_CAP];
+  if (zig_linker_script(script)) {
+    probe->depends_on(call, script);
+    probe->set_fact(call, "zig_linker", script);
+  }
+  if (!find_zig(rp, call, zig)) return MB_OK;
+  const char *argv[] = {zig, "version", NULL};
+  int rc = run_probe_tool(rp, call, argv, NULL, out);
+  if (rc != MB_OK) return rc;
+  probe->set_fact(call, "zig", zig);
+  probe->set_fact(call, "zig_version", trim_end(out));
+  probe->depends_on(call, zig);
+  return MB_OK;
+}
+
 static int rust_probe(void *self, mb_call *call,
                       const mb_probe_services *probe) {
   const rust_plugin *rp = self;
@@ -226,8 +313,8 @@ static int rust_probe(void *self, mb_call *call,
   char rustc[PATH_CAP], cargo[PATH_CAP], out[PROBE_OUTPUT_CAP];
   char field[256];
   int rc;
-  if ((rc = find_tool(rp, call, "rustc", rustc)) != MB_OK ||
-      (rc = find_tool(rp, call, "cargo", cargo)) != MB_OK)
+  if ((rc = find_chosen_tool(rp, call, "cargo", NULL, cargo)) != MB_OK ||
+      (rc = find_chosen_tool(rp, call, "rustc", cargo, rustc)) != MB_OK)
     return rc;
 
   const char *verbose[] = {rustc, "-vV", NULL};
@@ -251,10 +338,11 @@ static int rust_probe(void *self, mb_call *call,
   if ((rc = run_probe_tool(rp, call, version, source, out)) != MB_OK) return rc;
   probe->set_fact(call, "cargo_version", trim_end(out));
   probe->set_fact(call, "cargo", cargo);
+  probe->set_fact(call, "rustc", rustc);
   probe->depends_on(call, rustc);
   probe->depends_on(call, cargo);
   depend_on_toolchain_choice(probe, call, source);
-  return MB_OK;
+  return probe_zig(rp, call, probe);
 }
 
 /* --- validate --- */
@@ -307,18 +395,66 @@ static const char *target_triple(const rust_plugin *rp, mb_call *call,
   return triple;
 }
 
+/* How to get a linker for a target where the usual one is not a Debian
+   package, or where zig is the simpler way: for the "not installed"
+   hints. */
+static void linker_hint(const rust_linker *known, const char *target, char *buf,
+                        size_t cap) {
+  if (!known || !known->zig_target) {
+    buf[0] = '\0';
+  } else if (known->package) {
+    snprintf(buf, cap,
+             "; it links with %s (Debian package %s) or with zig (install "
+             "it, e.g. `pip install ziglang`, and set `linker = zig` in "
+             "[target %s])",
+             known->program, known->package, target);
+  } else {
+    snprintf(buf, cap,
+             "; it links with zig: install it (e.g. `pip install ziglang`) "
+             "and set `linker = zig` in [target %s]",
+             target);
+  }
+}
+
+/* The standard library is where rustc's sysroot keeps it. It comes from
+   rustup for rustup's toolchains, and from a Debian package for Debian's
+   rustc (a system prefix). */
 static int check_std_installed(const rust_plugin *rp, mb_call *call,
                                const mb_plan_services *plan,
-                               const char *triple) {
+                               const mb_target *target, const char *triple) {
   const char *sysroot = plan->fact(call, "sysroot");
-  char path[PATH_CAP];
+  char path[PATH_CAP], linker[512];
   snprintf(path, sizeof path, "%s/lib/rustlib/%s/lib", sysroot ? sysroot : "",
            triple);
   if (is_dir(path)) return MB_OK;
+  const rust_linker *known = rust_linker_for(triple);
+  linker_hint(known, target->name, linker, sizeof linker);
+  if (sysroot && is_system_prefix(sysroot)) {
+    const char *package = known ? known->std_package : NULL;
+    const char *colon = package ? strchr(package, ':') : NULL;
+    if (!package)
+      rp->host->set_error(call,
+                          "rust target %s is not installed, and Debian has "
+                          "no package of it for the rustc in %s: use "
+                          "rustup's rustc (`rustup target add %s`)%s",
+                          triple, sysroot, triple, linker);
+    else if (colon)
+      rp->host->set_error(call,
+                          "rust target %s is not installed: install the "
+                          "Debian package %s (after `dpkg --add-architecture "
+                          "%s` and `apt-get update`)%s",
+                          triple, package, colon + 1, linker);
+    else
+      rp->host->set_error(call,
+                          "rust target %s is not installed: install the "
+                          "Debian package %s%s",
+                          triple, package, linker);
+    return MB_UNSUPPORTED;
+  }
   rp->host->set_error(call,
                       "rust target %s is not installed: run `rustup target "
-                      "add %s`",
-                      triple, triple);
+                      "add %s`%s",
+                      triple, triple, linker);
   return MB_UNSUPPORTED;
 }
 
@@ -349,6 +485,12 @@ static int missing_linker(const rust_plugin *rp, mb_call *call,
                         "linker %s for %s not found: install the Debian "
                         "package %s (or set `linker` in [target %s])",
                         program, known->triple, known->package, target->name);
+  else if (known && known->zig_target)
+    rp->host->set_error(call,
+                        "linker %s for %s not found: no Debian package "
+                        "provides it; install zig (e.g. `pip install "
+                        "ziglang`) and set `linker = zig` in [target %s]",
+                        program, target->name, target->name);
   else
     rp->host->set_error(call,
                         "linker %s for %s not found: no Debian package "
@@ -358,6 +500,45 @@ static int missing_linker(const rust_plugin *rp, mb_call *call,
   return MB_UNSUPPORTED;
 }
 
+/* `linker = zig`: cargo's linker is the script that runs `zig cc -target`,
+   told which zig and which target through the environment. */
+static int plan_zig_linker(const rust_plugin *rp, mb_call *call,
+                           const mb_plan_services *plan,
+                           const mb_target *target, const char *triple) {
+  const rust_linker *known = rust_linker_for(triple);
+  const char *zig = plan->fact(call, "zig");
+  const char *script = plan->fact(call, "zig_linker");
+  char env_name[256];
+  if (!known || !known->zig_target) {
+    rp->host->set_error(call,
+                        "zig cannot link %s: set another `linker` in "
+                        "[target %s]",
+                        triple, target->name);
+    return MB_UNSUPPORTED;
+  }
+  if (!zig) {
+    rp->host->set_error(call,
+                        "linker zig for %s not found: install zig (e.g. "
+                        "`pip install ziglang`) or put it in PATH",
+                        target->name);
+    return MB_UNSUPPORTED;
+  }
+  if (!script) {
+    rp->host->set_error(call, "the zig linker script "
+                              "mb-toolchain-rust-zig-linker is not beside the "
+                              "Rust plugin: reinstall mbhost");
+    return MB_ERROR;
+  }
+  if (rust_linker_env_name(triple, env_name, sizeof env_name) != 0) {
+    rp->host->set_error(call, "target triple too long: %s", triple);
+    return MB_ERROR;
+  }
+  plan->set_env(call, env_name, script);
+  plan->set_env(call, "MBHOST_ZIG", zig);
+  plan->set_env(call, "MBHOST_ZIG_TARGET", known->zig_target);
+  return MB_OK;
+}
+
 /* Sets cargo's linker for `triple` when the host is not the target (or the
    user chose one), after checking the linker and its C library exist. */
 static int plan_linker(const rust_plugin *rp, mb_call *call,
@@ -365,6 +546,8 @@ static int plan_linker(const rust_plugin *rp, mb_call *call,
                        const char *triple) {
   const char *chosen = rp->opts->get(call, "linker");
   if (chosen && !*chosen) chosen = NULL;
+  if (chosen && strcmp(chosen, "zig") == 0)
+    return plan_zig_linker(rp, call, plan, target, triple);
   const char *host_triple = plan->fact(call, "host");
   const rust_linker *known = rust_linker_for(triple);
   bool native = host_triple && strcmp(host_triple, triple) == 0;
@@ -531,7 +714,7 @@ static int rust_plan(void *self, mb_call *call, const mb_target *target,
   /* validate made sure it is a plain name. */
   const char *profile = rp->opts->get(call, "profile");
   int rc;
-  if ((rc = check_std_installed(rp, call, plan, triple)) != MB_OK ||
+  if ((rc = check_std_installed(rp, call, plan, target, triple)) != MB_OK ||
       (rc = plan_linker(rp, call, plan, target, triple)) != MB_OK)
     return rc;
 
@@ -541,6 +724,9 @@ static int rust_plan(void *self, mb_call *call, const mb_target *target,
   bool bins_chosen = bins != (const char *const *)rp->bins;
 
   plan->set_env(call, "CARGO_TARGET_DIR", "{scratch}/target");
+  /* cargo runs the rustc the probe described, not the first in PATH. */
+  const char *rustc = plan->fact(call, "rustc");
+  if (rustc) plan->set_env(call, "RUSTC", rustc);
   plan->set_env_option(call, "env");
   if ((rc = plan_cargo_build(rp, call, plan, triple, profile, bins, nbins,
                              bins_chosen)) != MB_OK)

@@ -37,34 +37,42 @@ static const triple_map triples[] = {
 /* Cross linkers by triple. glibc targets link with Debian's cross gcc and
    need the cross C library beside it; musl targets bring their own C
    runtime; darwin and windows/arm64 need toolchains Debian does not ship
-   (osxcross, llvm-mingw); wasm links with rustc's own rust-lld. */
+   (osxcross, llvm-mingw), but zig links them all; wasm links with rustc's
+   own rust-lld. The last two columns: zig's target name, and Debian's
+   package of the standard library (the one of Debian's rustc version). */
 static const rust_linker linkers[] = {
     {"x86_64-unknown-linux-gnu", "x86_64-linux-gnu-gcc", "gcc-x86-64-linux-gnu",
-     "libc6-dev-amd64-cross"},
+     "libc6-dev-amd64-cross", "x86_64-linux-gnu", "libstd-rust-dev"},
     {"aarch64-unknown-linux-gnu", "aarch64-linux-gnu-gcc",
-     "gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross"},
+     "gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross", "aarch64-linux-gnu",
+     "libstd-rust-dev:arm64"},
     {"i686-unknown-linux-gnu", "i686-linux-gnu-gcc", "gcc-i686-linux-gnu",
-     "libc6-dev-i386-cross"},
+     "libc6-dev-i386-cross", "x86-linux-gnu", "libstd-rust-dev:i386"},
     {"armv7-unknown-linux-gnueabihf", "arm-linux-gnueabihf-gcc",
-     "gcc-arm-linux-gnueabihf", "libc6-dev-armhf-cross"},
+     "gcc-arm-linux-gnueabihf", "libc6-dev-armhf-cross", "arm-linux-gnueabihf",
+     "libstd-rust-dev:armhf"},
     {"riscv64gc-unknown-linux-gnu", "riscv64-linux-gnu-gcc",
-     "gcc-riscv64-linux-gnu", "libc6-dev-riscv64-cross"},
+     "gcc-riscv64-linux-gnu", "libc6-dev-riscv64-cross", "riscv64-linux-gnu",
+     "libstd-rust-dev:riscv64"},
     {"powerpc64le-unknown-linux-gnu", "powerpc64le-linux-gnu-gcc",
-     "gcc-powerpc64le-linux-gnu", "libc6-dev-ppc64el-cross"},
+     "gcc-powerpc64le-linux-gnu", "libc6-dev-ppc64el-cross",
+     "powerpc64le-linux-gnu", "libstd-rust-dev:ppc64el"},
     {"s390x-unknown-linux-gnu", "s390x-linux-gnu-gcc", "gcc-s390x-linux-gnu",
-     "libc6-dev-s390x-cross"},
+     "libc6-dev-s390x-cross", "s390x-linux-gnu", "libstd-rust-dev:s390x"},
     {"x86_64-unknown-linux-musl", "x86_64-linux-gnu-gcc",
-     "gcc-x86-64-linux-gnu", NULL},
+     "gcc-x86-64-linux-gnu", NULL, "x86_64-linux-musl", NULL},
     {"aarch64-unknown-linux-musl", "aarch64-linux-gnu-gcc",
-     "gcc-aarch64-linux-gnu", NULL},
+     "gcc-aarch64-linux-gnu", NULL, "aarch64-linux-musl", NULL},
     {"x86_64-pc-windows-gnu", "x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64",
-     NULL},
-    {"i686-pc-windows-gnu", "i686-w64-mingw32-gcc", "gcc-mingw-w64-i686", NULL},
-    {"aarch64-pc-windows-gnullvm", "aarch64-w64-mingw32-clang", NULL, NULL},
-    {"x86_64-apple-darwin", "o64-clang", NULL, NULL},
-    {"aarch64-apple-darwin", "oa64-clang", NULL, NULL},
-    {"wasm32-wasip1", "", NULL, NULL},
-    {"wasm32-unknown-unknown", "", NULL, NULL},
+     NULL, "x86_64-windows-gnu", "libstd-rust-dev-windows"},
+    {"i686-pc-windows-gnu", "i686-w64-mingw32-gcc", "gcc-mingw-w64-i686", NULL,
+     "x86-windows-gnu", "libstd-rust-dev-windows"},
+    {"aarch64-pc-windows-gnullvm", "aarch64-w64-mingw32-clang", NULL, NULL,
+     "aarch64-windows-gnu", NULL},
+    {"x86_64-apple-darwin", "o64-clang", NULL, NULL, "x86_64-macos", NULL},
+    {"aarch64-apple-darwin", "oa64-clang", NULL, NULL, "aarch64-macos", NULL},
+    {"wasm32-wasip1", "", NULL, NULL, NULL, NULL},
+    {"wasm32-unknown-unknown", "", NULL, NULL, NULL, "libstd-rust-dev-wasm32"},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

@@ -18,6 +18,12 @@ typedef struct rust_linker {
   /* The Debian package with the target's C library (for glibc targets,
      which link against it), or NULL when the linker brings its own. */
   const char *libc_package;
+  /* zig's name of the target, for `linker = zig` (zig cc -target), or NULL
+     when zig cannot link it. */
+  const char *zig_target;
+  /* Debian's package of the target's standard library, for Debian's rustc
+     (a foreign architecture's needs `dpkg --add-architecture`), or NULL. */
+  const char *std_package;
 } rust_linker;
 
 /* The Rust triple for "os/arch" (x86_64-unknown-linux-gnu for

@@ -30,6 +30,8 @@ static void test_linkers(void) {
     CHECK_STR(arm->program, "aarch64-linux-gnu-gcc");
     CHECK_STR(arm->package, "gcc-aarch64-linux-gnu");
     CHECK_STR(arm->libc_package, "libc6-dev-arm64-cross");
+    CHECK_STR(arm->zig_target, "aarch64-linux-gnu");
+    CHECK_STR(arm->std_package, "libstd-rust-dev:arm64");
   }
   const rust_linker *win = rust_linker_for("x86_64-pc-windows-gnu");
   CHECK(win != NULL);
@@ -37,11 +39,18 @@ static void test_linkers(void) {
     CHECK_STR(win->program, "x86_64-w64-mingw32-gcc");
     CHECK_STR(win->package, "gcc-mingw-w64-x86-64");
     CHECK(win->libc_package == NULL);
+    CHECK_STR(win->zig_target, "x86_64-windows-gnu");
+    CHECK_STR(win->std_package, "libstd-rust-dev-windows");
   }
   const rust_linker *mac = rust_linker_for("aarch64-apple-darwin");
   CHECK(mac != NULL && mac->package == NULL);
+  if (mac) {
+    CHECK_STR(mac->zig_target, "aarch64-macos");
+    CHECK(mac->std_package == NULL);
+  }
   const rust_linker *wasm = rust_linker_for("wasm32-wasip1");
   CHECK(wasm != NULL && wasm->program[0] == '\0');
+  CHECK(wasm != NULL && wasm->zig_target == NULL);
   CHECK(rust_linker_for("sparc64-unknown-openbsd") == NULL);
 
   char buf[64];
