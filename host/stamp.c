@@ -4,15 +4,20 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+stamp stamp_from_stat(const struct stat *st) {
+  return (stamp){.dev = st->st_dev,
+                 .ino = st->st_ino,
+                 .size = (uint64_t)st->st_size,
+                 .mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+                             st->st_mtim.tv_nsec,
+                 .ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 +
+                             st->st_ctim.tv_nsec};
+}
+
 bool stamp_of(const char *path, stamp *out) {
   struct stat st;
   if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode)) return false;
-  *out = (stamp){
-      .dev = st.st_dev,
-      .ino = st.st_ino,
-      .size = (uint64_t)st.st_size,
-      .mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
-      .ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec};
+  *out = stamp_from_stat(&st);
   return true;
 }
 

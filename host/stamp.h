@@ -15,8 +15,10 @@ typedef struct stamp {
   int64_t mtime_ns, ctime_ns;
 } stamp;
 
+struct stat;
 /* The stamp of a regular file (never through a symlink); false otherwise. */
 bool stamp_of(const char *path, stamp *out);
+stamp stamp_from_stat(const struct stat *st);
 bool stamp_equal(const stamp *a, const stamp *b);
 /* Five space-separated numbers, and back; stamp_parse returns how many
    characters it read, 0 when the text is not a stamp. */
