@@ -136,17 +136,14 @@ static char *entry_path(const char *root, const char *key) {
   return xasprintf("%s/actions/%.2s/%s", root, key, key);
 }
 
-/* Links src to dst, or copies it when they are on different filesystems.
-   A linked file may also be a build's output in {scratch}: a tool that
-   rewrote it in place would damage the entry, which the hash check on
-   restore catches (the entry is then dropped and the target rebuilt). */
-static int place_file(const char *src, const char *dst) {
+/* Links src to dst (when may_link), or copies it. */
+static int place_file(const char *src, const char *dst, bool may_link) {
   char *dir = path_dirname(dst);
   int rc = state_mkdirs(dir);
   free(dir);
   if (rc != 0) return -1;
   unlink(dst);
-  if (link(src, dst) == 0) return 0;
+  if (may_link && link(src, dst) == 0) return 0;
   return copy_file_atomic(src, dst);
 }
 
@@ -272,7 +269,7 @@ static bool verify_file(const char *src, const artifact *a, strbuf *rec) {
   char hex[65];
   uint64_t size = 0;
   stamp before, after;
-  if (place_file(src, a->path) != 0 || !stamp_of(src, &before) ||
+  if (place_file(src, a->path, true) != 0 || !stamp_of(src, &before) ||
       sha256_file_hex(a->path, hex, &size) != 0 ||
       strcmp(hex, a->sha256) != 0 || size != a->size)
     return false;
@@ -390,7 +387,11 @@ bool cache_store(const char *root, const char *key, const char *target,
     if (!a->target || strcmp(a->target, target) != 0) continue;
     char *src = path_join(staging, a->name);
     char *dst = xasprintf("%s/files/%s", tmp, a->name);
-    ok = place_file(src, dst) == 0;
+    /* A copy: the built file is also the build's output in {scratch},
+       which the next build's tools may keep as up to date (go does) or
+       rewrite in place. Sharing it, a damaged entry would damage the
+       rebuild too. */
+    ok = place_file(src, dst, false) == 0;
     stored++;
     free(src), free(dst);
   }
