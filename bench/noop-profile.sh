@@ -41,6 +41,6 @@ stage "config and plugins (run_prepare)" run_prepare
 stage "  plugin loading" plugin_registry_load
 stage "toolchain trees digest (probe cache check)" cache_tree_facts
 stage "source digest" source_digest
-stage "cache restore (verifies each output's SHA-256)" cache_restore
+stage "cache restore (SHA-256 of outputs not verified before)" cache_restore
 stage "export (local)" export_run
 stage "artifacts.json" report_write

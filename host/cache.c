@@ -14,6 +14,7 @@
 #include "hash.h"
 #include "log.h"
 #include "schema.h"
+#include "stamp.h"
 #include "state.h"
 
 #define MANIFEST_MAGIC "mbhost-action/2"
@@ -135,17 +136,14 @@ static char *entry_path(const char *root, const char *key) {
   return xasprintf("%s/actions/%.2s/%s", root, key, key);
 }
 
-/* Links src to dst, or copies it when they are on different filesystems.
-   A linked file may also be a build's output in {scratch}: a tool that
-   rewrote it in place would damage the entry, which the hash check on
-   restore catches (the entry is then dropped and the target rebuilt). */
-static int place_file(const char *src, const char *dst) {
+/* Links src to dst (when may_link), or copies it. */
+static int place_file(const char *src, const char *dst, bool may_link) {
   char *dir = path_dirname(dst);
   int rc = state_mkdirs(dir);
   free(dir);
   if (rc != 0) return -1;
   unlink(dst);
-  if (link(src, dst) == 0) return 0;
+  if (may_link && link(src, dst) == 0) return 0;
   return copy_file_atomic(src, dst);
 }
 
@@ -216,10 +214,81 @@ static bool own_dirs(const char *entry) {
   return true;
 }
 
+/* Removes a damaged entry (entry) and anything in staging, where a build
+   comes next. */
 static void drop_entry(const char *entry, const char *staging) {
-  remove_tree(entry);
+  if (entry) remove_tree(entry);
   remove_tree(staging);
   mkdir_parents(staging);
+}
+
+/* An entry's "verified" file: a line "STAMP NAME" for each of its files,
+   written when the files were last hashed in full. A file whose stamp is
+   still the same has not been written since, so it is not hashed again. */
+static char *read_verified(const char *entry) {
+  char *path = path_join(entry, "verified");
+  FILE *f = state_fopen(path, "cache record");
+  free(path);
+  if (!f) return NULL;
+  strbuf b = {0};
+  strbuf_puts(&b, "\n");
+  char chunk[4096];
+  for (size_t n; (n = fread(chunk, 1, sizeof chunk, f)) > 0;)
+    strbuf_add(&b, chunk, n);
+  fclose(f);
+  return b.data;
+}
+
+static char *verified_line(const stamp *s, const char *name) {
+  char text[STAMP_TEXT];
+  stamp_format(s, text);
+  return xasprintf("%s %s\n", text, name);
+}
+
+/* Whether the staging file is the entry's file itself (a hard link) and
+   that file is unchanged since it was last verified; its record line then
+   goes on to *rec. */
+static bool still_verified(const char *recorded, const char *src,
+                           const artifact *a, strbuf *rec) {
+  stamp s, d;
+  if (!recorded || !stamp_of(src, &s) || !stamp_of(a->path, &d) ||
+      s.dev != d.dev || s.ino != d.ino || s.size != a->size)
+    return false;
+  char *line = verified_line(&s, a->name);
+  char *want = xasprintf("\n%s", line);
+  bool found = strstr(recorded, want) != NULL;
+  if (found) strbuf_puts(rec, line);
+  free(want), free(line);
+  return found;
+}
+
+/* Places the entry's file in staging and hashes it in full. Its stamp,
+   taken before and after the hash (a change meanwhile is not recorded),
+   goes to *rec. */
+static bool verify_file(const char *src, const artifact *a, strbuf *rec) {
+  char hex[65];
+  uint64_t size = 0;
+  stamp before, after;
+  if (place_file(src, a->path, true) != 0 || !stamp_of(src, &before) ||
+      sha256_file_hex(a->path, hex, &size) != 0 ||
+      strcmp(hex, a->sha256) != 0 || size != a->size)
+    return false;
+  if (stamp_of(src, &after) && stamp_equal(&before, &after)) {
+    char *line = verified_line(&before, a->name);
+    strbuf_puts(rec, line);
+    free(line);
+  }
+  return true;
+}
+
+static void write_verified(const char *entry, const strbuf *rec) {
+  char *path = path_join(entry, "verified");
+  char *tmp = NULL;
+  FILE *f = state_temp(path, &tmp);
+  if (f)
+    state_commit(f, tmp, path,
+                 !rec->len || fwrite(rec->data, 1, rec->len, f) == rec->len);
+  free(path);
 }
 
 cache_lookup cache_restore(const char *root, const char *key,
@@ -235,24 +304,31 @@ cache_lookup cache_restore(const char *root, const char *key,
   else if (!own_dirs(entry) ||
            !read_manifest(manifest, target, staging, &found))
     result = CACHE_CORRUPT;
+  char *recorded = result == CACHE_HIT ? read_verified(entry) : NULL;
+  strbuf rec = {0};
+  bool hashed = false;
   for (size_t i = 0; result == CACHE_HIT && i < found.len; i++) {
     const artifact *a = &found.items[i];
     char *src = xasprintf("%s/files/%s", entry, a->name);
-    char hex[65];
-    uint64_t size = 0;
-    if (!own_file(src) || place_file(src, a->path) != 0 ||
-        sha256_file_hex(a->path, hex, &size) != 0 ||
-        strcmp(hex, a->sha256) != 0 || size != a->size)
+    if (!own_file(src))
       result = CACHE_CORRUPT;
+    else if (!still_verified(recorded, src, a, &rec)) {
+      hashed = true;
+      if (!verify_file(src, a, &rec)) result = CACHE_CORRUPT;
+    }
     free(src);
   }
-  if (result == CACHE_CORRUPT) drop_entry(entry, staging);
+  if (result != CACHE_HIT)
+    drop_entry(result == CACHE_CORRUPT ? entry : NULL, staging);
   if (result == CACHE_HIT) {
+    if (hashed) write_verified(entry, &rec);
     for (size_t i = 0; i < found.len; i++)
       artifact_list_add(outs, &found.items[i]);
     /* The manifest's mtime is the entry's last use, for LRU pruning. */
     utimensat(AT_FDCWD, manifest, NULL, 0);
   }
+  strbuf_free(&rec);
+  free(recorded);
   artifact_list_free(&found);
   free(manifest);
   free(entry);
@@ -311,7 +387,11 @@ bool cache_store(const char *root, const char *key, const char *target,
     if (!a->target || strcmp(a->target, target) != 0) continue;
     char *src = path_join(staging, a->name);
     char *dst = xasprintf("%s/files/%s", tmp, a->name);
-    ok = place_file(src, dst) == 0;
+    /* A copy: the built file is also the build's output in {scratch},
+       which the next build's tools may keep as up to date (go does) or
+       rewrite in place. Sharing it, a damaged entry would damage the
+       rebuild too. */
+    ok = place_file(src, dst, false) == 0;
     stored++;
     free(src), free(dst);
   }

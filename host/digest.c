@@ -120,23 +120,37 @@ static bool is_hex64(const char *s) {
   return s[64] == ' ';
 }
 
-/* Lines of "size mtime_ns inode hex relpath". A damaged file is ignored
-   from the damaged line on: it only costs re-reading files. */
-static void load_stat_cache(stat_table *t, const char *path) {
+#define STAT_CACHE_MAGIC "mbhost-stat/2 "
+
+/* A header "mbhost-stat/2 DIGEST" (the digest these files made, or "-"
+   when files too recent to remember made it too), then
+   lines of "size mtime_ns inode x|- hex relpath". A damaged file is
+   ignored from the damaged line on: it only costs re-reading files. */
+static void load_stat_cache(stat_table *t, const char *path, char digest[65]) {
+  digest[0] = '\0';
   FILE *f = path ? state_fopen(path, "stat cache") : NULL;
   if (!f) return;
   char *line = NULL;
   size_t cap = 0;
-  ssize_t n;
-  while ((n = getline(&line, &cap, f)) > 0) {
+  ssize_t n = getline(&line, &cap, f);
+  size_t magic = strlen(STAT_CACHE_MAGIC);
+  bool ok = n > (ssize_t)magic && line[n - 1] == '\n' &&
+            strncmp(line, STAT_CACHE_MAGIC, magic) == 0;
+  if (ok && n == (ssize_t)magic + 65) {
+    line[n - 1] = ' '; /* is_hex64 wants a separator */
+    if (is_hex64(line + magic)) snprintf(digest, 65, "%s", line + magic);
+  }
+  while (ok && (n = getline(&line, &cap, f)) > 0) {
     if (line[n - 1] == '\n') line[--n] = '\0';
     stat_entry e = {0};
     char *p = line;
     if (!parse_number(&p, &e.size) || !parse_number(&p, &e.mtime_ns) ||
-        !parse_number(&p, &e.ino) || n - (p - line) < 66 || !is_hex64(p))
+        !parse_number(&p, &e.ino) || n - (p - line) < 68 ||
+        (p[0] != 'x' && p[0] != '-') || p[1] != ' ' || !is_hex64(p + 2))
       break;
-    memcpy(e.hex, p, 64);
-    e.rel = xstrdup(p + 65);
+    e.exec = p[0] == 'x';
+    memcpy(e.hex, p + 2, 64);
+    e.rel = xstrdup(p + 67);
     table_add(t, &e);
   }
   free(line);
@@ -144,19 +158,23 @@ static void load_stat_cache(stat_table *t, const char *path) {
 }
 
 static void save_stat_cache(const stat_table *t, const char *path,
-                            int64_t racy_after_ns) {
+                            int64_t racy_after_ns, const char *digest) {
   char *dir = path_dirname(path);
   state_mkdirs(dir);
   free(dir);
   char *tmp = xasprintf("%s.tmp.XXXXXX", path);
   int fd = mkostemp(tmp, O_CLOEXEC);
   FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-  bool ok = f != NULL;
+  bool complete = true;
+  for (size_t i = 0; i < t->len; i++)
+    complete = complete && (int64_t)t->items[i].mtime_ns < racy_after_ns;
+  bool ok =
+      f && fprintf(f, "%s%s\n", STAT_CACHE_MAGIC, complete ? digest : "-") > 0;
   for (size_t i = 0; ok && i < t->len; i++) {
     const stat_entry *e = &t->items[i];
     if ((int64_t)e->mtime_ns >= racy_after_ns) continue;
-    ok = fprintf(f, "%lu %lu %lu %s %s\n", e->size, e->mtime_ns, e->ino, e->hex,
-                 e->rel) > 0;
+    ok = fprintf(f, "%lu %lu %lu %c %s %s\n", e->size, e->mtime_ns, e->ino,
+                 e->exec ? 'x' : '-', e->hex, e->rel) > 0;
   }
   if (f && fclose(f) != 0) ok = false;
   if (!f && fd >= 0) close(fd);
@@ -181,13 +199,14 @@ static int64_t mtime_ns(const struct stat *st) {
   return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
-/* The content hash of one file, from the stat cache when its stat matches. */
+/* The content hash of one file, from the stat cache when its stat (and
+   executable bit) matches; any other file counts in w->hashed. */
 static bool hash_entry(walk *w, int dirfd, const char *name, const char *rel,
-                       const struct stat *st, char hex[65]) {
+                       const struct stat *st, bool exec, char hex[65]) {
   stat_entry *old = table_find(w->old, rel);
   if (old && old->size == (uint64_t)st->st_size &&
       old->mtime_ns == (uint64_t)mtime_ns(st) &&
-      old->ino == (uint64_t)st->st_ino) {
+      old->ino == (uint64_t)st->st_ino && old->exec == exec) {
     memcpy(hex, old->hex, 65);
     return true;
   }
@@ -245,17 +264,17 @@ static bool walk_child(walk *w, int dirfd, const char *name, const char *rel) {
     return walk_dir(w, fd, rel);
   }
   if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) return true;
+  /* The executable bit changes what a build produces (scripts it runs). */
   stat_entry e = {.rel = xstrdup(rel),
                   .size = (uint64_t)st.st_size,
                   .mtime_ns = (uint64_t)mtime_ns(&st),
-                  .ino = (uint64_t)st.st_ino};
-  if (!hash_entry(w, dirfd, name, rel, &st, e.hex)) {
+                  .ino = (uint64_t)st.st_ino,
+                  .exec = S_ISREG(st.st_mode) && (st.st_mode & S_IXUSR)};
+  if (!hash_entry(w, dirfd, name, rel, &st, e.exec, e.hex)) {
     w->problem = xasprintf("cannot read %s/%s", w->req->root, rel);
     free(e.rel);
     return false;
   }
-  /* The executable bit changes what a build produces (scripts it runs). */
-  e.exec = S_ISREG(st.st_mode) && (st.st_mode & S_IXUSR);
   table_push(&w->now, &e);
   return true;
 }
@@ -397,9 +416,16 @@ bool source_digest(const digest_request *req, digest_result *out,
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
   w.racy_after_ns = ((int64_t)now.tv_sec - RACY_SECONDS) * 1000000000;
-  load_stat_cache(&old, req->stat_cache);
+  char last[65];
+  load_stat_cache(&old, req->stat_cache, last);
   bool ok = walk_source(&w);
-  if (ok) {
+  /* Every file matched the stat cache and there are as many (their paths
+     are distinct, so they are the same files): the digest is the one
+     those files made, with no need to sort and hash the list again. */
+  bool same_files = last[0] && w.hashed == 0 && w.now.len == old.len;
+  if (ok && same_files) {
+    memcpy(out->hex, last, 65);
+  } else if (ok) {
     /* Sorting pointers: moving the entries themselves cost more. */
     const stat_entry **sorted = xcalloc(w.now.len + 1, sizeof *sorted);
     for (size_t i = 0; i < w.now.len; i++)
@@ -418,11 +444,12 @@ bool source_digest(const digest_request *req, digest_result *out,
     sha256_hex(text.data ? text.data : "", text.len, out->hex);
     strbuf_free(&text);
     free(sorted);
+  }
+  if (ok) {
     out->files = w.now.len;
     out->hashed = w.hashed;
-    if (req->stat_cache && !req->keep_stat_cache &&
-        (w.hashed || w.now.len != old.len))
-      save_stat_cache(&w.now, req->stat_cache, w.racy_after_ns);
+    if (req->stat_cache && !req->keep_stat_cache && !same_files)
+      save_stat_cache(&w.now, req->stat_cache, w.racy_after_ns, out->hex);
   }
   if (problem)
     *problem = w.problem;

@@ -479,8 +479,11 @@ static void stop_all(executor *ex) {
 
 static bool prepare_target(executor *ex, size_t t) {
   target_result *tr = &ex->ts->items[t];
-  if (remove_tree(tr->staging) != 0 || mkdir_parents(tr->staging) != 0 ||
-      mkdir_parents(tr->scratch) != 0) {
+  /* A target about to be restored keeps what the last restore linked
+     there: cache_restore clears it when the entry is not used. */
+  bool to_restore = ex->opt->cache_root && tr->cache_key[0];
+  if ((!to_restore && remove_tree(tr->staging) != 0) ||
+      mkdir_parents(tr->staging) != 0 || mkdir_parents(tr->scratch) != 0) {
     tr->status = TARGET_FAILED;
     tr->reason =
         xasprintf("cannot prepare %s: %s", tr->staging, strerror(errno));

@@ -16,9 +16,12 @@
 #include <mbhost/plugin.h>
 
 #include "log.h"
+#include "stamp.h"
+#include "state.h"
 #include "util.h"
 
 #define JOURNAL_NAME "export-journal"
+#define COPIES_NAME "export-copies"
 
 typedef struct record {
   char type; /* D N R T X, as journal.h says */
@@ -30,6 +33,20 @@ typedef struct record_list {
   size_t len;
 } record_list;
 
+/* A destination that holds a copy of a source: both stamps as they were
+   when it was written (the destination's ctime is taken after its rename,
+   which moves it) or found unchanged. */
+typedef struct copy {
+  stamp src, dst;
+  bool dst_ctime_known;
+  char *dst_path;
+} copy;
+
+typedef struct copy_list {
+  copy *items;
+  size_t len;
+} copy_list;
+
 struct journal {
   pthread_mutex_t lock;
   int fd; /* the journal, flock()ed while this run lives */
@@ -39,6 +56,9 @@ struct journal {
   bool committed;
   unsigned temps; /* numbers the temporary files */
   record_list records;
+  char *copies_path; /* the copies of the last committed export */
+  char *last_copies; /* their lines, each after a newline; or NULL */
+  copy_list copies;  /* this export's, for copies_path once committed */
 };
 
 static void records_add(record_list *l, char type, const char *path) {
@@ -135,12 +155,87 @@ static void remove_unlinked_starts(const char *dir) {
   closedir(d);
 }
 
+/* ---- copies already in place ---- */
+
+/* export-copies: a line "SRCSTAMP DSTSTAMP DST" per file the last
+   committed export copied or found in place, DST escaped like the
+   journal's paths. */
+static char *read_copies(const char *path) {
+  FILE *f = state_fopen(path, "export record");
+  if (!f) return NULL;
+  strbuf b = {0};
+  strbuf_puts(&b, "\n");
+  char chunk[4096];
+  for (size_t n; (n = fread(chunk, 1, sizeof chunk, f)) > 0;)
+    strbuf_add(&b, chunk, n);
+  fclose(f);
+  return b.data;
+}
+
+static void copy_line(strbuf *b, const stamp *src, const stamp *dst,
+                      const char *dst_path) {
+  char text[STAMP_TEXT];
+  stamp_format(src, text);
+  strbuf_printf(b, "%s ", text);
+  stamp_format(dst, text);
+  strbuf_printf(b, "%s ", text);
+  put_escaped(b, dst_path);
+  strbuf_puts(b, "\n");
+}
+
+static void copies_add(journal *j, const stamp *src, const stamp *dst,
+                       bool ctime_known, const char *dst_path) {
+  pthread_mutex_lock(&j->lock);
+  copy_list *l = &j->copies;
+  l->items = xrealloc(l->items, (l->len + 1) * sizeof *l->items);
+  l->items[l->len++] = (copy){*src, *dst, ctime_known, xstrdup(dst_path)};
+  pthread_mutex_unlock(&j->lock);
+}
+
+bool journal_same_copy(journal *j, const char *src, const char *dst) {
+  stamp s, d;
+  if (!j->last_copies || !stamp_of(src, &s) || !stamp_of(dst, &d) ||
+      s.size != d.size)
+    return false;
+  strbuf line = {0};
+  strbuf_puts(&line, "\n");
+  copy_line(&line, &s, &d, dst);
+  bool same = strstr(j->last_copies, line.data) != NULL;
+  strbuf_free(&line);
+  if (same) copies_add(j, &s, &d, true, dst);
+  return same;
+}
+
+/* After the commit: the stamps of every destination still as this export
+   left it, for the next export's journal_same_copy. */
+static void save_copies(journal *j) {
+  strbuf b = {0};
+  for (size_t i = 0; i < j->copies.len; i++) {
+    const copy *c = &j->copies.items[i];
+    stamp now;
+    if (!stamp_of(c->dst_path, &now) || now.dev != c->dst.dev ||
+        now.ino != c->dst.ino || now.size != c->dst.size ||
+        now.mtime_ns != c->dst.mtime_ns ||
+        (c->dst_ctime_known && now.ctime_ns != c->dst.ctime_ns))
+      continue;
+    copy_line(&b, &c->src, &now, c->dst_path);
+  }
+  char *tmp = NULL;
+  FILE *f = state_temp(j->copies_path, &tmp);
+  if (f)
+    state_commit(f, tmp, j->copies_path,
+                 !b.len || fwrite(b.data, 1, b.len, f) == b.len);
+  strbuf_free(&b);
+}
+
 journal *journal_begin(const char *state_dir, const char *output_dir) {
   journal *j = xcalloc(1, sizeof *j);
   pthread_mutex_init(&j->lock, NULL);
   j->path = path_join(state_dir, JOURNAL_NAME);
   j->output = xstrdup(output_dir);
   j->fd = -1;
+  j->copies_path = path_join(state_dir, COPIES_NAME);
+  j->last_copies = read_copies(j->copies_path);
   remove_unlinked_starts(state_dir);
   unsigned char raw[16];
   if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) goto fail;
@@ -168,7 +263,7 @@ fail:
       MB_LOG_ERROR, NULL, "cannot start the export journal %s: %s", j->path,
       errno == EEXIST ? "another run's journal is there" : strerror(errno));
   if (j->fd >= 0) close(j->fd);
-  free(j->path), free(j->output);
+  free(j->path), free(j->output), free(j->copies_path), free(j->last_copies);
   pthread_mutex_destroy(&j->lock);
   free(j);
   return NULL;
@@ -335,15 +430,24 @@ int journal_copy(journal *j, const char *src, const char *dst) {
   int fd = journal_temp(j, dst, &tmp);
   if (fd < 0) return -1;
   mode_t mode = 0600;
+  stamp before, after;
+  struct stat st;
+  bool stamped = stamp_of(src, &before);
   int rc = copy_to_fd(src, fd, &mode);
   if (rc == 0) rc = fchmod(fd, mode);
   int saved = errno;
+  /* Recorded only when the source did not change while it was read. */
+  stamped = stamped && rc == 0 && stamp_of(src, &after) &&
+            stamp_equal(&before, &after) && fstat(fd, &st) == 0;
+  stamp written = stamped ? stamp_from_stat(&st) : (stamp){0};
   if (close(fd) != 0 && rc == 0) rc = -1, saved = errno;
   if (rc == 0)
     rc = journal_rename(j, tmp, dst), saved = errno;
   else
     unlink(tmp);
   free(tmp);
+  /* The rename moves the destination's ctime: save_copies takes it. */
+  if (rc == 0 && stamped) copies_add(j, &before, &written, false, dst);
   errno = saved;
   return rc;
 }
@@ -415,13 +519,17 @@ static size_t apply(const record_list *l, const char *id, bool committed) {
 static void journal_free(journal *j) {
   close(j->fd);
   records_free(&j->records);
-  free(j->path), free(j->output);
+  for (size_t i = 0; i < j->copies.len; i++)
+    free(j->copies.items[i].dst_path);
+  free(j->copies.items);
+  free(j->path), free(j->output), free(j->copies_path), free(j->last_copies);
   pthread_mutex_destroy(&j->lock);
   free(j);
 }
 
 size_t journal_end(journal *j) {
   size_t failed = apply(&j->records, j->id, j->committed);
+  if (j->committed && failed == 0) save_copies(j);
   /* A journal whose rollback is incomplete stays, for the next run. */
   if (failed == 0) {
     unlink(j->path);

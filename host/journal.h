@@ -37,6 +37,7 @@
 #ifndef MBHOST_JOURNAL_H
 #define MBHOST_JOURNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct journal journal;
@@ -59,6 +60,11 @@ int journal_rename(journal *j, const char *tmp, const char *dst);
 /* Copies `src` to `dst` through a temporary file: the file services'
    copy_file_atomic, journaled. 0, or -1 with errno. */
 int journal_copy(journal *j, const char *src, const char *dst);
+/* Whether `dst` holds a copy of `src` that the last committed export wrote
+   or found, with neither changed since (their stamps, stamp.h, are those
+   it recorded in `<state_dir>/export-copies`). Then the copy is not made,
+   nor journaled: nothing is written, so nothing is to put back. */
+bool journal_same_copy(journal *j, const char *src, const char *dst);
 /* The transaction's decision: every new file is made durable, then the
    commit record is written. 0, or -1 with errno (then roll back). */
 int journal_commit(journal *j);

@@ -644,9 +644,13 @@ static void print_dry_run(run *r) {
   export_describe(&chain, stdout);
 }
 
+/* A target restored from the cache keeps its staging folder: it holds
+   only hard links of the entry's files, and finding them there, the same
+   inodes with their stamps unchanged, is what lets the next run skip
+   hashing them (cache.c). */
 static void remove_staging(target_set *ts) {
   for (size_t i = 0; i < ts->len; i++)
-    remove_tree(ts->items[i].staging);
+    if (!ts->items[i].cache_hit) remove_tree(ts->items[i].staging);
 }
 
 /* Probes, validates and plans every target. EXIT_OK when every target

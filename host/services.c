@@ -587,10 +587,9 @@ static bool inside_output(const char *dst, const char *output_dir) {
   return inside;
 }
 
-/* Records dst in the export journal before it is first written, so a
-   failed or interrupted export can put it back. Only paths inside the
-   output folder may be written. */
-static int journal_write(mb_call *call, const char *dst) {
+/* Only paths inside the output folder may be written, and only during an
+   export. */
+static int may_write(mb_call *call, const char *dst) {
   if (!call->io->journal) {
     svc_set_error(call, "%s: nothing may be written in a describe call", dst);
     return MB_ERROR;
@@ -600,6 +599,13 @@ static int journal_write(mb_call *call, const char *dst) {
                   dst ? dst : "(null)", call->io->output_dir);
     return MB_ERROR;
   }
+  return MB_OK;
+}
+
+/* Records dst in the export journal before it is first written, so a
+   failed or interrupted export can put it back. */
+static int journal_write(mb_call *call, const char *dst) {
+  if (may_write(call, dst) != MB_OK) return MB_ERROR;
   if (journal_prepare(call->io->journal, dst) == 0) return MB_OK;
   svc_set_error(call, "cannot keep the previous %s aside: %s", dst,
                 strerror(errno));
@@ -608,6 +614,8 @@ static int journal_write(mb_call *call, const char *dst) {
 
 static int exp_copy_file_atomic(mb_call *call, const char *src,
                                 const char *dst) {
+  if (may_write(call, dst) != MB_OK) return MB_ERROR;
+  if (journal_same_copy(call->io->journal, src, dst)) return MB_OK;
   if (journal_write(call, dst) != MB_OK) return MB_ERROR;
   if (journal_copy(call->io->journal, src, dst) == 0) return MB_OK;
   svc_set_error(call, "cannot copy %s to %s: %s", src, dst, strerror(errno));

@@ -123,6 +123,50 @@ expect_output "damaged"
 build hit
 pass "a damaged entry is detected and rebuilt"
 
+# overwrite_same FILE: new bytes in place, same size, the mtime put back:
+# only the inode's ctime tells.
+overwrite_same() {
+  cp -p "$1" "$T/before"
+  printf 'XXXXXXXX' | dd of="$1" bs=1 seek=200 conv=notrunc status=none
+  touch -r "$T/before" "$1"
+  ! cmp -s "$T/before" "$1" || fail "$1 did not change"
+}
+
+# A no-op reads no restored file in full once it was verified; a change
+# that keeps size and mtime must still be caught.
+build hit
+key=$(sed -n 's/.*restored from cache entry \([0-9a-f]*\).*/\1/p' "$T"/cache/mbhost/projects/*/logs/linux-amd64.log)
+victim="$T/cache/mbhost/actions/${key:0:2}/$key/files/hello"
+overwrite_same "$victim"
+build miss
+expect_output "damaged"
+build hit
+pass "an entry changed in place, size and mtime kept, is detected"
+
+# An output replaced in the output folder is put back from the cache.
+build hit
+cp -p "$dist/linux/amd64/hello" "$T/good"
+overwrite_same "$dist/linux/amd64/hello"
+build hit
+cmp -s "$T/good" "$dist/linux/amd64/hello" || fail "the replaced output was not restored"
+cp -p "$T/good" "$T/other" && mv "$T/other" "$dist/linux/amd64/hello.new"
+overwrite_same "$dist/linux/amd64/hello.new"
+mv "$dist/linux/amd64/hello.new" "$dist/linux/amd64/hello"
+build hit
+cmp -s "$T/good" "$dist/linux/amd64/hello" || fail "the swapped output was not restored"
+pass "an output changed in the output folder, size and mtime kept, is restored"
+
+# A no-op starts no process (no probe, no build, no supervisor) and
+# rewrites no output: only artifacts.json changes.
+build hit
+inode=$(stat -c %i "$dist/linux/amd64/hello")
+strace -f -qq -e trace=execve,fork,vfork -o "$T/strace" \
+  "$MBHOST" --config "$T/build.ini" -j 2 >/dev/null 2>&1 || fail "the no-op failed"
+execs=$(grep -c 'execve(' "$T/strace" || true)
+[ "$execs" = 1 ] || fail "a no-op ran programs: $(grep -E 'execve|fork' "$T/strace")"
+[ "$(stat -c %i "$dist/linux/amd64/hello")" = "$inode" ] || fail "a no-op copied the output again"
+pass "a no-op spawns nothing and copies nothing"
+
 run_mbhost 0 cache prune --config "$T/build.ini"
 cat >>"$T/build.ini" <<INI
 

@@ -64,7 +64,12 @@ expect_stopped() {
 
 expect_untouched() {
   [ "$(tree_digest "$T/out")" = "$before" ] || fail "$1: the output folder changed: $(find "$T/out")"
-  leftovers=$(find "$XDG_CACHE_HOME/mbhost/projects" -path '*/staging/*' -print -quit)
+  # A target restored from the cache keeps its staging folder, which
+  # holds only hard links of the entry's files: anything else is left over.
+  local entries leftovers
+  entries=$(find "$XDG_CACHE_HOME/mbhost/actions" -type f -path '*/files/*' -printf '%i\n' 2>/dev/null | sort -u || true)
+  leftovers=$(find "$XDG_CACHE_HOME/mbhost/projects" -path '*/staging/*' -type f -printf '%i %p\n' |
+    while read -r ino path; do grep -qx "$ino" <<<"$entries" || echo "$path"; done)
   [ -z "$leftovers" ] || fail "$1: staging left behind: $leftovers"
 }
 
