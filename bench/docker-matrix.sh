@@ -89,7 +89,7 @@ seconds() {
   t0=$(date +%s.%N)
   "$@"
   t1=$(date +%s.%N)
-  echo "$t1 - $t0" | bc -l
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }'
 }
 
 echo "bench: warming up both tools" >&2
