@@ -68,7 +68,9 @@ pass "dry run: upload and volumes, no bind mount"
 
 # As in local.sh, seed each target's HOME (in its scratch volume, kept
 # between runs) with this machine's Go build cache, so the first run does
-# not compile Go's standard library six times.
+# not compile Go's standard library six times. The test can write into
+# the volumes only because this engine's data root is on this machine;
+# mbhost itself never does.
 state="$XDG_CACHE_HOME/mbhost/projects/hello-$(printf %s "$dist" | sha256sum | cut -c1-16)"
 for t in linux-amd64 linux-arm64 darwin-amd64 darwin-arm64 windows-amd64 windows-arm64; do
   vol=$(sed -nE "s|.*mount: volume (mbhost-scratch-[0-9a-f]{8}) -> $state/scratch/$t .*|\1|p" <<<"$OUT" | head -1)
