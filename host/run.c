@@ -29,18 +29,27 @@ static int line_of(const config *cfg, const char *section, const char *key) {
   return s ? s->line : 0;
 }
 
-/* --set section.key=value. Sections have no dots except export.NAME, and
-   keys may have them (format.windows), so the section ends at the first dot,
-   or the second after "export.". */
+/* The sections that have a plugin's name after a dot: [export.NAME],
+   [executor.NAME]. */
+static const char *plugin_section_prefix(const char *text) {
+  static const char *const prefixes[] = {"export.", "executor."};
+  for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+    if (str_starts_with(text, prefixes[i])) return prefixes[i];
+  return NULL;
+}
+
+/* --set section.key=value. Sections have no dots except export.NAME and
+   executor.NAME, and keys may have them (format.windows), so the section
+   ends at the first dot, or the second after such a prefix. */
 static void apply_overrides(config *cfg, const strvec *sets) {
   for (size_t i = 0; i < sets->len; i++) {
     const char *text = sets->items[i];
     const char *eq = strchr(text, '=');
     const char *from = text;
-    const char *rest = text + strlen("export.");
+    const char *prefix = plugin_section_prefix(text);
+    const char *rest = prefix ? text + strlen(prefix) : text;
     /* export.NAME.key has two dots before '='; export.use has one. */
-    if (eq && str_starts_with(text, "export.") && rest < eq &&
-        memchr(rest, '.', (size_t)(eq - rest)))
+    if (eq && prefix && rest < eq && memchr(rest, '.', (size_t)(eq - rest)))
       from = rest;
     const char *dot = eq ? memchr(from, '.', (size_t)(eq - from)) : NULL;
     if (!eq || !dot || dot == from || dot + 1 == eq) {

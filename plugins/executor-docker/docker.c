@@ -85,7 +85,13 @@ static int call_json(docker *d, mb_call *call, const char *method,
                   text, text ? strlen(text) : 0, NULL, NULL,
                   stoppable ? cancelled : NULL, call, r);
   free(text);
-  if (rc == ENGINE_FAILED)
+  if (rc == ENGINE_FAILED && r->tls)
+    host->set_error(call,
+                    "TLS with the Docker engine at %s failed: %s (is "
+                    "tls_cert a client certificate of the CA the engine "
+                    "trusts, and tls_ca the CA of the engine's certificate?)",
+                    d->engine.host, r->error);
+  else if (rc == ENGINE_FAILED)
     host->set_error(call,
                     "cannot reach the Docker engine at %s: %s (is dockerd "
                     "running, and is [executor.docker] host right?)",

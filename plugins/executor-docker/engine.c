@@ -44,6 +44,29 @@ int engine_init(engine *e, const char *host, const char *ca, const char *cert,
   return 0;
 }
 
+/* Whether a failed request on a TLS engine failed on certificates: the
+   handshake's own errors, and, since TLS 1.3 clients finish the handshake
+   before the server checks their certificate, a connection the server
+   dropped before any reply (its "bad certificate" alert). */
+static int tls_failure(const engine *e, CURLcode rc, long status) {
+  if (strncmp(e->origin, "https:", 6) != 0) return 0;
+  switch (rc) {
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CERTPROBLEM:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_ISSUER_ERROR:
+  case CURLE_SSL_CIPHER:
+    return 1;
+  case CURLE_RECV_ERROR:
+  case CURLE_SEND_ERROR:
+  case CURLE_GOT_NOTHING:
+    return status == 0;
+  default:
+    return 0;
+  }
+}
+
 void engine_free(engine *e) {
   free(e->host), free(e->socket), free(e->origin);
   free(e->ca), free(e->cert), free(e->key);
@@ -165,10 +188,17 @@ int engine_call(const engine *e, const char *method, const char *path,
   free(url);
   if (t.stopped) return ENGINE_STOPPED;
   if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && r->status >= 300)) {
-    snprintf(r->error, sizeof r->error, "%s",
-             t.overflow      ? "the reply is too large"
-             : curl_error[0] ? curl_error
-                             : curl_easy_strerror(rc));
+    r->tls = tls_failure(e, rc, r->status);
+    /* libcurl's buffer keeps its first message, which for a dropped TLS
+       connection is not the cause: name the failure first. */
+    if (r->tls)
+      snprintf(r->error, sizeof r->error, "%s%s%s", curl_easy_strerror(rc),
+               curl_error[0] ? ": " : "", curl_error);
+    else
+      snprintf(r->error, sizeof r->error, "%s",
+               t.overflow      ? "the reply is too large"
+               : curl_error[0] ? curl_error
+                               : curl_easy_strerror(rc));
     return ENGINE_FAILED;
   }
   return ENGINE_OK;

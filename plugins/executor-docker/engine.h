@@ -35,6 +35,7 @@ typedef struct reply {
   char *body;  /* the body when no sink was given (NUL-terminated) */
   size_t len;
   char error[512]; /* why there was no reply */
+  int tls;         /* no reply because TLS failed (a certificate) */
 } reply;
 
 enum { ENGINE_OK = 0, ENGINE_FAILED = -1, ENGINE_STOPPED = -2 };

@@ -34,14 +34,17 @@ trap stop_engines EXIT
 
 # start_engine NAME [dockerd options...]: a dockerd whose files are under
 # $T/NAME, listening on unix://$T/NAME/docker.sock (and on what the options
-# add); waits until it answers. Sets ENGINE_SOCK.
+# add); waits until it answers. Sets ENGINE_SOCK. ENGINE_WRAP (an array),
+# when set, is the command dockerd runs under (remote.sh: a mount namespace
+# that hides this machine's folders from the engine).
+ENGINE_WRAP=()
 start_engine() {
   local name=$1; shift
   local dir="$T/$name"
   mkdir -p "$dir"
   # A short exec root: containerd's socket paths must fit in 108 bytes.
   local exec_root; exec_root=$(mktemp -d /tmp/mbd.XXXXXX)
-  dockerd --data-root "$dir/data" --exec-root "$exec_root" \
+  ${ENGINE_WRAP[@]+"${ENGINE_WRAP[@]}"} dockerd --data-root "$dir/data" --exec-root "$exec_root" \
     --pidfile "$dir/dockerd.pid" -H "unix://$dir/docker.sock" \
     --iptables=false --ip-masq=false --bridge=none \
     --containerd-namespace "mbhost-$name-$$" --containerd-plugins-namespace "mbhost-$name-$$-p" \
@@ -95,4 +98,43 @@ go_tag() { go version | sed -E 's/^go version go([^ ]+) .*/golang:\1/'; }
 # with LABEL: mbhost.target for steps, not probes) the engine has.
 containers() {
   DOCKER_HOST="unix://$1" "$DOCKER" ps -aq --filter label=mbhost=1 ${2:+--filter "label=$2"} | wc -l
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# make_certs DIR CN: in DIR, a CA (ca.pem) that signed a server certificate
+# for 127.0.0.1 (server-cert.pem, server-key.pem: what dockerd --tlsverify
+# needs) and a client certificate (cert.pem, key.pem: what a client needs,
+# under the names DOCKER_CERT_PATH expects). CN names the CA, so two calls
+# make two CAs that trust nothing of each other.
+make_certs() {
+  local dir=$1 cn=$2
+  mkdir -p "$dir"
+  (
+    cd "$dir"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -days 1 -subj "/CN=$cn" -keyout ca-key.pem -out ca.pem 2>/dev/null
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -subj /CN=127.0.0.1 -keyout server-key.pem -out server.csr 2>/dev/null
+    printf 'subjectAltName = IP:127.0.0.1\nextendedKeyUsage = serverAuth\n' >server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial \
+      -days 1 -extfile server.ext -out server-cert.pem 2>/dev/null
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -subj /CN=mbhost-client -keyout key.pem -out client.csr 2>/dev/null
+    printf 'extendedKeyUsage = clientAuth\n' >client.ext
+    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial \
+      -days 1 -extfile client.ext -out cert.pem 2>/dev/null
+  )
+}
+
+# start_tls_engine NAME PORT CERTS: start_engine NAME, also listening on
+# tcp://127.0.0.1:PORT and accepting only clients whose certificate the CA
+# of CERTS (make_certs) signed. Its unix socket is for the test's own
+# docker commands.
+start_tls_engine() {
+  local name=$1 port=$2 certs=$3
+  start_engine "$name" -H "tcp://127.0.0.1:$port" --tlsverify \
+    --tlscacert "$certs/ca.pem" --tlscert "$certs/server-cert.pem" --tlskey "$certs/server-key.pem"
 }
