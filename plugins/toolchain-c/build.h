@@ -12,6 +12,13 @@
 
 #define PATH_CAP 4096
 
+/* The plugin instance: the host and the services every phase uses. */
+typedef struct c_plugin {
+  const mb_host *host;
+  const mb_options_service *opts;
+  const mb_process_service *proc;
+} c_plugin;
+
 typedef struct c_build {
   const mb_host *host;
   const mb_options_service *opts;

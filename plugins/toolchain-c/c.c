@@ -12,12 +12,6 @@
 #include "validate.h"
 #include "zig.h"
 
-typedef struct c_plugin {
-  const mb_host *host;
-  const mb_options_service *opts;
-  const mb_process_service *proc;
-} c_plugin;
-
 static const char *const modes[] = {"sources", "make", "cmake", NULL};
 
 static const mb_option options[] = {
