@@ -58,20 +58,30 @@ bool c_make_goal(const char *text, char *buf, size_t cap, bool *from_all) {
   return false;
 }
 
-bool c_make_assigns(const char *text, const char *name) {
+int c_make_assigns(const char *text, const char *name) {
   size_t n = strlen(name);
+  int words = 0;
   for (const char *line = text; *line;) {
     size_t len = strcspn(line, "\n");
     /* Lines that start with a tab are recipes. */
     const char *word = line + strspn(line, " ");
     if (*line != '\t' && strncmp(word, name, n) == 0) {
       const char *op = word + n + strspn(word + n, " \t");
-      if (*op == '=' || strncmp(op, ":=", 2) == 0 || strncmp(op, "::=", 3) == 0)
-        return true;
+      size_t skip = *op == '=' ? 1 : strncmp(op, ":=", 2) == 0 ? 2 : 0;
+      if (skip) {
+        words = 0;
+        for (const char *p = op + skip; p < line + len;) {
+          p += strspn(p, " \t\r");
+          size_t w = strcspn(p, " \t\r\n");
+          if (w > 0 && *p != '#') words++;
+          if (w == 0 || *p == '#') break;
+          p += w;
+        }
+      }
     }
     line += len + (line[len] == '\n');
   }
-  return false;
+  return words;
 }
 
 bool c_includes_c_file(const char *text) {
@@ -228,6 +238,26 @@ static int detect_cmake(mb_call *call, const mb_detect_services *detect) {
   return MB_OK;
 }
 
+/* A makefile that sets CC itself would compile every target with it: the
+   target's goes on the command line. AR, RANLIB and STRIP too when the
+   makefile names a bare program (`AR = ar`), but not when it adds flags
+   (`AR = ar rc`), which the target's tool would lose. */
+static void propose_override(mb_call *call, const mb_detect_services *detect,
+                             const char *text) {
+  static const char *const tools[] = {"AR", "RANLIB", "STRIP"};
+  char names[64] = "";
+  if (c_make_assigns(text, "CC") > 0) strcat(names, "CC");
+  for (size_t i = 0; i < sizeof tools / sizeof *tools; i++)
+    if (c_make_assigns(text, tools[i]) == 1) {
+      if (*names) strcat(names, ", ");
+      strcat(names, tools[i]);
+    }
+  if (*names)
+    detect->propose_key(call, "make_override", names,
+                        "the makefile sets these itself: the target's go on "
+                        "make's command line");
+}
+
 static int detect_make(mb_call *call, const mb_detect_services *detect) {
   /* The order GNU make looks for them in. */
   static const char *const makefiles[] = {"GNUmakefile", "makefile",
@@ -247,10 +277,7 @@ static int detect_make(mb_call *call, const mb_detect_services *detect) {
       detect->propose_key(call, "make_args", executable,
                           "build only what is collected (`all` may also run "
                           "tests, which cannot run for other targets)");
-    if (c_make_assigns(text, "CC"))
-      detect->propose_key(call, "make_override", "CC",
-                          "the makefile sets CC itself: pass the target's on "
-                          "the command line");
+    propose_override(call, detect, text);
     return MB_OK;
   }
   return MB_UNSUPPORTED;

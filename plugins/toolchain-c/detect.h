@@ -23,9 +23,10 @@ bool c_cmake_executable(const char *text, char *buf, size_t cap);
    (*from_all then set). False when there is none, or it is a variable. */
 bool c_make_goal(const char *text, char *buf, size_t cap, bool *from_all);
 
-/* Whether the makefile assigns `name` unconditionally (NAME = ..., :=),
-   which beats a value from the environment. */
-bool c_make_assigns(const char *text, const char *name);
+/* How many words the makefile's last unconditional assignment of `name`
+   (NAME = ..., :=), which beats a value from the environment, has: 0 when
+   there is none. */
+int c_make_assigns(const char *text, const char *name);
 
 /* Whether C source `text` #includes a .c file ("sqlite3.c"): an
    amalgamation, to compile alone. */

@@ -7,11 +7,16 @@
 # The tests put its bin/ first in PATH, so the C toolchain finds zig through
 # that venv's `python3 -m ziglang`, as it would for a user's pip install.
 # Safe to run again: it does nothing when the venv is there.
+# `zig.sh --dir` prints the venv's folder (the tests' one source for it).
 set -euo pipefail
 
 VERSION=0.15.2
 CACHE="${MBHOST_TEST_CACHE:-$HOME/.cache/mbhost-tests}"
 DEST="$CACHE/zig-$VERSION"
+if [ "${1:-}" = --dir ]; then
+  echo "$DEST"
+  exit 0
+fi
 
 if [ -f "$DEST/.complete" ]; then
   echo "zig: ziglang $VERSION already in $DEST"

@@ -175,8 +175,9 @@ static void test_make_goal(void) {
 }
 
 static void test_make_assigns(void) {
-  CHECK(c_make_assigns("# x\nCC=gcc\n", "CC"));
-  CHECK(c_make_assigns("CC := clang\n", "CC"));
+  CHECK(c_make_assigns("# x\nCC=gcc\n", "CC") == 1);
+  CHECK(c_make_assigns("CC := clang -std=c99 # why\n", "CC") == 2);
+  CHECK(c_make_assigns("AR= ar rc\nRANLIB= ranlib\n", "AR") == 2);
   CHECK(!c_make_assigns("CC ?= cc\n", "CC"));
   CHECK(!c_make_assigns("CC += -m32\n", "CC"));
   CHECK(!c_make_assigns("CCFLAGS = x\n", "CC"));
