@@ -37,11 +37,10 @@ has_line "$T/make" 'make_override *= *CC, AR, RANLIB( *;.*)?'
 has_line "$T/make" 'cc *= *zig( *;.*)?'
 run_mbhost 0 validate --config "$T/make/build.ini"
 expect_output 'windows/arm64'
-run_mbhost 0 --config "$T/make/build.ini" -j 2 -t linux/amd64 -t windows/arm64
+run_mbhost 0 --config "$T/make/build.ini" -j 2 -t linux/amd64 -t darwin/arm64
 check_runs "$T/make/dist/linux/amd64/bzip2"
-file -b "$T/make/dist/windows/arm64/bzip2.exe" | grep -qE 'PE32\+.*Aarch64' ||
-  fail "windows/arm64: $(file -b "$T/make/dist/windows/arm64/bzip2.exe")"
-pass "a lowercase makefile: init -> build (linux/amd64 runs, windows/arm64 is a PE)"
+expect_file_kinds "$T/make/dist" bzip2 darwin/arm64
+pass "a lowercase makefile: init -> build (linux/amd64 runs, darwin/arm64 is Mach-O)"
 
 mkdir -p "$T/one/tests"
 cd "$T/one"
@@ -61,6 +60,7 @@ cd - >/dev/null
 has_line "$T/one" 'mode *= *sources( *;.*)?'
 has_line "$T/one" 'sources *= *onebz\.c( *;.*)?'
 has_line "$T/one" 'libs *= *m( *;.*)?'
-run_mbhost 0 --config "$T/one/build.ini" -j 2 -t linux/amd64
+run_mbhost 0 --config "$T/one/build.ini" -j 2 -t linux/amd64 -t windows/amd64
 check_runs "$T/one/dist/linux/amd64/one"
+expect_file_kinds "$T/one/dist" one windows/amd64
 pass "an amalgamation: init proposes it alone and libs = m; the build runs"

@@ -32,7 +32,7 @@ binary  = sqlite3
 INI
 
 run_mbhost 0 --config "$T/build.ini" -j 2
-expect_file_kinds "$T/out" sqlite3
+expect_file_kinds "$T/out" sqlite3 "${!zig_file[@]}"
 pass "sqlite3 builds for six targets with zig; file agrees"
 
 sql="create table t(n integer); insert into t values (19), (23);

@@ -19,12 +19,13 @@ declare -A zig_file=(
   [darwin/amd64]='Mach-O 64-bit x86_64' [darwin/arm64]='Mach-O 64-bit arm64'
   [windows/amd64]='PE32\+ executable.*x86-64' [windows/arm64]='PE32\+ executable.*Aarch64')
 
-# expect_file_kinds DIR NAME: each target's DIR/os/arch/NAME[.exe] is what
-# `file` should say.
+# expect_file_kinds DIR NAME TARGET...: each target's DIR/os/arch/NAME[.exe]
+# is what `file` should say.
 expect_file_kinds() {
-  local t f
-  for t in "${!zig_file[@]}"; do
-    f="$1/$t/$2"
+  local dir=$1 name=$2 t f
+  shift 2
+  for t in "$@"; do
+    f="$dir/$t/$name"
     [ "${t%%/*}" = windows ] && f="$f.exe"
     [ -f "$f" ] || fail "$t: no $f"
     file -b "$f" | grep -qE "${zig_file[$t]}" || fail "$t: file says $(file -b "$f")"
