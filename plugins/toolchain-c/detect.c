@@ -286,25 +286,15 @@ static int detect_make(mb_call *call, const mb_detect_services *detect) {
 /* The files to compile: an amalgamation alone when there is one (a .c
    file that #includes the others, like SQLite's or Lua's onelua.c),
    else every file but test ones. *explicit is set when globs per folder
-   would take in a file left out. */
+   would take in a file left out. *needs comes from every file but test
+   ones: an amalgamation's includes are in the files it includes. */
 static size_t choose_sources(mb_call *call, const mb_detect_services *detect,
                              const char *const *files, size_t count,
                              const char **kept, bool *explicit,
                              unsigned *needs) {
-  size_t n = 0;
+  size_t n = 0, amalgamations = 0;
   *explicit = false;
   *needs = 0;
-  for (size_t i = 0; i < count; i++) {
-    const char *text = detect->read_text(call, files[i]);
-    if (text && c_includes_c_file(text)) {
-      kept[n++] = files[i];
-      *needs |= c_include_needs(text);
-    }
-  }
-  if (n > 0) {
-    *explicit = true;
-    return n;
-  }
   for (size_t i = 0; i < count; i++) {
     if (c_is_test_file(files[i])) {
       *explicit = true;
@@ -312,7 +302,17 @@ static size_t choose_sources(mb_call *call, const mb_detect_services *detect,
     }
     const char *text = detect->read_text(call, files[i]);
     if (text) *needs |= c_include_needs(text);
-    kept[n++] = files[i];
+    if (text && c_includes_c_file(text)) {
+      /* Amalgamations go first, and alone in the end. */
+      kept[n++] = kept[amalgamations];
+      kept[amalgamations++] = files[i];
+    } else {
+      kept[n++] = files[i];
+    }
+  }
+  if (amalgamations > 0) {
+    *explicit = true;
+    return amalgamations;
   }
   return n;
 }

@@ -36,7 +36,7 @@ has_line "$T/make" 'make_args *= *bzip2( *;.*)?'
 has_line "$T/make" 'make_override *= *CC, AR, RANLIB( *;.*)?'
 has_line "$T/make" 'cc *= *zig( *;.*)?'
 run_mbhost 0 validate --config "$T/make/build.ini"
-expect_output 'windows/arm64'
+expect_output 'valid: 6 targets'
 run_mbhost 0 --config "$T/make/build.ini" -j 2 -t linux/amd64 -t darwin/arm64
 check_runs "$T/make/dist/linux/amd64/bzip2"
 expect_file_kinds "$T/make/dist" bzip2 darwin/arm64
@@ -51,9 +51,14 @@ printf 'int main(void) { return 1; }\n' >tests/check.c
 printf 'int test_helper(void) { return 0; }\n' >bztest.c
 {
   echo '/* every file of bzip2 in one translation unit */'
-  for f in blocksort huffman crctable randtable compress decompress bzlib bzip2; do
+  for f in blocksort huffman crctable randtable compress decompress; do
     echo "#include \"$f.c\""
   done
+  # bzlib.c and bzip2.c each define a myfeof.
+  echo '#define myfeof bzlib_myfeof'
+  echo '#include "bzlib.c"'
+  echo '#undef myfeof'
+  echo '#include "bzip2.c"'
 } >onebz.c
 run_mbhost 0 init
 cd - >/dev/null
