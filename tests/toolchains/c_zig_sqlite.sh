@@ -29,6 +29,14 @@ sources = sqlite3.c, shell.c
 cflags  = -O1
 libs    = m
 binary  = sqlite3
+
+; shell.c's Windows entry point is wmain (UTF-16 arguments), which mingw
+; links to with -municode.
+[target windows/amd64]
+ldflags = -municode
+
+[target windows/arm64]
+ldflags = -municode
 INI
 
 run_mbhost 0 --config "$T/build.ini" -j 2
