@@ -71,3 +71,16 @@ expect_output 'env: .*AR=.*zig ar'
 expect_output 'step 2: make .*CC=.*zig cc -target x86_64-linux-gnu\.2\.17'
 grep -q 'step 2: make .*AR=' <<<"$OUT" && fail "AR on make's command line: $OUT"
 pass "tools not in make_override go through the environment"
+
+# Bad values are configuration errors at their line, before anything runs.
+bad() { # bad KEY=VALUE PATTERN
+  awk -v k="${1%%=*}" -v v="${1#*=}" '
+    $1 == k { next } { print } /^\[toolchain\]$/ { print k " = " v }' "$T/build.ini" >"$T/bad.ini"
+  run_mbhost 2 validate --config "$T/bad.ini"
+  expect_output "$2"
+}
+bad 'libc=gnu.2' 'bad\.ini:[0-9]+: .*libc.*`gnu\.2` is not a C library'
+bad 'libc=glibc' 'libc.*write gnu, gnu\.2\.17'
+bad 'make_override=CC, CFLAGS' 'make_override.*`CFLAGS` is not one of the tool variables'
+bad 'cc=gcc' 'libc.*needs `cc = zig`'
+pass "bad libc and make_override values are refused at their line"
