@@ -10,12 +10,7 @@
 #include "build.h"
 #include "detect.h"
 #include "validate.h"
-
-typedef struct c_plugin {
-  const mb_host *host;
-  const mb_options_service *opts;
-  const mb_process_service *proc;
-} c_plugin;
+#include "zig.h"
 
 static const char *const modes[] = {"sources", "make", "cmake", NULL};
 
@@ -29,6 +24,11 @@ static const mb_option options[] = {
      .type = MB_OPT_WORDS,
      .help = "compiler and fixed arguments (default: cc for the host, "
              "<triple>-gcc when cross compiling)",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "libc",
+     .type = MB_OPT_STRING,
+     .help = "with cc = zig, the C library of linux targets: gnu, "
+             "gnu.2.17 (the oldest glibc to run on), or musl",
      .flags = MB_OPT_PER_TARGET},
     {.key = "ar",
      .type = MB_OPT_STRING,
@@ -68,6 +68,11 @@ static const mb_option options[] = {
     {.key = "make_args",
      .type = MB_OPT_WORDS,
      .help = "make mode: extra arguments (targets, VAR=value, -j2)",
+     .flags = MB_OPT_PER_TARGET},
+    {.key = "make_override",
+     .type = MB_OPT_LIST,
+     .help = "make mode: tool variables (CC, AR, RANLIB, STRIP) to pass on "
+             "make's command line, beating the makefile's own assignment",
      .flags = MB_OPT_PER_TARGET},
     {.key = "cmake_args",
      .type = MB_OPT_WORDS,
@@ -127,20 +132,37 @@ static int probe_cross_compilers(const c_plugin *cp, mb_call *call,
   return MB_OK;
 }
 
+/* zig is looked up only when [toolchain] names it: its lib tree, part of
+   the key, is large. */
+static int probe_zig(const c_plugin *cp, mb_call *call,
+                     const mb_probe_services *probe, bool *zig) {
+  size_t n;
+  const char *const *cc = cp->opts->split(call, "cc", MB_SPLIT_WORDS, &n);
+  *zig = n > 0 && c_is_zig(cc[0]);
+  return *zig ? c_zig_probe(cp->host, cp->proc, call, probe, cc[0]) : MB_OK;
+}
+
 static int c_probe(void *self, mb_call *call, const mb_probe_services *probe) {
   const c_plugin *cp = self;
   static const char *const names[] = {"cc", "gcc", "clang"};
   char cc[PATH_CAP], out[1024];
+  bool zig;
+  int rc = probe_zig(cp, call, probe, &zig);
+  if (rc != MB_OK) return rc;
   size_t i = 0;
   while (i < 3 &&
          cp->proc->find_program(call, names[i], cc, sizeof cc) != MB_OK)
     i++;
+  if (i == 3 && zig) {
+    /* zig builds every target itself; no host compiler is needed. */
+    probe->set_fact(call, "version", "none (zig only)");
+    return MB_OK;
+  }
   if (i == 3) {
     cp->host->set_error(call, "no C compiler in PATH (cc, gcc, clang): "
                               "install the Debian package build-essential");
     return MB_UNSUPPORTED;
   }
-  int rc;
   if ((rc = ask_compiler(cp, call, cc, "--version", out, sizeof out)) != MB_OK)
     return rc;
   probe->set_fact(call, "version", out);
@@ -229,19 +251,68 @@ static int default_compiler(c_build *b, char *program, size_t cap) {
   return MB_OK;
 }
 
-/* The archiver that goes with the compiler: llvm-ar for clang when
-   present, <prefix>-ar for <prefix>-gcc, plain ar otherwise. */
-static void default_ar(c_build *b, const char *compiler) {
+/* One of the binutils that go with the compiler: llvm-<tool> for clang
+   when present, <prefix>-<tool> for <prefix>-gcc, plain <tool> otherwise. */
+static void default_tool(c_build *b, const char *compiler, const char *tool,
+                         char *buf, size_t cap) {
   const char *name = base_name(compiler);
   size_t len = strlen(name);
-  char found[PATH_CAP];
+  char llvm[64], found[PATH_CAP];
+  snprintf(llvm, sizeof llvm, "llvm-%s", tool);
   if (strncmp(name, "clang", 5) == 0 &&
-      b->proc->find_program(b->call, "llvm-ar", found, sizeof found) == MB_OK)
-    snprintf(b->ar, sizeof b->ar, "llvm-ar");
+      b->proc->find_program(b->call, llvm, found, sizeof found) == MB_OK)
+    snprintf(buf, cap, "%s", llvm);
   else if (len > 4 && strcmp(name + len - 4, "-gcc") == 0)
-    snprintf(b->ar, sizeof b->ar, "%.*s-ar", (int)(len - 4), name);
+    snprintf(buf, cap, "%.*s-%s", (int)(len - 4), name, tool);
   else
-    snprintf(b->ar, sizeof b->ar, "ar");
+    snprintf(buf, cap, "%s", tool);
+}
+
+static void default_tools(c_build *b, const char *compiler) {
+  if (b->zig) {
+    /* zig's own ar and ranlib know every object format it writes; it has
+       no strip for them all, so a makefile keeps its own. */
+    if (!b->ar_chosen) snprintf(b->ar, sizeof b->ar, "%s ar", compiler);
+    snprintf(b->ranlib, sizeof b->ranlib, "%s ranlib", compiler);
+    return;
+  }
+  if (!b->ar_chosen) default_tool(b, compiler, "ar", b->ar, sizeof b->ar);
+  default_tool(b, compiler, "ranlib", b->ranlib, sizeof b->ranlib);
+  default_tool(b, compiler, "strip", b->strip, sizeof b->strip);
+}
+
+/* `zig cc -target <zig's name for the target, with libc>`, then the
+   words of `cc` after zig (and after its `cc`, when written). */
+static int resolve_zig(c_build *b, const char *const *words, size_t nwords) {
+  const char *zig = b->plan->fact(b->call, "zig");
+  if (!zig) {
+    b->host->set_error(b->call,
+                       "`cc = zig` for %s only in [target %s]: mbhost looks "
+                       "zig up when [toolchain] cc names it; set it there",
+                       b->target->name, b->target->name);
+    return MB_UNSUPPORTED;
+  }
+  if (!b->known || !b->known->zig) {
+    b->host->set_error(b->call, "zig has no target for %s", b->target->name);
+    return MB_UNSUPPORTED;
+  }
+  size_t first = nwords > 1 && strcmp(words[1], "cc") == 0 ? 2 : 1;
+  argv_add(&b->cc, zig);
+  argv_add(&b->cc, "cc");
+  if (!has_target_flag(words, nwords)) {
+    char target[128];
+    c_zig_target(b->known, b->opts->get(b->call, "libc"), target,
+                 sizeof target);
+    argv_add(&b->cc, "-target");
+    argv_add(&b->cc, target);
+  }
+  for (size_t i = first; i < nwords; i++)
+    argv_add(&b->cc, words[i]);
+  b->zig = true;
+  /* zig's per-build cache; its global cache, where it keeps the C library
+     it builds for each target (minutes for mingw's), stays shared. */
+  b->plan->set_env(b->call, "ZIG_LOCAL_CACHE_DIR", "{scratch}/zig-cache");
+  return MB_OK;
 }
 
 static int resolve_compiler(c_build *b) {
@@ -249,7 +320,15 @@ static int resolve_compiler(c_build *b) {
   const char *const *words =
       b->opts->split(b->call, "cc", MB_SPLIT_WORDS, &nwords);
   char program[PATH_CAP], path[PATH_CAP];
+  const char *ar = b->opts->get(b->call, "ar");
+  b->ar_chosen = ar && *ar;
+  if (b->ar_chosen) snprintf(b->ar, sizeof b->ar, "%s", ar);
   int rc;
+  if (nwords > 0 && c_is_zig(words[0])) {
+    if ((rc = resolve_zig(b, words, nwords)) == MB_OK)
+      default_tools(b, b->cc.items[0]);
+    return rc;
+  }
   if (nwords > 0)
     snprintf(program, sizeof program, "%s", words[0]);
   else if ((rc = default_compiler(b, program, sizeof program)) != MB_OK)
@@ -264,13 +343,7 @@ static int resolve_compiler(c_build *b) {
   if (b->cross && b->known && strncmp(base_name(path), "clang", 5) == 0 &&
       !has_target_flag(words, nwords))
     argv_addf2(&b->cc, "--target=", b->known->triple);
-
-  const char *ar = b->opts->get(b->call, "ar");
-  b->ar_chosen = ar && *ar;
-  if (b->ar_chosen)
-    snprintf(b->ar, sizeof b->ar, "%s", ar);
-  else
-    default_ar(b, path);
+  default_tools(b, path);
   return MB_OK;
 }
 
@@ -314,9 +387,9 @@ static const mb_toolchain toolchain = {
 
 static int c_validate(void *self, mb_call *call, const mb_target *target,
                       const mb_validate_services *validate) {
-  (void)target, (void)validate;
+  (void)validate;
   const c_plugin *cp = self;
-  return c_validate_options(cp->host, cp->opts, call);
+  return c_validate_options(cp->host, cp->opts, call, target);
 }
 
 static const mb_toolchain_validate validate_extension = {
@@ -366,8 +439,9 @@ static const mb_plugin descriptor = {
     .kind = MB_KIND_TOOLCHAIN,
     .id = "org.mbhost.toolchain.c",
     .name = "c",
-    .version = "1.1.0",
-    .description = "C with gcc, clang, make or cmake: cross builds per target",
+    .version = "1.2.0",
+    .description =
+        "C with gcc, clang or zig, make or cmake: cross builds per target",
     .init = c_init,
     .deinit = c_deinit,
     .get_interface = c_get_interface,

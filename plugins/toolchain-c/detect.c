@@ -1,5 +1,7 @@
 #include "detect.h"
 
+#include "zig.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,18 @@ bool c_cmake_executable(const char *text, char *buf, size_t cap) {
   return copy_word(at, strcspn(at, " \t\r\n)"), buf, cap);
 }
 
-bool c_make_goal(const char *text, char *buf, size_t cap) {
+/* A library or object that `all` builds on the way to the program. */
+static bool is_library(const char *word, size_t len) {
+  static const char *const suffixes[] = {".a", ".so", ".o", ".dll", ".lib"};
+  for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+    size_t n = strlen(suffixes[i]);
+    if (len > n && strncmp(word + len - n, suffixes[i], n) == 0) return true;
+  }
+  return false;
+}
+
+bool c_make_goal(const char *text, char *buf, size_t cap, bool *from_all) {
+  *from_all = false;
   for (const char *line = text; *line;) {
     size_t len = strcspn(line, "\n");
     size_t n = strcspn(line, " \t:=\n");
@@ -31,12 +44,93 @@ bool c_make_goal(const char *text, char *buf, size_t cap) {
                 !memchr(line, '$', n);
     if (rule && n == 3 && strncmp(line, "all", 3) == 0) {
       const char *dep = after + 1 + strspn(after + 1, " \t");
-      return copy_word(dep, strcspn(dep, " \t\r\n"), buf, cap);
+      size_t word = strcspn(dep, " \t\r\n");
+      while (is_library(dep, word) && dep[word] && dep[word] != '\n') {
+        dep += word + strspn(dep + word, " \t\r");
+        word = strcspn(dep, " \t\r\n");
+      }
+      *from_all = true;
+      return copy_word(dep, word, buf, cap);
     }
     if (rule) return copy_word(line, n, buf, cap);
     line += len + (line[len] == '\n');
   }
   return false;
+}
+
+int c_make_assigns(const char *text, const char *name) {
+  size_t n = strlen(name);
+  int words = 0;
+  for (const char *line = text; *line;) {
+    size_t len = strcspn(line, "\n");
+    /* Lines that start with a tab are recipes. */
+    const char *word = line + strspn(line, " ");
+    if (*line != '\t' && strncmp(word, name, n) == 0) {
+      const char *op = word + n + strspn(word + n, " \t");
+      size_t skip = *op == '=' ? 1 : strncmp(op, ":=", 2) == 0 ? 2 : 0;
+      if (skip) {
+        words = 0;
+        for (const char *p = op + skip; p < line + len;) {
+          p += strspn(p, " \t\r");
+          size_t w = strcspn(p, " \t\r\n");
+          if (w > 0 && *p != '#') words++;
+          if (w == 0 || *p == '#') break;
+          p += w;
+        }
+      }
+    }
+    line += len + (line[len] == '\n');
+  }
+  return words;
+}
+
+bool c_includes_c_file(const char *text) {
+  for (const char *line = text; *line;) {
+    size_t len = strcspn(line, "\n");
+    const char *p = line + strspn(line, " \t");
+    if (*p == '#') {
+      p += 1 + strspn(p + 1, " \t");
+      if (strncmp(p, "include", 7) == 0) {
+        p += 7 + strspn(p + 7, " \t");
+        size_t name = *p == '"' ? strcspn(p + 1, "\"\n") : 0;
+        if (name > 2 && p[1 + name] == '"' &&
+            strncmp(p + name - 1, ".c", 2) == 0)
+          return true;
+      }
+    }
+    line += len + (line[len] == '\n');
+  }
+  return false;
+}
+
+unsigned c_include_needs(const char *text) {
+  static const struct {
+    const char *header;
+    unsigned need;
+  } headers[] = {{"<math.h>", C_NEEDS_M},
+                 {"<pthread.h>", C_NEEDS_PTHREAD},
+                 {"<dlfcn.h>", C_NEEDS_DL}};
+  unsigned needs = 0;
+  for (const char *line = text; *line;) {
+    size_t len = strcspn(line, "\n");
+    const char *p = line + strspn(line, " \t");
+    if (*p == '#') {
+      p += 1 + strspn(p + 1, " \t");
+      if (strncmp(p, "include", 7) == 0) {
+        p += 7 + strspn(p + 7, " \t");
+        for (size_t i = 0; i < sizeof headers / sizeof *headers; i++)
+          if (strncmp(p, headers[i].header, strlen(headers[i].header)) == 0)
+            needs |= headers[i].need;
+      }
+    }
+    line += len + (line[len] == '\n');
+  }
+  return needs;
+}
+
+bool c_is_test_file(const char *path) {
+  const char *slash = strrchr(path, '/');
+  return strstr(slash ? slash + 1 : path, "test") != NULL;
 }
 
 static bool skipped_folder(const char *name, size_t len) {
@@ -144,6 +238,26 @@ static int detect_cmake(mb_call *call, const mb_detect_services *detect) {
   return MB_OK;
 }
 
+/* A makefile that sets CC itself would compile every target with it: the
+   target's goes on the command line. AR, RANLIB and STRIP too when the
+   makefile names a bare program (`AR = ar`), but not when it adds flags
+   (`AR = ar rc`), which the target's tool would lose. */
+static void propose_override(mb_call *call, const mb_detect_services *detect,
+                             const char *text) {
+  static const char *const tools[] = {"AR", "RANLIB", "STRIP"};
+  char names[64] = "";
+  if (c_make_assigns(text, "CC") > 0) strcat(names, "CC");
+  for (size_t i = 0; i < sizeof tools / sizeof *tools; i++)
+    if (c_make_assigns(text, tools[i]) == 1) {
+      if (*names) strcat(names, ", ");
+      strcat(names, tools[i]);
+    }
+  if (*names)
+    detect->propose_key(call, "make_override", names,
+                        "the makefile sets these itself: the target's go on "
+                        "make's command line");
+}
+
 static int detect_make(mb_call *call, const mb_detect_services *detect) {
   /* The order GNU make looks for them in. */
   static const char *const makefiles[] = {"GNUmakefile", "makefile",
@@ -152,28 +266,108 @@ static int detect_make(mb_call *call, const mb_detect_services *detect) {
     const char *text = detect->read_text(call, makefiles[i]);
     if (!text) continue;
     char executable[256];
-    bool found = c_make_goal(text, executable, sizeof executable);
+    bool from_all;
+    bool found = c_make_goal(text, executable, sizeof executable, &from_all);
     detect->match(call, MB_MATCH_BUILD, makefiles[i]);
     detect->propose_key(call, "mode", "make",
-                        "run make with the target's CC, AR (and cflags as "
-                        "CFLAGS when set)");
+                        "run make with the target's CC, AR, RANLIB in the "
+                        "environment (and cflags as CFLAGS when set)");
     propose_outputs(call, detect, found, executable, makefiles[i]);
+    if (found && from_all)
+      detect->propose_key(call, "make_args", executable,
+                          "build only what is collected (`all` may also run "
+                          "tests, which cannot run for other targets)");
+    propose_override(call, detect, text);
     return MB_OK;
   }
   return MB_UNSUPPORTED;
+}
+
+/* The files to compile: an amalgamation alone when there is one (a .c
+   file that #includes the others, like SQLite's or Lua's onelua.c),
+   else every file but test ones. *explicit is set when globs per folder
+   would take in a file left out. *needs comes from every file but test
+   ones: an amalgamation's includes are in the files it includes. */
+static size_t choose_sources(mb_call *call, const mb_detect_services *detect,
+                             const char *const *files, size_t count,
+                             const char **kept, bool *explicit,
+                             unsigned *needs) {
+  size_t n = 0, amalgamations = 0;
+  *explicit = false;
+  *needs = 0;
+  for (size_t i = 0; i < count; i++) {
+    if (c_is_test_file(files[i])) {
+      *explicit = true;
+      continue;
+    }
+    const char *text = detect->read_text(call, files[i]);
+    if (text) *needs |= c_include_needs(text);
+    if (text && c_includes_c_file(text)) {
+      /* Amalgamations go first, and alone in the end. */
+      kept[n++] = kept[amalgamations];
+      kept[amalgamations++] = files[i];
+    } else {
+      kept[n++] = files[i];
+    }
+  }
+  if (amalgamations > 0) {
+    *explicit = true;
+    return amalgamations;
+  }
+  return n;
+}
+
+static char *join_files(const char *const *files, size_t count) {
+  size_t cap = 1;
+  for (size_t i = 0; i < count; i++)
+    cap += strlen(files[i]) + 2;
+  char *out = malloc(cap);
+  if (!out) return NULL;
+  size_t used = 0;
+  out[0] = '\0';
+  for (size_t i = 0; i < count; i++)
+    used += (size_t)snprintf(out + used, cap - used, "%s%s", i ? ", " : "",
+                             files[i]);
+  return out;
+}
+
+/* The libraries the headers the code includes come from. */
+static void propose_libs(mb_call *call, const mb_detect_services *detect,
+                         unsigned needs) {
+  char libs[32] = "";
+  if (needs & C_NEEDS_M) strcat(libs, "m");
+  if (needs & C_NEEDS_DL) strcat(libs, *libs ? ", dl" : "dl");
+  if (*libs)
+    detect->propose_key(call, "libs", libs,
+                        "from the code's includes: math.h (m), dlfcn.h (dl)");
+  if (needs & C_NEEDS_PTHREAD)
+    detect->propose_key(call, "ldflags", "-pthread",
+                        "the code includes pthread.h");
 }
 
 static int detect_sources(mb_call *call, const mb_detect_services *detect) {
   size_t count, headers;
   const char *const *files =
       detect->find_files(call, "*.c", SOURCE_DEPTH, &count);
-  char *patterns = c_source_patterns(files, count);
-  if (!patterns) return MB_UNSUPPORTED;
+  const char **kept = calloc(count + 1, sizeof *kept);
+  if (!kept) return MB_UNSUPPORTED;
+  bool explicit;
+  unsigned needs;
+  size_t n =
+      choose_sources(call, detect, files, count, kept, &explicit, &needs);
+  char *patterns = explicit ? join_files(kept, n) : c_source_patterns(kept, n);
+  free(kept);
+  if (!patterns || !*patterns) {
+    free(patterns);
+    return MB_UNSUPPORTED;
+  }
   detect->match(call, MB_MATCH_WEAK, "C sources");
   detect->propose_key(call, "mode", "sources",
                       "mbhost compiles and links the sources itself");
   detect->propose_key(call, "sources", patterns,
-                      "one pattern per folder with C files");
+                      explicit ? "the amalgamation alone, or the files but "
+                                 "test ones"
+                               : "one pattern per folder with C files");
   free(patterns);
   detect->find_files(call, "*.h", 0, &headers);
   if (headers > 0)
@@ -182,12 +376,24 @@ static int detect_sources(mb_call *call, const mb_detect_services *detect) {
   detect->propose_key(call, "cflags", "-O2",
                       "compiler flags; libraries go in libs, without -l "
                       "(libs = m)");
+  propose_libs(call, detect, needs);
   return MB_OK;
 }
 
+/* zig, when installed, cross compiles every target of the matrix. */
+static void propose_zig(const c_plugin *cp, mb_call *call,
+                        const mb_detect_services *detect) {
+  char zig[PATH_CAP];
+  if (c_zig_find(cp->proc, call, "zig", zig, sizeof zig) == MB_OK)
+    detect->propose_key(call, "cc", "zig",
+                        "zig cross compiles C for linux, darwin and windows "
+                        "(libc = gnu.2.17 pins the oldest glibc)");
+}
+
 int c_detect(void *self, mb_call *call, const mb_detect_services *detect) {
-  (void)self;
-  if (detect_cmake(call, detect) == MB_OK || detect_make(call, detect) == MB_OK)
-    return MB_OK;
-  return detect_sources(call, detect);
+  int rc = MB_OK;
+  if (detect_cmake(call, detect) != MB_OK && detect_make(call, detect) != MB_OK)
+    rc = detect_sources(call, detect);
+  if (rc == MB_OK) propose_zig(self, call, detect);
+  return rc;
 }

@@ -194,6 +194,40 @@ static void add_joined(argv_list *argv, const char *prefix,
 
 /* --- mode = make --- */
 
+static bool listed(const char *const *items, size_t n, const char *name) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(items[i], name) == 0) return true;
+  return false;
+}
+
+/* The tools go through the environment, which beats make's built-in
+   defaults (cc, ar) but not a makefile's own assignment: `AR = ar rc`
+   keeps its flags. Those named in `make_override` go on the command line
+   instead, which beats the makefile (`CC = gcc` in a makefile that is to
+   cross compile). */
+static void add_tools(c_build *b, argv_list *make) {
+  char *cc = argv_join(&b->cc, 0);
+  if (!cc) make->failed = true;
+  const struct {
+    const char *name, *value;
+  } tools[] = {
+      {"CC", cc}, {"AR", b->ar}, {"RANLIB", b->ranlib}, {"STRIP", b->strip}};
+  size_t n;
+  const char *const *override =
+      b->opts->split(b->call, "make_override", MB_SPLIT_LIST, &n);
+  char arg[2 * PATH_CAP];
+  for (size_t i = 0; i < sizeof tools / sizeof *tools; i++) {
+    if (!tools[i].value || !*tools[i].value) continue;
+    if (listed(override, n, tools[i].name)) {
+      snprintf(arg, sizeof arg, "%s=%s", tools[i].name, tools[i].value);
+      argv_add(make, arg);
+    } else {
+      b->plan->set_env(b->call, tools[i].name, tools[i].value);
+    }
+  }
+  free(cc);
+}
+
 /* Generic makefiles build in place, so make runs in a fresh copy of the
    source in the staging folder: targets cannot clobber each other, the
    source stays untouched, and deleted sources never linger in the copy. */
@@ -209,14 +243,9 @@ int c_plan_make(c_build *b) {
   argv_add(&make, "make");
   argv_add(&make, "-C");
   argv_add(&make, "{staging}/tree");
-  char *cc = argv_join(&b->cc, 0);
-  if (cc)
-    argv_addf2(&make, "CC=", cc);
-  else
-    make.failed = true;
-  free(cc);
-  argv_addf2(&make, "AR=", b->ar);
-  /* Passed only when set, so a Makefile's own defaults survive. */
+  add_tools(b, &make);
+  /* Flags the user set are meant to win, so they go on the command line;
+     unset, the makefile's own defaults survive. */
   if (b->opts->get(b->call, "cflags"))
     add_joined(&make, "CFLAGS=", words(b, "cflags", &n));
   if (b->opts->get(b->call, "ldflags"))
@@ -248,7 +277,8 @@ static void add_cross_definitions(c_build *b, argv_list *argv) {
   c_triple_cpu(b->known->triple, cpu, sizeof cpu);
   argv_addf2(argv, "-DCMAKE_SYSTEM_PROCESSOR=", cpu);
   snprintf(root, sizeof root, "/usr/%s", b->known->triple);
-  if (!is_dir(root)) return;
+  /* zig brings each target's C library; Debian's cross root is not it. */
+  if (b->zig || !is_dir(root)) return;
   argv_addf2(argv, "-DCMAKE_FIND_ROOT_PATH=", root);
   argv_add(argv, "-DCMAKE_FIND_ROOT_PATH_MODE_PROGRAM=NEVER");
   argv_add(argv, "-DCMAKE_FIND_ROOT_PATH_MODE_LIBRARY=ONLY");
@@ -270,11 +300,22 @@ int c_plan_cmake(c_build *b) {
   argv_add(&configure, b->host->project(b->call, "source"));
   argv_add(&configure, "-B");
   argv_add(&configure, "{scratch}/build");
-  argv_addf2(&configure, "-DCMAKE_C_COMPILER=", b->cc.items[0]);
-  /* The compiler's fixed arguments (clang's --target) go with the flags:
-     CMake uses CMAKE_C_FLAGS for its checks, compiling and linking. */
-  for (size_t i = 1; i < b->cc.len; i++)
-    argv_add(&cflags, b->cc.items[i]);
+  if (b->zig) {
+    /* `zig cc -target ...` as CMake's list form of a compiler with
+       mandatory arguments: `cc` must follow zig, before any flag. */
+    char list[4 * PATH_CAP] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < b->cc.len && used < sizeof list; i++)
+      used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
+                               i ? ";" : "", b->cc.items[i]);
+    argv_addf2(&configure, "-DCMAKE_C_COMPILER=", list);
+  } else {
+    argv_addf2(&configure, "-DCMAKE_C_COMPILER=", b->cc.items[0]);
+    /* The compiler's fixed arguments (clang's --target) go with the flags:
+       CMake uses CMAKE_C_FLAGS for its checks, compiling and linking. */
+    for (size_t i = 1; i < b->cc.len; i++)
+      argv_add(&cflags, b->cc.items[i]);
+  }
   argv_add_all(&cflags, words(b, "cflags", &n));
   add_joined(&configure, "-DCMAKE_C_FLAGS=", argv_get(&cflags));
   configure.failed |= cflags.failed;

@@ -5,6 +5,7 @@
 #ifndef MB_C_TARGETS_H
 #define MB_C_TARGETS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct c_target {
@@ -18,6 +19,9 @@ typedef struct c_target {
   const char *libc_file;
   const char *libc_package;
   const char *cmake_system; /* CMAKE_SYSTEM_NAME: Linux, Windows, Darwin */
+  /* zig cc's -target: "aarch64-linux-gnu", "aarch64-macos"; on linux its
+     last part is the C library, which `libc` may change (c_zig_target). */
+  const char *zig;
 } c_target;
 
 /* The whole table, for the probe. */
@@ -29,6 +33,15 @@ const c_target *c_target_for(const char *target_name);
 /* The entry whose triple is `triple` (the host's, from cc -dumpmachine),
    or NULL. */
 const c_target *c_target_for_triple(const char *triple);
+
+/* zig's -target for `t` with the C library `libc` (NULL or "" for zig's
+   default; "gnu", "gnu.2.17" or "musl", for linux targets only) into buf:
+   "x86_64-linux-gnu.2.17", "arm-linux-musleabihf". */
+void c_zig_target(const c_target *t, const char *libc, char *buf, unsigned cap);
+
+/* Whether `libc` is a value the `libc` key accepts: gnu, gnu.MAJOR.MINOR
+   or musl. */
+bool c_libc_valid(const char *libc);
 
 /* CMAKE_SYSTEM_PROCESSOR for a triple: its first component, written into
    buf ("aarch64" for "aarch64-linux-gnu"). */

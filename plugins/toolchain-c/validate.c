@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 
 #include "sources.h"
+#include "targets.h"
+#include "zig.h"
 
 static bool is_file_name(const char *name) {
   return *name && !strchr(name, '/') && strcmp(name, ".") != 0 &&
@@ -113,13 +115,56 @@ static int check_build_file(const mb_host *host, const mb_options_service *opts,
   return MB_ERROR;
 }
 
+/* `libc` is zig's to pin, and only a linux target has a choice; other
+   targets ignore it, so one [toolchain] value serves the whole matrix. */
+static int check_libc(const mb_options_service *opts, mb_call *call,
+                      const mb_target *target) {
+  const char *libc = opts->get(call, "libc");
+  if (!libc || !*libc || strcmp(target->os, "linux") != 0) return MB_OK;
+  if (!c_libc_valid(libc)) {
+    opts->error(call, "libc",
+                "`%s` is not a C library: write gnu, gnu.2.17 (the oldest "
+                "glibc the binary needs) or musl",
+                libc);
+    return MB_ERROR;
+  }
+  size_t n;
+  const char *const *cc = opts->split(call, "cc", MB_SPLIT_WORDS, &n);
+  if (n > 0 && c_is_zig(cc[0])) return MB_OK;
+  opts->error(call, "libc",
+              "needs `cc = zig` (other compilers link the C library that is "
+              "installed)");
+  return MB_ERROR;
+}
+
+static int check_make_override(const mb_options_service *opts, mb_call *call) {
+  static const char *const tools[] = {"CC", "AR", "RANLIB", "STRIP"};
+  size_t n;
+  const char *const *names =
+      opts->split(call, "make_override", MB_SPLIT_LIST, &n);
+  int rc = MB_OK;
+  for (size_t i = 0; i < n; i++) {
+    size_t t = 0;
+    while (t < 4 && strcmp(names[i], tools[t]) != 0)
+      t++;
+    if (t < 4) continue;
+    opts->error(call, "make_override",
+                "`%s` is not one of the tool variables CC, AR, RANLIB, STRIP "
+                "(other variables go in make_args, as NAME=value)",
+                names[i]);
+    rc = MB_ERROR;
+  }
+  return rc;
+}
+
 int c_validate_options(const mb_host *host, const mb_options_service *opts,
-                       mb_call *call) {
+                       mb_call *call, const mb_target *target) {
   const char *mode = opts->get(call, "mode");
   bool sources = strcmp(mode, "sources") == 0;
   size_t noutputs;
   opts->split(call, "outputs", MB_SPLIT_LIST, &noutputs);
-  int rc = MB_OK;
+  int rc = check_libc(opts, call, target);
+  if (check_make_override(opts, call) != MB_OK) rc = MB_ERROR;
   /* make and cmake modes name the binary only when `outputs` does not. */
   if ((sources || noutputs == 0) && check_binary(opts, call) != MB_OK)
     rc = MB_ERROR;

@@ -35,8 +35,12 @@ src=$(copy_fixture hello-c-make)
 before=$(tree_digest "$src")
 write_ini hello-c-make make "cflags = -O2 -DGREETING_CHECK" "outputs = hello"
 run_mbhost 0 --config "$T/make.ini" --dry-run
-# CFLAGS reaches make as one argument, whatever its words.
-expect_output "make -C \\{staging\\}/tree CC=/usr/bin/aarch64-linux-gnu-gcc AR=aarch64-linux-gnu-ar 'CFLAGS=-O2 -DGREETING_CHECK'"
+# The tools come in the environment (the Makefile's `CC ?= cc` gives way);
+# CFLAGS reaches make's command line as one argument, whatever its words.
+expect_output "env: CC=/usr/bin/aarch64-linux-gnu-gcc"
+expect_output "env: AR=aarch64-linux-gnu-ar"
+expect_output "env: RANLIB=aarch64-linux-gnu-ranlib"
+expect_output "make -C \\{staging\\}/tree 'CFLAGS=-O2 -DGREETING_CHECK'\$"
 run_mbhost 0 --config "$T/make.ini"
 check_outputs "$T/out-make" hello-c-make
 [ "$(tree_digest "$src")" = "$before" ] || fail "make wrote into the source folder"

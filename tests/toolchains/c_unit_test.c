@@ -154,16 +154,50 @@ static void test_cmake_executable(void) {
 static void test_make_goal(void) {
   char name[64] = "";
   const char *got = name;
+  bool from_all;
   CHECK(c_make_goal("# built with make\nCC ?= cc\nCFLAGS := -O2\n"
                     ".PHONY: clean\n%.o: %.c\n\thello: no\n"
                     "hello: main.o\n\t$(CC) -o $@ $^\nclean:\n",
-                    name, sizeof name));
+                    name, sizeof name, &from_all));
   CHECK_STR(got, "hello");
-  CHECK(c_make_goal("all: tool docs\ntool: main.o\n", name, sizeof name));
+  CHECK(!from_all);
+  CHECK(c_make_goal("all: tool docs\ntool: main.o\n", name, sizeof name,
+                    &from_all));
   CHECK_STR(got, "tool");
-  CHECK(!c_make_goal("all: $(BIN)\nprog: x\n", name, sizeof name));
-  CHECK(!c_make_goal("$(BIN): main.o\n", name, sizeof name));
-  CHECK(!c_make_goal("X = 1\n", name, sizeof name));
+  CHECK(from_all);
+  /* bzip2's: the library first, then the program. */
+  CHECK(c_make_goal("all: libbz2.a bzip2 bzip2recover test\n", name,
+                    sizeof name, &from_all));
+  CHECK_STR(got, "bzip2");
+  CHECK(!c_make_goal("all: $(BIN)\nprog: x\n", name, sizeof name, &from_all));
+  CHECK(!c_make_goal("$(BIN): main.o\n", name, sizeof name, &from_all));
+  CHECK(!c_make_goal("X = 1\n", name, sizeof name, &from_all));
+}
+
+static void test_make_assigns(void) {
+  CHECK(c_make_assigns("# x\nCC=gcc\n", "CC") == 1);
+  CHECK(c_make_assigns("CC := clang -std=c99 # why\n", "CC") == 2);
+  CHECK(c_make_assigns("AR= ar rc\nRANLIB= ranlib\n", "AR") == 2);
+  CHECK(!c_make_assigns("CC ?= cc\n", "CC"));
+  CHECK(!c_make_assigns("CC += -m32\n", "CC"));
+  CHECK(!c_make_assigns("CCFLAGS = x\n", "CC"));
+  CHECK(c_make_assigns("  CC = gcc\n", "CC"));
+  CHECK(!c_make_assigns("x:\n\tCC=gcc ./configure\n", "CC"));
+}
+
+static void test_amalgamation_and_needs(void) {
+  CHECK(c_includes_c_file("/* onelua */\n#include \"lapi.c\"\n"));
+  CHECK(c_includes_c_file("  #  include \"src/x.c\"\n"));
+  CHECK(!c_includes_c_file("#include \"lapi.h\"\n#include <x.c>\n"));
+  CHECK(!c_includes_c_file("// #include \"a.c\" in a comment line\n"));
+  CHECK(c_include_needs("#include <stdio.h>\n#include <math.h>\n") ==
+        C_NEEDS_M);
+  CHECK(c_include_needs("#include <pthread.h>\n# include <dlfcn.h>\n") ==
+        (C_NEEDS_PTHREAD | C_NEEDS_DL));
+  CHECK(c_include_needs("#include \"math.h\"\n") == 0);
+  CHECK(c_is_test_file("ltests.c"));
+  CHECK(c_is_test_file("src/test_main.c"));
+  CHECK(!c_is_test_file("tests/lapi.c"));
 }
 
 static void test_source_patterns(void) {
@@ -186,6 +220,8 @@ int main(void) {
   test_argv();
   test_cmake_executable();
   test_make_goal();
+  test_make_assigns();
+  test_amalgamation_and_needs();
   test_source_patterns();
   return check_summary();
 }
