@@ -312,8 +312,10 @@ static void load_dir(plugin_registry *reg, scanner *scan, const char *dir,
   if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return;
   char *unsafe = unsafe_reason(dir, &st);
   /* Whoever may write an ancestor could rename the folder away and put
-     theirs in its place; in a sticky folder too, before it exists. */
-  if (!unsafe) unsafe = ancestors_problem(dir, false);
+     theirs in its place; in a sticky folder too, before it exists. A
+     sticky folder that holds mbhost itself (a checkout in /tmp) is no
+     weaker than the binary already running. */
+  if (!unsafe) unsafe = ancestors_problem(dir, STICKY_IF_HOLDS_MBHOST);
   if (unsafe) return refuse(reg, dir, unsafe);
   DIR *d = opendir(dir);
   if (!d)

@@ -17,14 +17,25 @@ static char *absolute(const char *path) {
 
 /* One ancestor: whoever owns it, or may write it, could rename what is
    below it and put their own in its place. */
+/* Whether `dir` is a folder on the running executable's real path. */
+static bool holds_mbhost(const char *dir) {
+  char *exe = realpath("/proc/self/exe", NULL);
+  bool holds = exe && path_is_inside(exe, dir);
+  free(exe);
+  return holds;
+}
+
 static char *ancestor_problem(const char *path, const char *dir,
-                              const struct stat *st, bool sticky_ok) {
+                              const struct stat *st, sticky_rule rule) {
+  bool sticky_ok = (st->st_mode & S_ISVTX) &&
+                   (rule == STICKY_ACCEPTED ||
+                    (rule == STICKY_IF_HOLDS_MBHOST && holds_mbhost(dir)));
   if (st->st_uid != 0 && st->st_uid != geteuid())
     return xasprintf("%s is inside %s, which is owned by uid %u (neither you "
                      "nor root), who could replace it: choose a folder whose "
                      "parents only you and root own",
                      path, dir, (unsigned)st->st_uid);
-  if ((st->st_mode & S_IWOTH) && !(sticky_ok && (st->st_mode & S_ISVTX)))
+  if ((st->st_mode & S_IWOTH) && !sticky_ok)
     return xasprintf(
         "%s is inside %s, which others may write%s, so another "
         "user could replace it: chmod o-w %s, or choose a folder "
@@ -36,14 +47,14 @@ static char *ancestor_problem(const char *path, const char *dir,
 
 /* Checks each parent folder of `path` that exists, following symlinks
    (`follow`) or not. */
-static char *walk_parents(const char *shown, const char *path, bool sticky_ok,
+static char *walk_parents(const char *shown, const char *path, sticky_rule rule,
                           bool follow) {
   char *dir = path_dirname(path);
   char *problem = NULL;
   for (;;) {
     struct stat st;
     if ((follow ? stat(dir, &st) : lstat(dir, &st)) == 0)
-      problem = ancestor_problem(shown, dir, &st, sticky_ok);
+      problem = ancestor_problem(shown, dir, &st, rule);
     if (problem || strcmp(dir, "/") == 0) break;
     char *up = path_dirname(dir);
     free(dir);
@@ -53,14 +64,14 @@ static char *walk_parents(const char *shown, const char *path, bool sticky_ok,
   return problem;
 }
 
-char *ancestors_problem(const char *path, bool sticky_ok) {
+char *ancestors_problem(const char *path, sticky_rule rule) {
   char *abs = absolute(path);
   /* As written: a writable folder holding a symlink on the way could
      redirect it. Resolved: the folders the path really goes through. */
-  char *problem = walk_parents(path, abs, sticky_ok, true);
+  char *problem = walk_parents(path, abs, rule, true);
   if (!problem) {
     char *real = path_resolve(abs);
-    problem = walk_parents(path, real, sticky_ok, false);
+    problem = walk_parents(path, real, rule, false);
     free(real);
   }
   free(abs);
@@ -70,7 +81,8 @@ char *ancestors_problem(const char *path, bool sticky_ok) {
 char *state_dir_problem(const char *dir, bool may_be_missing) {
   struct stat st;
   if (stat(dir, &st) != 0) {
-    if (errno == ENOENT && may_be_missing) return ancestors_problem(dir, true);
+    if (errno == ENOENT && may_be_missing)
+      return ancestors_problem(dir, STICKY_ACCEPTED);
     return xasprintf("%s: %s", dir, strerror(errno));
   }
   if (!S_ISDIR(st.st_mode)) return xasprintf("%s is not a folder", dir);
@@ -83,7 +95,7 @@ char *state_dir_problem(const char *dir, bool may_be_missing) {
     return xasprintf("%s is writable by %s, who could plant cache entries "
                      "or files there: chmod go-w %s",
                      dir, st.st_mode & S_IWOTH ? "others" : "its group", dir);
-  return ancestors_problem(dir, true);
+  return ancestors_problem(dir, STICKY_ACCEPTED);
 }
 
 int state_mkdirs(const char *path) {

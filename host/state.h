@@ -22,11 +22,20 @@ char *state_dir_problem(const char *dir, bool may_be_missing);
    state_dir_problem does; NULL or why not (owned). */
 char *state_dir_make(const char *dir);
 
+/* Which sticky folders writable by others (such as /tmp) an ancestor may
+   be. */
+typedef enum sticky_rule {
+  STICKY_REFUSED,
+  STICKY_ACCEPTED,
+  /* only those that also hold the running mbhost: whoever could replace
+     what is below them could have replaced mbhost itself */
+  STICKY_IF_HOLDS_MBHOST
+} sticky_rule;
+
 /* NULL when every ancestor of `path` up to / (as written and resolved) is
-   owned by root or this user and not writable by others; with
-   `sticky_ok`, a sticky folder writable by others is accepted. Else why
-   not (owned). */
-char *ancestors_problem(const char *path, bool sticky_ok);
+   owned by root or this user and not writable by others, but for sticky
+   folders as `rule` says. Else why not (owned). */
+char *ancestors_problem(const char *path, sticky_rule rule);
 
 /* mkdir -p inside checked state: new folders get mode 0700. 0 or -1 with
    errno. */
