@@ -227,16 +227,9 @@ static void drop_entry(const char *entry, const char *staging) {
    still the same has not been written since, so it is not hashed again. */
 static char *read_verified(const char *entry) {
   char *path = path_join(entry, "verified");
-  FILE *f = state_fopen(path, "cache record");
+  char *text = state_read_text(path, "cache record");
   free(path);
-  if (!f) return NULL;
-  strbuf b = {0};
-  strbuf_puts(&b, "\n");
-  char chunk[4096];
-  for (size_t n; (n = fread(chunk, 1, sizeof chunk, f)) > 0;)
-    strbuf_add(&b, chunk, n);
-  fclose(f);
-  return b.data;
+  return text;
 }
 
 static char *verified_line(const stamp *s, const char *name) {

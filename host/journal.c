@@ -161,15 +161,7 @@ static void remove_unlinked_starts(const char *dir) {
    committed export copied or found in place, DST escaped like the
    journal's paths. */
 static char *read_copies(const char *path) {
-  FILE *f = state_fopen(path, "export record");
-  if (!f) return NULL;
-  strbuf b = {0};
-  strbuf_puts(&b, "\n");
-  char chunk[4096];
-  for (size_t n; (n = fread(chunk, 1, sizeof chunk, f)) > 0;)
-    strbuf_add(&b, chunk, n);
-  fclose(f);
-  return b.data;
+  return state_read_text(path, "export record");
 }
 
 static void copy_line(strbuf *b, const stamp *src, const stamp *dst,

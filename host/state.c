@@ -177,3 +177,15 @@ bool state_commit(FILE *f, char *tmp, const char *path, bool ok) {
   free(tmp);
   return ok;
 }
+
+char *state_read_text(const char *path, const char *what) {
+  FILE *f = state_fopen(path, what);
+  if (!f) return NULL;
+  strbuf b = {0};
+  strbuf_puts(&b, "\n");
+  char chunk[4096];
+  for (size_t n; (n = fread(chunk, 1, sizeof chunk, f)) > 0;)
+    strbuf_add(&b, chunk, n);
+  fclose(f);
+  return b.data;
+}

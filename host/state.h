@@ -48,6 +48,10 @@ int state_mkdirs(const char *path);
    open's). */
 int state_open(const char *path, const char *what);
 FILE *state_fopen(const char *path, const char *what);
+/* The whole of a state file opened as state_fopen does, after a leading
+   "\n" (so every line, the first too, can be found as "\nTEXT"); NULL
+   when it cannot be used. */
+char *state_read_text(const char *path, const char *what);
 
 /* A new temporary file beside `path` (created exclusively, mode 0600,
    close-on-exec; never a name another user could plant): the open stream,
