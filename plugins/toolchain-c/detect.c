@@ -1,6 +1,7 @@
 #include "detect.h"
 
 #include "zig.h"
+#include "zig_find.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -384,7 +385,7 @@ static int detect_sources(mb_call *call, const mb_detect_services *detect) {
 static void propose_zig(const c_plugin *cp, mb_call *call,
                         const mb_detect_services *detect) {
   char zig[PATH_CAP];
-  if (c_zig_find(cp->proc, call, "zig", zig, sizeof zig) == MB_OK)
+  if (mb_zig_find(cp->proc, call, "zig", zig, sizeof zig) == MB_OK)
     detect->propose_key(call, "cc", "zig",
                         "zig cross compiles C for linux, darwin and windows "
                         "(libc = gnu.2.17 pins the oldest glibc)");

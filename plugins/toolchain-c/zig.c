@@ -1,5 +1,7 @@
 #include "zig.h"
 
+#include "zig_find.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,31 +23,6 @@ static int run_capture(const mb_process_service *proc, mb_call *call,
   int rc = proc->run(call, argv, NULL, cwd, &capture, NULL, &status);
   if (rc != MB_OK) return rc;
   return status == 0 && !capture.truncated ? MB_OK : MB_ERROR;
-}
-
-/* pip installs zig as a package, not as a command: its binary sits beside
-   the package's __init__.py (that is what `python3 -m ziglang` runs). */
-static int zig_from_python(const mb_process_service *proc, mb_call *call,
-                           char *buf, size_t cap) {
-  static const char *const argv[] = {
-      "python3", "-c",
-      "import os, ziglang; print(os.path.dirname(ziglang.__file__))", NULL};
-  char dir[ZIG_PATH_CAP];
-  int rc = run_capture(proc, call, argv, NULL, dir, sizeof dir);
-  if (rc != MB_OK) return rc;
-  dir[strcspn(dir, "\n")] = '\0';
-  char candidate[ZIG_PATH_CAP];
-  if ((size_t)snprintf(candidate, sizeof candidate, "%s/zig", dir) >=
-      sizeof candidate)
-    return MB_ERROR;
-  return proc->find_program(call, candidate, buf, cap);
-}
-
-int c_zig_find(const mb_process_service *proc, mb_call *call,
-               const char *program, char *buf, size_t cap) {
-  if (proc->find_program(call, program, buf, cap) == MB_OK) return MB_OK;
-  if (strchr(program, '/')) return MB_ERROR;
-  return zig_from_python(proc, call, buf, cap);
 }
 
 /* `zig env` prints lib_dir as JSON ("lib_dir": "...") in older releases
@@ -92,7 +69,7 @@ int c_zig_probe(const mb_host *host, const mb_process_service *proc,
                 mb_call *call, const mb_probe_services *probe,
                 const char *program) {
   char zig[ZIG_PATH_CAP], version[256], lib[PATH_MAX];
-  int rc = c_zig_find(proc, call, program, zig, sizeof zig);
+  int rc = mb_zig_find(proc, call, program, zig, sizeof zig);
   if (rc == MB_CANCELLED) return rc;
   if (rc != MB_OK) {
     host->set_error(call,

@@ -21,6 +21,7 @@
 #include "manifest.h"
 #include "metadata.h"
 #include "triples.h"
+#include "zig_find.h"
 
 #define PATH_CAP 4096
 #define PROBE_OUTPUT_CAP 8192
@@ -253,22 +254,9 @@ static void set_image(const mb_probe_services *probe, mb_call *call,
   probe->set_fact(call, "image", image);
 }
 
-/* Where zig is: PATH, else the `ziglang` Python package (`pip install
-   ziglang` puts no zig in PATH). */
+/* Where zig is (plugins/common/zig_find.h). */
 static bool find_zig(const rust_plugin *rp, mb_call *call, char *path) {
-  if (rp->proc->find_program(call, "zig", path, PATH_CAP) == MB_OK) return true;
-  const char *argv[] = {
-      "python3", "-c",
-      "import os, ziglang; "
-      "print(os.path.join(os.path.dirname(ziglang.__file__), 'zig'))",
-      NULL};
-  mb_capture cap = {.data = path, .cap = PATH_CAP};
-  int status = 0;
-  if (rp->proc->run(call, argv, NULL, NULL, &cap, NULL, &status) != MB_OK ||
-      status != 0 || cap.truncated)
-    return false;
-  trim_end(path);
-  return is_file(path);
+  return mb_zig_find(rp->proc, call, "zig", path, PATH_CAP) == MB_OK;
 }
 
 /* The linker script for `linker = zig`, installed beside the plugin. */
