@@ -36,22 +36,7 @@ build_go_image "$SOCK" "$IMAGE"
 src=$(copy_fixture hello-go)
 dist="$T/dist"
 build="$T/build"
-cat >"$T/build.ini" <<INI
-[project]
-name = hello
-source = $src
-output = $dist
-[matrix]
-os = linux, darwin, windows
-arch = amd64, arm64
-[toolchain]
-use = go
-ldflags = -s -w
-[executor]
-use = docker
-[executor.docker]
-host = unix://$SOCK
-INI
+docker_go_ini "$T/build.ini" "$src" "$dist" "unix://$SOCK"
 
 TARGETS="linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64"
 

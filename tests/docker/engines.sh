@@ -138,3 +138,32 @@ start_tls_engine() {
   start_engine "$name" -H "tcp://127.0.0.1:$port" --tlsverify \
     --tlscacert "$certs/ca.pem" --tlscert "$certs/server-cert.pem" --tlskey "$certs/server-key.pem"
 }
+
+# docker_go_ini FILE SRC DIST HOST [LINE...]: the six-target hello-go
+# build (linux/arm64 with its own flavor) through the docker executor at
+# HOST; each LINE is one more [executor.docker] line.
+docker_go_ini() {
+  local file=$1 src=$2 dist=$3 host=$4
+  shift 4
+  {
+    cat <<INI
+[project]
+name = hello
+source = $src
+output = $dist
+[matrix]
+os = linux, darwin, windows
+arch = amd64, arm64
+[toolchain]
+use = go
+ldflags = -s -w
+[target linux/arm64]
+ldflags = -s -w -X main.flavor=arm
+[executor]
+use = docker
+[executor.docker]
+host = $host
+INI
+    [ $# -eq 0 ] || printf '%s\n' "$@"
+  } >"$file"
+}

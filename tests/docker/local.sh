@@ -14,24 +14,7 @@ export DOCKER_HOST="unix://$SOCK"
 
 src=$(copy_fixture hello-go)
 dist="$T/dist"
-cat >"$T/build.ini" <<INI
-[project]
-name = hello
-source = $src
-output = $dist
-[matrix]
-os = linux, darwin, windows
-arch = amd64, arm64
-[toolchain]
-use = go
-ldflags = -s -w
-[target linux/arm64]
-ldflags = -s -w -X main.flavor=arm
-[executor]
-use = docker
-[executor.docker]
-host = unix://$SOCK
-INI
+docker_go_ini "$T/build.ini" "$src" "$dist" "unix://$SOCK"
 
 # A first build in an image compiles Go's standard library per target
 # (minutes on two shared cores). Each target's HOME is in its scratch

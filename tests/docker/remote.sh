@@ -35,27 +35,9 @@ build_go_image "$SOCK" "$TAG"
 export DOCKER_HOST="unix://$SOCK"
 unset DOCKER_CERT_PATH
 
-cat >"$T/build.ini" <<INI
-[project]
-name = hello
-source = $src
-output = $dist
-[matrix]
-os = linux, darwin, windows
-arch = amd64, arm64
-[toolchain]
-use = go
-ldflags = -s -w
-[target linux/arm64]
-ldflags = -s -w -X main.flavor=arm
-[executor]
-use = docker
-[executor.docker]
-host = tcp://127.0.0.1:$port
-tls_ca = $T/certs/ca.pem
-tls_cert = $T/certs/cert.pem
-tls_key = $T/certs/key.pem
-INI
+docker_go_ini "$T/build.ini" "$src" "$dist" "tcp://127.0.0.1:$port" \
+  "tls_ca = $T/certs/ca.pem" "tls_cert = $T/certs/cert.pem" \
+  "tls_key = $T/certs/key.pem"
 
 # --dry-run: the source is uploaded, staging and scratch are volumes on
 # the engine, nothing is bind-mounted.
