@@ -19,6 +19,8 @@
  *   exporter.h          "mb.exporter/1": export, with its phase services
  *   executor.h          "mb.executor/1" (ABI 1.1): run plans elsewhere,
  *                       such as in a container image
+ *   cache-store.h       "mb.cache-store/1" (ABI 1.2): a remote cache
+ *                       shared between machines (S3, Bazel HTTP cache)
  *
  * SHAPE (after CLAP)
  *   - One exported function, mbhost_plugin_entry, returns a frozen
@@ -95,7 +97,7 @@ extern "C" {
 #endif
 
 #define MB_ABI_MAJOR 1
-#define MB_ABI_MINOR 1
+#define MB_ABI_MINOR 2
 
 #if defined(__GNUC__)
 #define MB_EXPORT __attribute__((visibility("default")))
@@ -112,17 +114,20 @@ enum {
   MB_UNSUPPORTED = 2, /* this target or project is not one the plugin can
                          handle here; the reason (what to do about it) given
                          with set_error */
-  MB_CANCELLED = 3    /* the run is being interrupted */
+  MB_CANCELLED = 3,   /* the run is being interrupted */
+  MB_NOT_FOUND = 4    /* the object asked for does not exist (cache stores,
+                         since ABI 1.2) */
 };
 
-/* Plugin kinds: which main interface the plugin implements. Cache stores
-   are the kind reserved for the interface "mb.cache-store/1", to be added
-   under its own id and header. */
+/* Plugin kinds: which main interface the plugin implements. A plugin may
+   hand out the interfaces of other kinds too (the s3 exporter is also a
+   cache store); its kind says which one it is listed under. */
 enum {
   MB_KIND_TOOLCHAIN = 1,  /* "mb.toolchain/1" */
   MB_KIND_EXPORTER = 2,   /* "mb.exporter/1" */
   MB_KIND_EXECUTOR = 3,   /* "mb.executor/1" (executor.h), since ABI 1.1 */
-  MB_KIND_CACHE_STORE = 4 /* reserved */
+  MB_KIND_CACHE_STORE = 4 /* "mb.cache-store/1" (cache-store.h), since
+                             ABI 1.2 */
 };
 
 /* Log levels for mb_host.log. */
