@@ -104,9 +104,11 @@ done
 [ -x "${DIRS[b]}/dist/linux/amd64/hello" ] || fail "the restored binary is not executable"
 pass "B restores A's results from the remote cache, spawns no go build, byte for byte"
 
-on b 0
+on b 0 -v
 expect_sources b local
-pass "B's next run hits its local cache"
+expect_output "^mbhost: remote cache: folder \(read-write\)$"
+expect_output "^mbhost: \[folder\] folder $STORE$"
+pass "B's next run hits its local cache; -v describes the store"
 
 run_mbhost 0 cache stats
 XDG_CACHE_HOME="$T/cache-b" run_mbhost 0 cache stats
