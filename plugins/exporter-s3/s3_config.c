@@ -2,6 +2,8 @@
 #include "s3_config.h"
 
 #include <curl/curl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -86,9 +88,30 @@ static void read_settings(s3_config *cfg, const mb_options_service *o,
   cfg->upload.concurrency = (int)option_u64(o, call, "concurrency");
 }
 
+/* A problem with option `key`: a file:line configuration error, and the
+   message kept in `problem` for the caller. */
+typedef struct checker {
+  const mb_options_service *o;
+  mb_call *call;
+  char *problem;
+  size_t cap;
+} checker;
+
+static int bad(checker *k, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int bad(checker *k, const char *key, const char *fmt, ...) {
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  k->o->error(k->call, key, "%s", msg);
+  snprintf(k->problem, k->cap, "%s: %s", key, msg);
+  return MB_ERROR;
+}
+
 /* Checks what the options table cannot say. */
-static int check_settings(const s3_config *cfg, const mb_options_service *o,
-                          mb_call *call) {
+static int check_settings(const s3_config *cfg, checker *k) {
   const s3_settings *s = &cfg->settings;
   const char *text_keys[][2] = {{"prefix", cfg->prefix},
                                 {"cache_control", s->cache_control},
@@ -97,27 +120,18 @@ static int check_settings(const s3_config *cfg, const mb_options_service *o,
                                 {"region", s->region},
                                 {"endpoint", s->endpoint}};
   for (size_t i = 0; i < sizeof text_keys / sizeof *text_keys; i++) {
-    if (has_control_chars(text_keys[i][1])) {
-      o->error(call, text_keys[i][0], "contains control characters");
-      return MB_ERROR;
-    }
+    if (has_control_chars(text_keys[i][1]))
+      return bad(k, text_keys[i][0], "contains control characters");
   }
-  if (!prefix_is_clean(cfg->prefix)) {
-    o->error(call, "prefix", "'%s' has an empty, '.' or '..' segment",
-             cfg->prefix);
-    return MB_ERROR;
-  }
-  if (!valid_bucket(s->bucket)) {
-    o->error(call, "bucket",
-             "'%s' is not a valid bucket name (3 to 63 characters: a-z, 0-9, "
-             "'.', '-')",
-             s->bucket ? s->bucket : "");
-    return MB_ERROR;
-  }
-  if (!s->region) {
-    o->error(call, "region", "must not be empty");
-    return MB_ERROR;
-  }
+  if (!prefix_is_clean(cfg->prefix))
+    return bad(k, "prefix", "'%s' has an empty, '.' or '..' segment",
+               cfg->prefix);
+  if (!valid_bucket(s->bucket))
+    return bad(k, "bucket",
+               "'%s' is not a valid bucket name (3 to 63 characters: a-z, "
+               "0-9, '.', '-')",
+               s->bucket ? s->bucket : "");
+  if (!s->region) return bad(k, "region", "must not be empty");
   return MB_OK;
 }
 
@@ -131,16 +145,13 @@ static int never_cancelled(void *ctx) {
 }
 
 /* Parses the endpoint now, so a bad one is a configuration error. */
-static int check_endpoint(const s3_config *cfg, const mb_options_service *o,
-                          mb_call *call) {
+static int check_endpoint(const s3_config *cfg, checker *k) {
   const s3_credentials none = {0};
   const s3_hooks hooks = {NULL, no_log, never_cancelled};
   char err[1024];
   s3_client *c = s3_client_new(&cfg->settings, &none, &hooks, err, sizeof err);
-  if (!c) {
-    o->error(call, cfg->settings.endpoint ? "endpoint" : "region", "%s", err);
-    return MB_ERROR;
-  }
+  if (!c)
+    return bad(k, cfg->settings.endpoint ? "endpoint" : "region", "%s", err);
   s3_client_free(c);
   return MB_OK;
 }
@@ -173,10 +184,12 @@ static void warn_plain_http(const s3_config *cfg, const mb_host *h,
 }
 
 int s3_config_read(s3_config *cfg, const mb_host *host,
-                   const mb_options_service *o, mb_call *call) {
+                   const mb_options_service *o, mb_call *call, char *problem,
+                   size_t cap) {
+  checker k = {o, call, problem, cap};
   read_settings(cfg, o, call);
-  int rc = check_settings(cfg, o, call);
-  if (rc == MB_OK) rc = check_endpoint(cfg, o, call);
+  int rc = check_settings(cfg, &k);
+  if (rc == MB_OK) rc = check_endpoint(cfg, &k);
   if (rc == MB_OK) warn_plain_http(cfg, host, call);
   return rc;
 }

@@ -93,10 +93,11 @@ typedef struct s3_config {
 /* Reads the call's section into *cfg and checks what the options table
    cannot say (bucket name, prefix segments, control characters, the
    endpoint URL), then warns about plain http to another machine. MB_OK, or
-   MB_ERROR after o->error (a file:line configuration error); free *cfg
-   either way. */
+   MB_ERROR after o->error (a file:line configuration error) with the
+   problem ("bucket: ...") also in `problem`; free *cfg either way. */
 int s3_config_read(s3_config *cfg, const mb_host *host,
-                   const mb_options_service *o, mb_call *call);
+                   const mb_options_service *o, mb_call *call, char *problem,
+                   size_t cap);
 void s3_config_free(s3_config *cfg);
 
 #endif

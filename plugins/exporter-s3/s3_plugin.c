@@ -119,7 +119,10 @@ static int s3_init(const mb_host *host, mb_call *call, void **self) {
     rc = MB_ERROR;
   }
   p->exporting = rc == MB_OK && p->base.options->get(call, "bucket") != NULL;
-  if (p->exporting) rc = s3_config_read(&p->cfg, host, p->base.options, call);
+  char problem[1200];
+  if (p->exporting)
+    rc = s3_config_read(&p->cfg, host, p->base.options, call, problem,
+                        sizeof problem);
   if (p->exporting && rc == MB_OK) rc = check_credentials(p, call);
   if (rc != MB_OK) {
     s3_deinit(p);

@@ -244,8 +244,9 @@ static int store_open(void *self, mb_call *call, void **out) {
   }
   st->host = h->host;
   pthread_mutex_init(&st->lock, NULL);
-  int rc = s3_config_read(&st->cfg, h->host, h->options, call);
-  char err[1024];
+  char err[1200];
+  int rc = s3_config_read(&st->cfg, h->host, h->options, call, err, sizeof err);
+  if (rc != MB_OK) h->host->set_error(call, "[cache.s3] %s", err);
   if (rc == MB_OK && s3_credentials_load(&st->creds, err, sizeof err) != 0) {
     h->host->set_error(call, "%s", err);
     rc = MB_ERROR;
