@@ -708,10 +708,23 @@ static int prepare_targets(run *r, bool *supported) {
   return plan_all(r, supported, true);
 }
 
+/* Opens [cache] remote's store, when there is one. A store that cannot
+   be used is a warning (the run builds without it), but a bad value in
+   [cache.NAME] that its open reported with option_error is a config error
+   like any other. */
+static int open_remote(run *r) {
+  if (!r->store) return EXIT_OK;
+  char *root = cache_dir(&r->cfg);
+  if (root) r->remote = remote_cache_open(r->store, &r->cfg, &r->project, root);
+  free(root);
+  return config_errors_code(&r->cfg);
+}
+
 int run_validate(run *r) {
   r->state_dir = state_dir_path(r);
   bool supported;
   int code = prepare_targets(r, &supported);
+  if (code == EXIT_OK) code = open_remote(r);
   if (code != EXIT_OK) return code;
   if (!supported) return EXIT_BUILD;
   log_line(MB_LOG_INFO, NULL, "%s is valid: %zu target%s", r->cfg.path,
@@ -834,11 +847,8 @@ int run_main(run *r) {
   bool all_supported;
   code = prepare_targets(r, &all_supported);
   if (code != EXIT_OK) return code;
-  if (r->store) {
-    char *root = cache_dir(&r->cfg);
-    r->remote = remote_cache_open(r->store, &r->cfg, &r->project, root);
-    free(root);
-  }
+  code = open_remote(r);
+  if (code != EXIT_OK) return code;
   if (r->opts->dry_run) {
     print_dry_run(r);
     return all_supported ? EXIT_OK : EXIT_BUILD;

@@ -195,6 +195,16 @@ after=$(objects cas | wc -l)/$(objects ac | wc -l)
 rm -rf "$B/hello-go" && cp -r "$T/hello-go.orig" "$B/hello-go"
 pass "remote_mode = read-only and MBHOST_CACHE_REMOTE_MODE upload nothing"
 
+# --- a bad [cache.s3] value is a config error, in a run and in validate ---------
+sed -i 's/^bucket   = .*/bucket   = Not_A_Bucket/' "$B/build.ini"
+line=$(grep -n '^bucket' "$B/build.ini" | cut -d: -f1)
+for cmd in "" validate; do
+  on "$B" 2 $cmd
+  expect_output "build.ini:$line: .*bucket"
+done
+sed -i 's/^bucket   = .*/bucket   = ${S3_BUCKET}/' "$B/build.ini"
+pass "a bad [cache.s3] bucket: file:line and exit 2, in a run and in validate"
+
 # --- secrets ----------------------------------------------------------------------
 sts=$(s3cli sts assume-role --role-arn arn:xxx:xxx:xxx:xxxx --role-session-name mbhost \
   --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)
