@@ -130,8 +130,14 @@ static struct curl_slist *make_headers(const http_settings *s,
   /* "Expect:" turns off curl's 100-continue round trip before a PUT. */
   struct curl_slist *list = curl_slist_append(NULL, "Expect:");
   char line[256];
-  if (list && req->content_type) {
+  if (list && req->content_type && strcmp(req->method, "PUT") == 0) {
     snprintf(line, sizeof line, "Content-Type: %s", req->content_type);
+    struct curl_slist *l = curl_slist_append(list, line);
+    if (!l) curl_slist_free_all(list);
+    list = l;
+  }
+  if (list && req->accept && strcmp(req->method, "GET") == 0) {
+    snprintf(line, sizeof line, "Accept: %s", req->accept);
     struct curl_slist *l = curl_slist_append(list, line);
     if (!l) curl_slist_free_all(list);
     list = l;

@@ -38,6 +38,7 @@ typedef struct http_request {
   int fd;                      /* GET: written from its start; PUT: read */
   uint64_t size;               /* PUT: bytes to send */
   const char *content_type;    /* PUT: or NULL */
+  const char *accept;          /* GET: the Accept header, or NULL */
   int (*cancelled)(void *ctx); /* non-zero stops the request */
   void *ctx;
 } http_request;

@@ -267,13 +267,16 @@ static int request(http_store *s, mb_call *call, const char *method, int ns,
   }
   snprintf(url, n, "%s/%s/%s", s->base, ns == MB_STORE_AC ? "ac" : "cas", name);
   void *pair[2] = {(void *)s->host, call};
+  int ac = ns == MB_STORE_AC;
   const http_request req = {.method = method,
                             .url = url,
                             .fd = fd,
                             .size = size,
-                            .content_type = ns == MB_STORE_AC
-                                                ? "application/json"
-                                                : "application/octet-stream",
+                            .content_type = ac ? "application/json"
+                                               : "application/octet-stream",
+                            /* bazel-remote keeps action entries as protobuf and
+                               answers JSON only to a GET that asks for it. */
+                            .accept = ac ? "application/json" : NULL,
                             .cancelled = call_cancelled,
                             .ctx = pair};
   char err[1536];

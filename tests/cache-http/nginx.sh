@@ -10,7 +10,7 @@
 #   /bearer/  the same with "Authorization: Bearer TOKEN"
 #   /broken/  every request answers 503
 # Objects are files under $NGINX_DATA (e.g. $NGINX_DATA/open/cas/SHA256);
-# $NGINX_LOG has one line per request: "METHOD URI STATUS CONTENT-TYPE".
+# $NGINX_LOG has one line per request: "METHOD URI STATUS CONTENT-TYPE ACCEPT".
 # stop_nginx stops it (a server that is down).
 
 NGINX_PID=
@@ -43,7 +43,7 @@ pid $dir/nginx.pid;
 error_log $dir/error.log info;
 events { worker_connections 64; }
 http {
-  log_format mbhost '\$request_method \$uri \$status \$content_type';
+  log_format mbhost '\$request_method \$uri \$status \$content_type \$http_accept';
   access_log $dir/access.log mbhost;
   client_body_temp_path $dir/tmp/body;
   proxy_temp_path $dir/tmp/proxy;

@@ -62,12 +62,14 @@ pass "put, has and get of a 3 MB blob at URL/cas/SHA256"
 
 store 0 open put ac "$KEY" "$T/action.json"
 cmp "$T/action.json" "$NGINX_DATA/open/ac/$KEY" || fail "the server stored another action entry"
-grep -qx "PUT /open/ac/$KEY 20[14] application/json" "$NGINX_LOG" ||
+grep -qx "PUT /open/ac/$KEY 20[14] application/json .*" "$NGINX_LOG" ||
   { cat "$NGINX_LOG" >&2; fail "the action entry was not sent as application/json"; }
 store 4 open has ac "$BLOB"
 store 0 open get ac "$KEY" "$T/got.json"
 cmp "$T/action.json" "$T/got.json" || fail "the action entry came back different"
-pass "action entries at URL/ac/KEY as application/json"
+grep -qx "GET /open/ac/$KEY 200 - application/json" "$NGINX_LOG" ||
+  { cat "$NGINX_LOG" >&2; fail "the action entry was not asked for as application/json"; }
+pass "action entries at URL/ac/KEY as application/json (sent, and asked for)"
 
 : >"$T/empty"
 store 0 open put cas "$(sha "$T/empty")" "$T/empty"
