@@ -29,9 +29,7 @@ static int has_control_chars(const char *s) {
 
 static void wipe_free(char *s) {
   if (!s) return;
-  volatile char *v = s;
-  while (*v)
-    *v++ = '\0';
+  explicit_bzero(s, strlen(s));
   free(s);
 }
 
@@ -49,21 +47,25 @@ static int netrc_has_entry(char *text, const char *host) {
   return 0;
 }
 
-/* Reads a whole small file; NULL (errno set) when it cannot. */
-static char *read_small_file(const char *path) {
+/* Reads a whole small file into *text (*len bytes and a NUL); -1 (errno
+   set) when it cannot. */
+static int read_small_file(const char *path, char **text, size_t *len) {
   FILE *f = fopen(path, "re");
-  if (!f) return NULL;
-  char *text = malloc(MAX_NETRC + 1);
-  size_t n = text ? fread(text, 1, MAX_NETRC + 1, f) : 0;
-  int failed = !text || ferror(f) || n > MAX_NETRC;
+  if (!f) return -1;
+  char *buf = malloc(MAX_NETRC + 1);
+  size_t n = buf ? fread(buf, 1, MAX_NETRC + 1, f) : 0;
+  int e = !buf ? ENOMEM : ferror(f) ? EIO : n > MAX_NETRC ? EFBIG : 0;
   fclose(f);
-  if (failed) {
-    free(text);
-    errno = text ? EFBIG : ENOMEM;
-    return NULL;
+  if (e) {
+    if (buf) explicit_bzero(buf, n);
+    free(buf);
+    errno = e;
+    return -1;
   }
-  text[n] = '\0';
-  return text;
+  buf[n] = '\0';
+  *text = buf;
+  *len = n;
+  return 0;
 }
 
 /* The netrc file to read: the option, $NETRC, else ~/.netrc; *origin says
@@ -88,15 +90,20 @@ static int load_netrc(http_auth *a, const char *host, const char *option,
   const char *origin;
   char *path = netrc_path(option, &origin);
   if (!path) return 0;
-  char *text = read_small_file(path);
-  int found = text && netrc_has_entry(text, host);
-  if (!text && (errno != ENOENT || strcmp(origin, "~/.netrc") != 0)) {
-    snprintf(err, cap, "cannot read the netrc file %s (%s): %s", path, origin,
-             strerror(errno));
+  char *text = NULL;
+  size_t len = 0;
+  if (read_small_file(path, &text, &len) != 0) {
+    int missing_default = errno == ENOENT && strcmp(origin, "~/.netrc") == 0;
+    if (!missing_default)
+      snprintf(err, cap, "cannot read the netrc file %s (%s): %s", path, origin,
+               strerror(errno));
     free(path);
-    return -1;
+    return missing_default ? 0 : -1;
   }
-  wipe_free(text);
+  int found = netrc_has_entry(text, host);
+  /* strtok_r cut the text at every token: wipe all of it. */
+  explicit_bzero(text, len);
+  free(text);
   if (!found) {
     free(path);
     return 0;
@@ -104,9 +111,12 @@ static int load_netrc(http_auth *a, const char *host, const char *option,
   a->netrc = path;
   size_t n = strlen(path) + 64;
   a->source = malloc(n);
-  if (a->source)
-    snprintf(a->source, n, "basic auth from the netrc file %s", path);
-  return a->source ? 0 : -1;
+  if (!a->source) {
+    snprintf(err, cap, "out of memory");
+    return -1;
+  }
+  snprintf(a->source, n, "basic auth from the netrc file %s", path);
+  return 0;
 }
 
 int http_auth_load(http_auth *out, const char *host, const char *netrc_option,
