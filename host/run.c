@@ -831,6 +831,9 @@ int run_main(run *r) {
     char *root = cache_dir(&r->cfg);
     r->remote = remote_cache_open(r->store, &r->cfg, &r->project, root);
     free(root);
+    /* The store's open found a bad [cache.NAME] value (a URL with a
+       password in it): a configuration error like any other. */
+    if (r->cfg.errors.len) return config_errors_code(&r->cfg);
   }
   if (r->opts->dry_run) {
     print_dry_run(r);

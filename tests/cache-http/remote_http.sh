@@ -222,9 +222,18 @@ expect_cache k remote
 [ "$(builds)" = 0 ] || fail "K ran go build"
 pass "a bearer token from MBHOST_CACHE_HTTP_TOKEN: uploads and hits"
 
+# A password in the INI's URL: a configuration error at its line that does
+# not repeat it; nothing is built.
+machine m
+CACHE_URL="http://$USER_NAME:$PASSWORD@127.0.0.1:1/cache" on m 2
+expect_output "build.ini:[0-9]+: url: has a user name or password in it; credentials never go in the INI"
+[ "$(builds)" = 0 ] || fail "M built with a bad URL"
+CACHE_URL="http://$USER_NAME:$PASSWORD@127.0.0.1:1/cache" on m 2 --dry-run
+pass "a URL with a password in it is a configuration error (exit 2)"
+
 for secret in "$TOKEN" "$PASSWORD"; do
-  if grep -rqF -- "$secret" "$ALL_OUTPUT" "$T"/[a-k]/; then
-    fail "a secret is in $(grep -rlF -- "$secret" "$ALL_OUTPUT" "$T"/[a-k]/ | head -n 3)"
+  if grep -rqF -- "$secret" "$ALL_OUTPUT" "$T"/[a-m]/; then
+    fail "a secret is in $(grep -rlF -- "$secret" "$ALL_OUTPUT" "$T"/[a-m]/ | head -n 3)"
   fi
 done
 pass "no token or password in any output, -v, --dry-run, log, cache folder or artifacts.json"
