@@ -259,8 +259,9 @@ remote_cache *remote_cache_open(plugin *p, config *cfg, const project *proj,
   int rc = r->s->open(p->self, &call, &r->store);
   char *error = call_end(&call);
   if (rc != MB_OK) {
-    log_line(MB_LOG_WARN, NULL, "remote cache %s cannot be used: %s",
-             p->desc->name, error ? error : "it gave no reason");
+    if (!cfg->errors.len) /* else the caller reports them */
+      log_line(MB_LOG_WARN, NULL, "remote cache %s cannot be used: %s",
+               p->desc->name, error ? error : "it gave no reason");
     free(error);
     free(r->root), free(r->section), free(r->tmp), free(r);
     return NULL;

@@ -9,7 +9,7 @@ source "$MBHOST_SOURCE_DIR/tests/sdk/install.sh"
 install_prefix "$T/prefix"
 doc="$DOCS/writing-plugins.md"
 cmp -s "$doc" "$MBHOST_SOURCE_DIR/docs/writing-plugins.md" || fail "the installed tutorial is not docs/writing-plugins.md"
-for f in toolchain-c.md toolchain-rust.md exporter-tarball.md exporter-s3.md; do
+for f in toolchain-c.md toolchain-rust.md exporter-tarball.md exporter-s3.md cache-http.md; do
   [ -f "$DOCS/$f" ] || fail "no share/doc/mbhost/$f installed"
 done
 diff -r "$EXAMPLES" "$MBHOST_SOURCE_DIR/examples" >"$T/diff.log" || { cat "$T/diff.log" >&2; fail "the installed examples differ from examples/"; }
