@@ -30,9 +30,16 @@ static const mb_option go_options[] = {
      .help = "output name of `package` (default: the project name; .exe is "
              "added on windows)",
      .flags = MB_OPT_PER_TARGET},
+    {.key = "trimpath",
+     .type = MB_OPT_BOOL,
+     .default_value = "true",
+     .help = "build with -trimpath: no paths of this machine in the "
+             "binaries, so a build in another folder (another machine "
+             "sharing a remote cache) gives the same bytes",
+     .flags = MB_OPT_PER_TARGET},
     {.key = "flags",
      .type = MB_OPT_WORDS,
-     .help = "extra `go build` flags, e.g. -trimpath",
+     .help = "extra `go build` flags, e.g. -race",
      .flags = MB_OPT_PER_TARGET},
     {.key = "ldflags",
      .type = MB_OPT_STRING,
@@ -165,6 +172,8 @@ static void plan_package(mb_call *call, const mb_plan_services *plan,
   /* The host replaces {jobs} with this target's share of -j. */
   argv[argc++] = "-p";
   argv[argc++] = "{jobs}";
+  if (strcmp(opts->get(call, "trimpath"), "true") == 0)
+    argv[argc++] = "-trimpath";
   size_t nflags;
   const char *const *flags =
       opts->split(call, "flags", MB_SPLIT_WORDS, &nflags);
@@ -455,8 +464,6 @@ static int go_detect(void *self, mb_call *call,
   propose_packages(call, detect, name);
   detect->propose_key(call, "ldflags", "-s -w",
                       "smaller binaries: no symbol table, no DWARF");
-  detect->propose_key(call, "flags", "-trimpath",
-                      "no paths of this machine in the binaries");
   /* Go cross compiles to all of them with nothing more to install. */
   static const char *const targets[] = {"linux/amd64",   "linux/arm64",
                                         "darwin/amd64",  "darwin/arm64",

@@ -104,6 +104,13 @@ done
 [ -x "${DIRS[b]}/dist/linux/amd64/hello" ] || fail "the restored binary is not executable"
 pass "B restores A's results from the remote cache, spawns no go build, byte for byte"
 
+# What B would have built itself at its other path is the same bytes (the
+# Go toolchain builds with -trimpath by default), so a key that leaves the
+# path out hands B exactly its own build.
+MBHOST_CACHE_REMOTE_MODE=read-only XDG_CACHE_HOME="$T/cache-own" run_mbhost 0 --config "${DIRS[b]}/build.ini" -j 2 --no-cache --output "$T/own"
+cmp "${DIRS[a]}/dist/linux/amd64/hello" "$T/own/linux/amd64/hello" || fail "B's own build differs from A's"
+pass "B's own build at another path is byte-identical to A's"
+
 on b 0 -v
 expect_sources b local
 expect_output "^mbhost: remote cache: folder \(read-write\)$"

@@ -25,7 +25,6 @@ init_in "$T/gomod"
 has_line "$T/gomod" 'use *= *go'
 has_line "$T/gomod" 'name *= *tool( *;.*)?'
 has_line "$T/gomod" 'ldflags *= *-s -w( *;.*)?'
-has_line "$T/gomod" 'flags *= *-trimpath( *;.*)?'
 pass "go.mod wins over a Makefile and C files; name from the module path"
 
 mkdir -p "$T/crate/src" && cd "$T/crate"
