@@ -636,6 +636,11 @@ static bool in_set(const target_set *ts, const char *name) {
 /* Keeps the last real build time of each target; cache hits say nothing
    about how long a build takes. Targets left out by --target keep theirs. */
 void cache_durations_save(const char *state_dir, const target_set *ts) {
+  /* Only a target built now brings a new duration. */
+  bool built = false;
+  for (size_t i = 0; i < ts->len; i++)
+    built |= ts->items[i].status == TARGET_OK && !ts->items[i].cache_hit;
+  if (!built) return;
   char *path = path_join(state_dir, "durations");
   char *tmp = NULL;
   FILE *old = state_fopen(path, "build durations");
