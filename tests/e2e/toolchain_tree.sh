@@ -54,3 +54,17 @@ after=$("$T/out/linux/amd64/hello")
 [ "$after" = "patched: $before" ] || fail "the rebuilt program is not the patched one: $after"
 [ "$("$goroot/bin/go" version)" = "$version" ] || fail "the real go changed"
 pass "a patched GOROOT (same go version) misses and builds the patched program"
+
+# A file added to a folder of GOROOT whose mtime is then put back: the
+# no-op check trusts unchanged folder stamps to mean unchanged entries, and
+# the folder's ctime still tells.
+run_mbhost 0 --config "$T/build.ini"
+[ "$(cache_hit)" = true ] || fail "the patched GOROOT missed twice"
+touch -r "$T/go/src/fmt" "$T/fmt-stamp"
+printf 'package fmt\n\nimport "os"\n\nfunc init() { os.Stdout.WriteString("added: ") }\n' >"$T/go/src/fmt/zz_added.go"
+touch -r "$T/fmt-stamp" "$T/go/src/fmt"
+run_mbhost 0 --config "$T/build.ini"
+[ "$(cache_hit)" = false ] || fail "a file added to GOROOT (folder mtime put back) hit the cache"
+after=$("$T/out/linux/amd64/hello")
+[ "$after" = "added: patched: $before" ] || fail "the rebuilt program does not have the added file: $after"
+pass "a file added to GOROOT, its folder's mtime put back, misses"
