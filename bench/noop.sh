@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A no-op (nothing changed since the last run) of a six-target Go matrix:
 # mbhost against the tools a no-op should be compared with, in one run:
-#   - GNU make and ninja over a generated Makefile and build.ninja whose
+#   - GNU make (without its built-in rules) and ninja over a generated
+#     Makefile and build.ninja whose
 #     rules are the six `go build` commands with every source file as an
 #     input (they stat the sources and outputs and do nothing);
 #   - the shell loop people write: six `go build` by `xargs -P2`, Go's own
@@ -99,7 +100,7 @@ YAML
 }
 
 run_mbhost() { "$MBHOST" --config "$W/$1/build.ini" -q -j 2 >/dev/null; }
-run_make() { make -s -C "$W/$1" >/dev/null; }
+run_make() { make -rR -s -C "$W/$1" >/dev/null; }
 run_ninja() { ninja -C "$W/$1" >/dev/null; }
 run_loop() {
   (cd "$W/$1/app" && xargs -P2 -I{} sh -c \

@@ -531,7 +531,8 @@ static void file_stamp(const char *path, char *out, size_t n) {
              (unsigned long long)st.st_ino);
 }
 
-/* Records: "dep PATHLEN STAMPLEN\nPATHSTAMP\n" and "fact KLEN VLEN\nKV\n". */
+/* Records: "dep PATHLEN STAMPLEN\nPATHSTAMP\n", "tree PATHLEN GLOBSLEN\n
+   PATHGLOBS\n" (its ignore globs, one a line) and "fact KLEN VLEN\nKV\n". */
 static bool read_record(FILE *f, char *kind, char **a, char **b) {
   size_t na, nb;
   if (fscanf(f, "%7s %zu %zu", kind, &na, &nb) != 3 || fgetc(f) != '\n' ||
@@ -565,6 +566,7 @@ bool cache_probe_load(const char *root, const char *key, facts *f) {
       strvec_push(&loaded.files, a);
     } else if (strcmp(kind, "tree") == 0) {
       strvec_push(&loaded.trees, a);
+      strvec_push(&loaded.tree_ignores, b);
     } else if (strcmp(kind, "fact") == 0) {
       facts_set(&loaded, a, b);
     }
@@ -600,9 +602,12 @@ void cache_probe_store(const char *root, const char *key, const facts *f) {
     ok = fprintf(out, "dep %zu %zu\n%s%s\n", strlen(deps->items[i]),
                  strlen(stamp), deps->items[i], stamp) > 0;
   }
-  for (size_t i = 0; ok && i < f->trees.len; i++)
-    ok = fprintf(out, "tree %zu 0\n%s\n", strlen(f->trees.items[i]),
-                 f->trees.items[i]) > 0;
+  for (size_t i = 0; ok && i < f->trees.len; i++) {
+    const char *ignore =
+        i < f->tree_ignores.len ? f->tree_ignores.items[i] : "";
+    ok = fprintf(out, "tree %zu %zu\n%s%s\n", strlen(f->trees.items[i]),
+                 strlen(ignore), f->trees.items[i], ignore) > 0;
+  }
   for (size_t i = 0; ok && i < f->keys.len; i++)
     ok = fprintf(out, "fact %zu %zu\n%s%s\n", strlen(f->keys.items[i]),
                  strlen(f->values.items[i]), f->keys.items[i],

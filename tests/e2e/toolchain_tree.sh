@@ -50,6 +50,8 @@ rm "$print" && mv "$T/print.go" "$print"
 
 run_mbhost 0 --config "$T/build.ini"
 [ "$(cache_hit)" = false ] || fail "a patched GOROOT with the same go version hit the cache"
+grep -q 'files, 0 read' <<<"$("$MBHOST" --config "$T/build.ini" -v 2>&1)" ||
+  fail "the unchanged GOROOT was read again"
 after=$("$T/out/linux/amd64/hello")
 [ "$after" = "patched: $before" ] || fail "the rebuilt program is not the patched one: $after"
 [ "$("$goroot/bin/go" version)" = "$version" ] || fail "the real go changed"
@@ -68,3 +70,14 @@ run_mbhost 0 --config "$T/build.ini"
 after=$("$T/out/linux/amd64/hello")
 [ "$after" = "added: patched: $before" ] || fail "the rebuilt program does not have the added file: $after"
 pass "a file added to GOROOT, its folder's mtime put back, misses"
+
+# What a build never reads is left out of the key (the Go toolchain's
+# mb.probe-tree/1 declaration): a changed test file of the standard library
+# still hits.
+run_mbhost 0 --config "$T/build.ini"
+test_file="$T/go/src/fmt/fmt_test.go"
+cp "$test_file" "$T/fmt_test.go" && echo '// changed' >>"$T/fmt_test.go"
+rm "$test_file" && mv "$T/fmt_test.go" "$test_file"
+run_mbhost 0 --config "$T/build.ini"
+[ "$(cache_hit)" = true ] || fail "a changed _test.go of GOROOT missed the cache"
+pass "a changed test file of the standard library still hits"
