@@ -49,7 +49,8 @@ setup() {
   cp -r "$src" "$d/app"
   chmod -R u+w "$d/app"
   local first=${targets%% *} rest
-  rest=$(for t in ${targets#* }; do printf '%s, ' "$t"; done)
+  # The other targets, six a line (the INI's line limit).
+  rest=$(for t in ${targets#* }; do printf '%s, ' "$t"; done | sed -E 's/(([^ ]+ ){6})/\1\n  /g; s/[, ]+$//')
   cat >"$d/build.ini" <<INI
 [project]
 name = $name
@@ -58,7 +59,7 @@ output = dist-mbhost
 [matrix]
 os = ${first%/*}
 arch = ${first#*/}
-include = ${rest%, }
+include = $rest
 [toolchain]
 use = go
 package = $pkg
