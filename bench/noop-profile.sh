@@ -39,8 +39,9 @@ echo "| stage | instructions | share |"
 echo "| --- | ---: | ---: |"
 stage "config and plugins (run_prepare)" run_prepare
 stage "  plugin loading" plugin_registry_load
-stage "toolchain trees digest (probe cache check)" cache_tree_facts
-stage "source digest" source_digest
+stage "toolchain trees digest (GOROOT)" cache_tree_facts
+stage "source digest (digester, trees included)" source_digest
+stage "  stat cache check, no folder read" check_lines
 stage "cache restore (SHA-256 of outputs not verified before)" cache_restore
 stage "export (local)" export_run
 stage "artifacts.json" report_write

@@ -587,7 +587,8 @@ static void file_stamp(const char *path, char *out, size_t n) {
              (unsigned long long)st.st_ino);
 }
 
-/* Records: "dep PATHLEN STAMPLEN\nPATHSTAMP\n" and "fact KLEN VLEN\nKV\n". */
+/* Records: "dep PATHLEN STAMPLEN\nPATHSTAMP\n", "tree PATHLEN GLOBSLEN\n
+   PATHGLOBS\n" (its ignore globs, one a line) and "fact KLEN VLEN\nKV\n". */
 static bool read_record(FILE *f, char *kind, char **a, char **b) {
   size_t na, nb;
   if (fscanf(f, "%7s %zu %zu", kind, &na, &nb) != 3 || fgetc(f) != '\n' ||
@@ -621,6 +622,7 @@ bool cache_probe_load(const char *root, const char *key, facts *f) {
       strvec_push(&loaded.files, a);
     } else if (strcmp(kind, "tree") == 0) {
       strvec_push(&loaded.trees, a);
+      strvec_push(&loaded.tree_ignores, b);
     } else if (strcmp(kind, "fact") == 0) {
       facts_set(&loaded, a, b);
     }
@@ -656,9 +658,12 @@ void cache_probe_store(const char *root, const char *key, const facts *f) {
     ok = fprintf(out, "dep %zu %zu\n%s%s\n", strlen(deps->items[i]),
                  strlen(stamp), deps->items[i], stamp) > 0;
   }
-  for (size_t i = 0; ok && i < f->trees.len; i++)
-    ok = fprintf(out, "tree %zu 0\n%s\n", strlen(f->trees.items[i]),
-                 f->trees.items[i]) > 0;
+  for (size_t i = 0; ok && i < f->trees.len; i++) {
+    const char *ignore =
+        i < f->tree_ignores.len ? f->tree_ignores.items[i] : "";
+    ok = fprintf(out, "tree %zu %zu\n%s%s\n", strlen(f->trees.items[i]),
+                 strlen(ignore), f->trees.items[i], ignore) > 0;
+  }
   for (size_t i = 0; ok && i < f->keys.len; i++)
     ok = fprintf(out, "fact %zu %zu\n%s%s\n", strlen(f->keys.items[i]),
                  strlen(f->values.items[i]), f->keys.items[i],
@@ -692,6 +697,11 @@ static bool in_set(const target_set *ts, const char *name) {
 /* Keeps the last real build time of each target; cache hits say nothing
    about how long a build takes. Targets left out by --target keep theirs. */
 void cache_durations_save(const char *state_dir, const target_set *ts) {
+  /* Only a target built now brings a new duration. */
+  bool built = false;
+  for (size_t i = 0; i < ts->len; i++)
+    built |= ts->items[i].status == TARGET_OK && !ts->items[i].cache_hit;
+  if (!built) return;
   char *path = path_join(state_dir, "durations");
   char *tmp = NULL;
   FILE *old = state_fopen(path, "build durations");

@@ -110,6 +110,7 @@ bool cache_tree_facts(const char *root, facts *f, bool save);
 
 /* Build durations of earlier runs, per target name ("os/arch seconds"). */
 void cache_durations_load(const char *state_dir, target_set *ts);
+/* Rewrites them only when a target was built in this run. */
 void cache_durations_save(const char *state_dir, const target_set *ts);
 
 /* Around the executor (cache_run.c). cache_key_targets digests the source

@@ -22,8 +22,18 @@ bool cache_tree_facts(const char *root, facts *f, bool save) {
     char id[65];
     sha256_hex(tree, strlen(tree), id);
     char *stat_cache = xasprintf("%s/sources/tree-%.32s", root, id);
-    digest_request req = {
-        .root = tree, .stat_cache = stat_cache, .keep_stat_cache = !save};
+    strvec ignore = {0};
+    if (i < f->tree_ignores.len) {
+      char *globs = xstrdup(f->tree_ignores.items[i]);
+      for (char *save, *g = strtok_r(globs, "\n", &save); g;
+           g = strtok_r(NULL, "\n", &save))
+        strvec_push(&ignore, g);
+      free(globs);
+    }
+    digest_request req = {.root = tree,
+                          .ignore = &ignore,
+                          .stat_cache = stat_cache,
+                          .keep_stat_cache = !save};
     digest_result res;
     char *problem = NULL;
     char *fact = xasprintf("tree:%s", tree);
@@ -45,6 +55,7 @@ bool cache_tree_facts(const char *root, facts *f, bool save) {
       same = false;
     }
     free(problem), free(fact), free(stat_cache);
+    strvec_free(&ignore);
   }
   return same;
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,17 +15,22 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "stamp.h"
 #include "state.h"
 
 /* Files modified this recently are hashed but not remembered: a later
    write within the same timestamp tick would otherwise go unnoticed. */
 #define RACY_SECONDS 2
 
+/* A file's kind as the digest sees it: 'x' an executable regular file
+   (the bit is part of the digest), '-' another file or a symlink, 'd' a
+   folder (not in the digest: its stamp says whether its entries can have
+   changed). */
 typedef struct stat_entry {
   char *rel;
-  uint64_t size, mtime_ns, ino;
+  stamp st;
   char hex[65];
-  bool exec; /* the executable bit, part of the digest */
+  char kind;
 } stat_entry;
 
 /* Open addressing over rel paths; `slots` holds indexes + 1 into `items`. */
@@ -100,19 +106,6 @@ static void table_free(stat_table *t) {
   free(t->slots);
 }
 
-/* Reads a decimal number and the space after it; false when there is none.
-   (By hand: sscanf, then strtoull, were most of a warm digest's time.) */
-static bool parse_number(char **p, uint64_t *out) {
-  char *s = *p;
-  uint64_t v = 0;
-  for (; *s >= '0' && *s <= '9' && s - *p < 20; s++)
-    v = v * 10 + (uint64_t)(*s - '0');
-  if (s == *p || *s != ' ') return false;
-  *out = v;
-  *p = s + 1;
-  return true;
-}
-
 static bool is_hex64(const char *s) {
   for (int i = 0; i < 64; i++)
     if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
@@ -120,66 +113,123 @@ static bool is_hex64(const char *s) {
   return s[64] == ' ';
 }
 
-#define STAT_CACHE_MAGIC "mbhost-stat/2 "
+#define STAT_CACHE_MAGIC "mbhost-stat/3 "
 
-/* A header "mbhost-stat/2 DIGEST" (the digest these files made, or "-"
-   when files too recent to remember made it too), then
-   lines of "size mtime_ns inode x|- hex relpath". A damaged file is
-   ignored from the damaged line on: it only costs re-reading files. */
-static void load_stat_cache(stat_table *t, const char *path, char digest[65]) {
-  digest[0] = '\0';
-  FILE *f = path ? state_fopen(path, "stat cache") : NULL;
-  if (!f) return;
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n = getline(&line, &cap, f);
-  size_t magic = strlen(STAT_CACHE_MAGIC);
-  bool ok = n > (ssize_t)magic && line[n - 1] == '\n' &&
-            strncmp(line, STAT_CACHE_MAGIC, magic) == 0;
-  if (ok && n == (ssize_t)magic + 65) {
-    line[n - 1] = ' '; /* is_hex64 wants a separator */
-    if (is_hex64(line + magic)) snprintf(digest, 65, "%s", line + magic);
-  }
-  while (ok && (n = getline(&line, &cap, f)) > 0) {
-    if (line[n - 1] == '\n') line[--n] = '\0';
-    stat_entry e = {0};
-    char *p = line;
-    if (!parse_number(&p, &e.size) || !parse_number(&p, &e.mtime_ns) ||
-        !parse_number(&p, &e.ino) || n - (p - line) < 68 ||
-        (p[0] != 'x' && p[0] != '-') || p[1] != ' ' || !is_hex64(p + 2))
-      break;
-    e.exec = p[0] == 'x';
-    memcpy(e.hex, p + 2, 64);
-    e.rel = xstrdup(p + 67);
-    table_add(t, &e);
-  }
-  free(line);
-  fclose(f);
+/* The stat cache: a header "mbhost-stat/3 DIGEST REQUEST" (the digest
+   these files made, or "-" when files too recent to remember made it too;
+   the hash of what was asked: root, skips and ignore globs), then a line
+   per entry, "STAMP KIND HEX REL" for files and "STAMP d REL" for folders
+   (the root is "."). */
+typedef struct stat_cache {
+  char *text; /* state_read_text's: lines are cut in place */
+  char digest[65];
+  char *body; /* the first entry line */
+  char *end;  /* the end of the text, however its lines were cut */
+} stat_cache;
+
+/* The hash that says which request a stat cache was written for: the same
+   files under the same folders are the same digest only for the same
+   skips and globs. */
+static void request_id(const digest_request *req, char hex[65]) {
+  strbuf b = {0};
+  strbuf_add(&b, req->root, strlen(req->root) + 1);
+  for (size_t i = 0; req->skip && i < req->skip->len; i++)
+    strbuf_add(&b, req->skip->items[i], strlen(req->skip->items[i]) + 1);
+  strbuf_add(&b, "\n", 1);
+  for (size_t i = 0; req->ignore && i < req->ignore->len; i++)
+    strbuf_add(&b, req->ignore->items[i], strlen(req->ignore->items[i]) + 1);
+  sha256_hex(b.data, b.len, hex);
+  strbuf_free(&b);
 }
 
-static void save_stat_cache(const stat_table *t, const char *path,
+/* Reads the stat cache in one go. Its digest is kept only when it was
+   complete and written for this request; a file that is not a stat cache
+   has no entries. */
+static void read_stat_cache(const digest_request *req, stat_cache *c) {
+  *c = (stat_cache){0};
+  if (!req->stat_cache) return;
+  c->text = state_read_text(req->stat_cache, "stat cache");
+  size_t magic = strlen(STAT_CACHE_MAGIC);
+  if (!c->text || strncmp(c->text + 1, STAT_CACHE_MAGIC, magic) != 0) return;
+  char *header = c->text + 1 + magic, *end = strchr(header, '\n');
+  if (!end) return;
+  c->body = end + 1;
+  c->end = c->body + strlen(c->body);
+  char id[65];
+  request_id(req, id);
+  if (end - header == 129 && is_hex64(header) &&
+      strncmp(header + 65, id, 64) == 0) {
+    memcpy(c->digest, header, 64);
+    c->digest[64] = '\0';
+  }
+}
+
+/* Parses the entry line at *p (cut at its end, if not cut already) and
+   moves *p to the next; false at `limit` or at a damaged line. `hex` (its
+   digits not checked: the stamp check does not need them) and `rel` point
+   into the line. */
+static bool next_entry(char **p, const char *limit, stamp *st, char *kind,
+                       const char **hex, const char **rel) {
+  char *line = *p;
+  if (!line || line >= limit) return false;
+  char *end = line + strcspn(line, "\n");
+  if (end >= limit) return false; /* a last line without its end */
+  *end = '\0';
+  *p = end + 1;
+  size_t n = stamp_parse(line, st);
+  if (!n || line[n] != ' ') return false;
+  char *k = line + n + 1;
+  if ((*k != 'x' && *k != '-' && *k != 'd') || k[1] != ' ') return false;
+  *kind = *k;
+  *hex = NULL;
+  *rel = k + 2;
+  if (*kind != 'd') {
+    if (end - (k + 2) < 66 || k[66] != ' ') return false;
+    *hex = k + 2;
+    *rel = k + 67;
+  }
+  return **rel != '\0';
+}
+
+/* The entries of a stat cache, for the walk to look files up in. A damaged
+   file is taken up to the damaged line: it only costs re-reading files. */
+static void load_stat_table(stat_cache *c, stat_table *t) {
+  stamp st;
+  char kind;
+  const char *hex, *rel;
+  for (char *p = c->body; next_entry(&p, c->end, &st, &kind, &hex, &rel);) {
+    if (hex && !is_hex64(hex)) break;
+    stat_entry e = {.rel = xstrdup(rel), .st = st, .kind = kind};
+    if (hex) memcpy(e.hex, hex, 64);
+    table_add(t, &e);
+  }
+}
+
+static void save_stat_cache(const digest_request *req, const stat_table *t,
                             int64_t racy_after_ns, const char *digest) {
-  char *dir = path_dirname(path);
+  char *dir = path_dirname(req->stat_cache);
   state_mkdirs(dir);
   free(dir);
-  char *tmp = xasprintf("%s.tmp.XXXXXX", path);
-  int fd = mkostemp(tmp, O_CLOEXEC);
-  FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+  char *tmp;
+  FILE *f = state_temp(req->stat_cache, &tmp);
+  if (!f) return;
   bool complete = true;
   for (size_t i = 0; i < t->len; i++)
-    complete = complete && (int64_t)t->items[i].mtime_ns < racy_after_ns;
-  bool ok =
-      f && fprintf(f, "%s%s\n", STAT_CACHE_MAGIC, complete ? digest : "-") > 0;
+    complete = complete && t->items[i].st.mtime_ns < racy_after_ns;
+  char id[65];
+  request_id(req, id);
+  bool ok = fprintf(f, "%s%s %s\n", STAT_CACHE_MAGIC, complete ? digest : "-",
+                    id) > 0;
   for (size_t i = 0; ok && i < t->len; i++) {
     const stat_entry *e = &t->items[i];
-    if ((int64_t)e->mtime_ns >= racy_after_ns) continue;
-    ok = fprintf(f, "%lu %lu %lu %c %s %s\n", e->size, e->mtime_ns, e->ino,
-                 e->exec ? 'x' : '-', e->hex, e->rel) > 0;
+    if (e->st.mtime_ns >= racy_after_ns) continue;
+    char st[STAMP_TEXT];
+    stamp_format(&e->st, st);
+    ok = e->kind == 'd'
+             ? fprintf(f, "%s d %s\n", st, e->rel) > 0
+             : fprintf(f, "%s %c %s %s\n", st, e->kind, e->hex, e->rel) > 0;
   }
-  if (f && fclose(f) != 0) ok = false;
-  if (!f && fd >= 0) close(fd);
-  if (!ok || rename(tmp, path) != 0) unlink(tmp);
-  free(tmp);
+  state_commit(f, tmp, req->stat_cache, ok);
 }
 
 bool digest_ignored(const strvec *ignore, const char *rel) {
@@ -195,29 +245,28 @@ bool digest_ignored(const strvec *ignore, const char *rel) {
   return false;
 }
 
-static int64_t mtime_ns(const struct stat *st) {
-  return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+static char kind_of(const struct stat *st) {
+  if (S_ISDIR(st->st_mode)) return 'd';
+  return S_ISREG(st->st_mode) && (st->st_mode & S_IXUSR) ? 'x' : '-';
 }
 
-/* The content hash of one file, from the stat cache when its stat (and
-   executable bit) matches; any other file counts in w->hashed. */
-static bool hash_entry(walk *w, int dirfd, const char *name, const char *rel,
-                       const struct stat *st, bool exec, char hex[65]) {
-  stat_entry *old = table_find(w->old, rel);
-  if (old && old->size == (uint64_t)st->st_size &&
-      old->mtime_ns == (uint64_t)mtime_ns(st) &&
-      old->ino == (uint64_t)st->st_ino && old->exec == exec) {
-    memcpy(hex, old->hex, 65);
+/* The content hash of one file, from the stat cache when its stamp and
+   kind match; any other file counts in w->hashed. */
+static bool hash_entry(walk *w, int dirfd, const char *name,
+                       const struct stat *st, stat_entry *e) {
+  stat_entry *old = table_find(w->old, e->rel);
+  if (old && old->kind == e->kind && stamp_equal(&old->st, &e->st)) {
+    memcpy(e->hex, old->hex, 65);
     return true;
   }
   if (S_ISLNK(st->st_mode)) {
     char target[4096];
     ssize_t n = readlinkat(dirfd, name, target, sizeof target);
     if (n < 0) return false;
-    sha256_hex(target, (size_t)n, hex);
+    sha256_hex(target, (size_t)n, e->hex);
   } else {
-    char *path = path_join(w->req->root, rel);
-    int rc = sha256_file_hex(path, hex, NULL);
+    char *path = path_join(w->req->root, e->rel);
+    int rc = sha256_file_hex(path, e->hex, NULL);
     free(path);
     if (rc != 0) return false;
   }
@@ -255,7 +304,14 @@ static bool walk_child(walk *w, int dirfd, const char *name, const char *rel) {
     return false;
   }
   if (is_skipped(w, rel)) return true;
+  if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+    return true;
+  /* A folder's stamp is taken before its entries are read: an entry added
+     meanwhile moves its mtime, so the next run reads it again. */
+  stat_entry e = {
+      .rel = xstrdup(rel), .st = stamp_from_stat(&st), .kind = kind_of(&st)};
   if (S_ISDIR(st.st_mode)) {
+    table_push(&w->now, &e);
     int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
       w->problem = xasprintf("cannot open %s/%s", w->req->root, rel);
@@ -263,14 +319,7 @@ static bool walk_child(walk *w, int dirfd, const char *name, const char *rel) {
     }
     return walk_dir(w, fd, rel);
   }
-  if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) return true;
-  /* The executable bit changes what a build produces (scripts it runs). */
-  stat_entry e = {.rel = xstrdup(rel),
-                  .size = (uint64_t)st.st_size,
-                  .mtime_ns = (uint64_t)mtime_ns(&st),
-                  .ino = (uint64_t)st.st_ino,
-                  .exec = S_ISREG(st.st_mode) && (st.st_mode & S_IXUSR)};
-  if (!hash_entry(w, dirfd, name, rel, &st, e.exec, e.hex)) {
+  if (!hash_entry(w, dirfd, name, &st, &e)) {
     w->problem = xasprintf("cannot read %s/%s", w->req->root, rel);
     free(e.rel);
     return false;
@@ -374,17 +423,23 @@ static bool list_top_level(const digest_request *req, top_level *top) {
 static bool walk_source(walk *w) {
   top_level top = {.fd =
                        open(w->req->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-  if (top.fd < 0 || !list_top_level(w->req, &top)) {
+  struct stat st;
+  if (top.fd < 0 || fstat(top.fd, &st) != 0 || !list_top_level(w->req, &top)) {
     w->problem = xasprintf("cannot open %s", w->req->root);
     if (top.fd >= 0) close(top.fd);
     return false;
   }
+  /* The root's stamp, taken before its entries were listed. */
+  stat_entry root = {
+      .rel = xstrdup("."), .st = stamp_from_stat(&st), .kind = 'd'};
+  table_push(&w->now, &root);
   pthread_mutex_init(&top.lock, NULL);
   walker workers[WALK_THREADS];
   pthread_t threads[WALK_THREADS];
   bool started[WALK_THREADS] = {false};
   for (int i = 0; i < WALK_THREADS; i++) {
     workers[i] = (walker){.w = *w, .top = &top};
+    workers[i].w.now = (stat_table){0};
     if (i > 0)
       started[i] =
           pthread_create(&threads[i], NULL, walk_top_level, &workers[i]) == 0;
@@ -409,52 +464,127 @@ static bool walk_source(walk *w) {
   return !top.failed;
 }
 
+/* The check of a complete stat cache without reading a folder: every
+   entry, folders included, still has its stamp and kind. A folder whose
+   stamp is unchanged has the same entries (adding, removing or renaming
+   one moves its mtime and ctime), so no file was added or removed
+   anywhere; each file's stamp says it was not written or replaced. One
+   fstatat per entry, relative to the root, in the cache's order, on
+   WALK_THREADS threads each taking a run of lines. */
+typedef struct check_part {
+  int root_fd;
+  char *from, *to; /* whole lines; *to is a line's start or the end */
+  atomic_bool *changed;
+  size_t files;
+} check_part;
+
+static void *check_lines(void *arg) {
+  check_part *c = arg;
+  stamp old;
+  char kind;
+  const char *hex, *rel;
+  for (char *p = c->from; p < c->to && !atomic_load(c->changed);) {
+    struct stat st;
+    if (!next_entry(&p, c->to, &old, &kind, &hex, &rel) ||
+        fstatat(c->root_fd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      atomic_store(c->changed, true);
+      break;
+    }
+    stamp now = stamp_from_stat(&st);
+    if (kind_of(&st) != kind || !stamp_equal(&now, &old) ||
+        (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)))
+      atomic_store(c->changed, true);
+    c->files += kind != 'd';
+  }
+  return NULL;
+}
+
+/* True when the stat cache's digest still holds (*files set). */
+static bool stat_cache_holds(const digest_request *req, stat_cache *c,
+                             size_t *files) {
+  if (!c->digest[0]) return false;
+  int root_fd = open(req->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0) return false;
+  char *end = c->end;
+  atomic_bool changed = false;
+  check_part parts[WALK_THREADS];
+  char *from = c->body;
+  for (int i = 0; i < WALK_THREADS; i++) {
+    char *to = end;
+    if (i < WALK_THREADS - 1) {
+      to = from + (size_t)(end - from) / (size_t)(WALK_THREADS - i);
+      char *nl = strchr(to, '\n');
+      to = nl ? nl + 1 : end;
+    }
+    parts[i] = (check_part){
+        .root_fd = root_fd, .from = from, .to = to, .changed = &changed};
+    from = to;
+  }
+  pthread_t threads[WALK_THREADS];
+  bool started[WALK_THREADS] = {false};
+  for (int i = 1; i < WALK_THREADS; i++)
+    started[i] = pthread_create(&threads[i], NULL, check_lines, &parts[i]) == 0;
+  for (int i = 0; i < WALK_THREADS; i++)
+    if (i == 0 || !started[i]) check_lines(&parts[i]);
+  *files = 0;
+  for (int i = 0; i < WALK_THREADS; i++) {
+    if (i > 0 && started[i]) pthread_join(threads[i], NULL);
+    *files += parts[i].files;
+  }
+  close(root_fd);
+  return !atomic_load(&changed);
+}
+
 bool source_digest(const digest_request *req, digest_result *out,
                    char **problem) {
+  stat_cache cache;
+  read_stat_cache(req, &cache);
+  size_t checked;
+  if (stat_cache_holds(req, &cache, &checked)) {
+    memcpy(out->hex, cache.digest, 65);
+    out->files = checked;
+    out->hashed = 0;
+    if (problem) *problem = NULL;
+    free(cache.text);
+    return true;
+  }
   stat_table old = {0};
   walk w = {.req = req, .old = &old};
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
   w.racy_after_ns = ((int64_t)now.tv_sec - RACY_SECONDS) * 1000000000;
-  char last[65];
-  load_stat_cache(&old, req->stat_cache, last);
+  load_stat_table(&cache, &old);
   bool ok = walk_source(&w);
-  /* Every file matched the stat cache and there are as many (their paths
-     are distinct, so they are the same files): the digest is the one
-     those files made, with no need to sort and hash the list again. */
-  bool same_files = last[0] && w.hashed == 0 && w.now.len == old.len;
-  if (ok && same_files) {
-    memcpy(out->hex, last, 65);
-  } else if (ok) {
+  const stat_entry **sorted = xcalloc(w.now.len + 1, sizeof *sorted);
+  size_t files = 0;
+  for (size_t i = 0; i < w.now.len; i++)
+    if (w.now.items[i].kind != 'd') sorted[files++] = &w.now.items[i];
+  if (ok) {
     /* Sorting pointers: moving the entries themselves cost more. */
-    const stat_entry **sorted = xcalloc(w.now.len + 1, sizeof *sorted);
-    for (size_t i = 0; i < w.now.len; i++)
-      sorted[i] = &w.now.items[i];
-    qsort(sorted, w.now.len, sizeof *sorted, by_rel);
+    qsort(sorted, files, sizeof *sorted, by_rel);
     strbuf text = {0};
-    for (size_t i = 0; i < w.now.len; i++) {
+    for (size_t i = 0; i < files; i++) {
       const stat_entry *e = sorted[i];
       strbuf_add(&text, e->rel, strlen(e->rel) + 1);
       /* The raw 32 bytes: half the text to hash of the hex form. */
       char raw[33];
-      raw[0] = e->exec ? 'x' : '-';
+      raw[0] = e->kind == 'x' ? 'x' : '-';
       hex_to_raw(e->hex, (unsigned char *)raw + 1);
       strbuf_add(&text, raw, sizeof raw);
     }
     sha256_hex(text.data ? text.data : "", text.len, out->hex);
     strbuf_free(&text);
-    free(sorted);
-  }
-  if (ok) {
-    out->files = w.now.len;
+    out->files = files;
     out->hashed = w.hashed;
-    if (req->stat_cache && !req->keep_stat_cache && !same_files)
-      save_stat_cache(&w.now, req->stat_cache, w.racy_after_ns, out->hex);
+    if (req->stat_cache && !req->keep_stat_cache)
+      save_stat_cache(req, &w.now, w.racy_after_ns, out->hex);
   }
+  free(sorted);
   if (problem)
     *problem = w.problem;
   else
     free(w.problem);
+  free(cache.text);
   table_free(&old);
   table_free(&w.now);
   return ok;

@@ -49,8 +49,10 @@ typedef struct copy_list {
 
 struct journal {
   pthread_mutex_t lock;
-  int fd; /* the journal, flock()ed while this run lives */
+  int fd; /* the journal, flock()ed while this run lives; -1 until the
+             first record: an export that writes nothing leaves no journal */
   char *path;
+  char *state_dir;
   char *output;
   char id[33];
   bool committed;
@@ -106,8 +108,38 @@ static int write_all(int fd, const char *data, size_t len) {
   return 0;
 }
 
+static int fsync_path(const char *path);
+
+/* Creates the journal file with its header. Written and locked under
+   another name, then linked into place: a journal is never seen unlocked
+   while its run lives. */
+static int create_file(journal *j) {
+  char *tmp = xasprintf("%s.XXXXXX", j->path);
+  j->fd = mkostemp(tmp, O_CLOEXEC | O_APPEND);
+  strbuf head = {0};
+  strbuf_printf(&head, "J 1 %s\nO ", j->id);
+  put_escaped(&head, j->output);
+  strbuf_puts(&head, "\n");
+  bool ok = j->fd >= 0 && flock(j->fd, LOCK_EX) == 0 &&
+            write_all(j->fd, head.data, head.len) == 0 && fsync(j->fd) == 0 &&
+            link(tmp, j->path) == 0;
+  int saved = errno;
+  if (j->fd >= 0) unlink(tmp);
+  free(tmp);
+  strbuf_free(&head);
+  if (ok && fsync_path(j->state_dir) == 0) return 0;
+  log_line(
+      MB_LOG_ERROR, NULL, "cannot start the export journal %s: %s", j->path,
+      saved == EEXIST ? "another run's journal is there" : strerror(saved));
+  if (j->fd >= 0) close(j->fd);
+  j->fd = -1;
+  errno = saved;
+  return -1;
+}
+
 /* One record, on disk before the change it announces. */
 static int append(journal *j, char type, const char *path) {
+  if (j->fd < 0 && create_file(j) != 0) return -1;
   strbuf b = {0};
   strbuf_add(&b, &type, 1);
   if (path) strbuf_puts(&b, " "), put_escaped(&b, path);
@@ -212,6 +244,11 @@ static void save_copies(journal *j) {
       continue;
     copy_line(&b, &c->src, &now, c->dst_path);
   }
+  /* Unchanged (a no-op run): not rewritten. */
+  if (j->last_copies && strcmp(j->last_copies + 1, b.len ? b.data : "") == 0) {
+    strbuf_free(&b);
+    return;
+  }
   char *tmp = NULL;
   FILE *f = state_temp(j->copies_path, &tmp);
   if (f)
@@ -221,44 +258,24 @@ static void save_copies(journal *j) {
 }
 
 journal *journal_begin(const char *state_dir, const char *output_dir) {
+  unsigned char raw[16];
+  if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
+    log_line(MB_LOG_ERROR, NULL, "cannot start the export journal: %s",
+             strerror(errno));
+    return NULL;
+  }
   journal *j = xcalloc(1, sizeof *j);
   pthread_mutex_init(&j->lock, NULL);
   j->path = path_join(state_dir, JOURNAL_NAME);
+  j->state_dir = xstrdup(state_dir);
   j->output = xstrdup(output_dir);
   j->fd = -1;
   j->copies_path = path_join(state_dir, COPIES_NAME);
   j->last_copies = read_copies(j->copies_path);
   remove_unlinked_starts(state_dir);
-  unsigned char raw[16];
-  if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) goto fail;
   for (size_t i = 0; i < sizeof raw; i++)
     snprintf(j->id + 2 * i, 3, "%02x", raw[i]);
-  /* Written and locked under another name, then linked into place: a
-     journal is never seen unlocked while its run lives. */
-  char *tmp = xasprintf("%s.XXXXXX", j->path);
-  j->fd = mkostemp(tmp, O_CLOEXEC | O_APPEND);
-  strbuf head = {0};
-  strbuf_printf(&head, "J 1 %s\nO ", j->id);
-  put_escaped(&head, output_dir);
-  strbuf_puts(&head, "\n");
-  bool ok = j->fd >= 0 && flock(j->fd, LOCK_EX) == 0 &&
-            write_all(j->fd, head.data, head.len) == 0 && fsync(j->fd) == 0 &&
-            link(tmp, j->path) == 0;
-  int saved = errno;
-  if (j->fd >= 0) unlink(tmp);
-  free(tmp);
-  strbuf_free(&head);
-  if (ok && fsync_path(state_dir) == 0) return j;
-  errno = saved;
-fail:
-  log_line(
-      MB_LOG_ERROR, NULL, "cannot start the export journal %s: %s", j->path,
-      errno == EEXIST ? "another run's journal is there" : strerror(errno));
-  if (j->fd >= 0) close(j->fd);
-  free(j->path), free(j->output), free(j->copies_path), free(j->last_copies);
-  pthread_mutex_destroy(&j->lock);
-  free(j);
-  return NULL;
+  return j;
 }
 
 static bool recorded(const journal *j, const char *path) {
@@ -451,7 +468,8 @@ int journal_commit(journal *j) {
   for (size_t i = 0; rc == 0 && i < j->records.len; i++)
     if (strchr("DNR", j->records.items[i].type))
       rc = fsync_parent(j->records.items[i].path);
-  if (rc == 0) rc = append(j, 'C', NULL);
+  /* Nothing written, nothing to decide: no journal, no commit record. */
+  if (rc == 0 && j->fd >= 0) rc = append(j, 'C', NULL);
   if (rc == 0) j->committed = true;
   pthread_mutex_unlock(&j->lock);
   return rc;
@@ -509,12 +527,13 @@ static size_t apply(const record_list *l, const char *id, bool committed) {
 }
 
 static void journal_free(journal *j) {
-  close(j->fd);
+  if (j->fd >= 0) close(j->fd);
   records_free(&j->records);
   for (size_t i = 0; i < j->copies.len; i++)
     free(j->copies.items[i].dst_path);
   free(j->copies.items);
   free(j->path), free(j->output), free(j->copies_path), free(j->last_copies);
+  free(j->state_dir);
   pthread_mutex_destroy(&j->lock);
   free(j);
 }
@@ -523,7 +542,7 @@ size_t journal_end(journal *j) {
   size_t failed = apply(&j->records, j->id, j->committed);
   if (j->committed && failed == 0) save_copies(j);
   /* A journal whose rollback is incomplete stays, for the next run. */
-  if (failed == 0) {
+  if (failed == 0 && j->fd >= 0) {
     unlink(j->path);
     char *dir = path_dirname(j->path);
     fsync_path(dir);

@@ -3,7 +3,8 @@
    is one transaction on the output folder, even across SIGKILL.
 
    The protocol. The journal is `<state_dir>/export-journal`, created
-   exclusively and flock()ed by its run for as long as the run lives; a
+   exclusively with the first record and flock()ed by its run for as long
+   as the run lives; a
    journal nobody holds a lock on is a dead run's. It is a text file of
    records, each one line written with a single write() and fsynced before
    the change it announces is made:
@@ -43,8 +44,11 @@
 typedef struct journal journal;
 
 /* Starts a transaction on `output_dir` with its journal in `state_dir`.
-   NULL (after a message) when the journal cannot be created, or a live
-   run holds one there. */
+   The journal file is created with the first record, so an export that
+   writes nothing (a no-op run) touches no disk; a record that cannot be
+   written (the journal cannot be created, or a live run holds one there:
+   said in a message) fails its write. NULL when no random run id can be
+   had. */
 journal *journal_begin(const char *state_dir, const char *output_dir);
 /* Records `dst` before it is written: keeps its current content aside (if
    it exists) and the folders above it that do not exist yet. Only the

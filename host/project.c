@@ -27,6 +27,7 @@ void facts_free(facts *f) {
   strvec_free(&f->values);
   strvec_free(&f->files);
   strvec_free(&f->trees);
+  strvec_free(&f->tree_ignores);
 }
 
 static int line_of(const config *cfg, const char *key) {

@@ -22,8 +22,9 @@ void project_free(project *p);
    toolchain is made of. */
 typedef struct facts {
   strvec keys, values;
-  strvec files; /* depends_on */
-  strvec trees; /* depends_on_tree */
+  strvec files;        /* depends_on */
+  strvec trees;        /* depends_on_tree */
+  strvec tree_ignores; /* per tree: its ignore globs, one a line ("": none) */
 } facts;
 
 const char *facts_get(const facts *f, const char *key);

@@ -114,10 +114,8 @@ static bool still_there(const char *output, const json_t *a) {
    the file describes the whole folder, not only this run. Only built
    targets (status ok, with files) are kept: they are what the folder
    holds. */
-static void keep_earlier(const char *json_path, const char *output,
-                         const target_set *ts, json_t *targets,
-                         json_t *artifacts) {
-  json_t *old = json_load_file(json_path, 0, NULL);
+static void keep_earlier(json_t *old, const char *output, const target_set *ts,
+                         json_t *targets, json_t *artifacts) {
   json_t *old_targets = json_object_get(old, "targets");
   json_t *old_artifacts = json_object_get(old, "artifacts");
   size_t i, j;
@@ -143,7 +141,28 @@ static void keep_earlier(const char *json_path, const char *output,
     }
     json_decref(files);
   }
-  json_decref(old);
+}
+
+/* A report without what changes on every run. */
+static json_t *without_timings(json_t *report) {
+  json_t *copy = json_deep_copy(report);
+  json_object_del(copy, "duration_seconds");
+  json_object_del(copy, "export_seconds");
+  size_t i;
+  json_t *t;
+  json_array_foreach(json_object_get(copy, "targets"), i, t)
+      json_object_del(t, "duration_seconds");
+  return copy;
+}
+
+/* Whether `old` says all that `now` says but for the timings: then it is
+   kept, and a no-op run writes nothing into the output folder. */
+static bool says_the_same(json_t *old, json_t *now) {
+  if (!old) return false;
+  json_t *a = without_timings(old), *b = without_timings(now);
+  bool same = json_equal(a, b);
+  json_decref(a), json_decref(b);
+  return same;
 }
 
 static json_t *toolchain_json(const plugin *p, const facts *f) {
@@ -175,15 +194,27 @@ bool report_write(const report *rep, journal *j) {
   char *path = path_join(p->output, "artifacts.json");
   json_t *targets = targets_json(rep->targets);
   json_t *artifacts = artifacts_json(p->output, rep->artifacts);
-  keep_earlier(path, p->output, rep->targets, targets, artifacts);
+  json_t *old = json_load_file(path, 0, NULL);
+  keep_earlier(old, p->output, rep->targets, targets, artifacts);
   json_object_set_new(root, "targets", targets);
   json_object_set_new(root, "artifacts", artifacts);
+  bool same = says_the_same(old, root);
+  json_decref(old);
+  if (same) {
+    free(path);
+    json_decref(root);
+    return true;
+  }
 
   char *tmp = NULL;
   int fd = journal_temp(j, path, &tmp);
-  bool ok = fd >= 0 &&
-            json_dumpfd(root, fd, JSON_INDENT(2) | JSON_SORT_KEYS) == 0 &&
-            write(fd, "\n", 1) == 1 && fchmod(fd, 0644) == 0;
+  /* One write: json_dumpfd makes one per token. */
+  char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+  size_t len = text ? strlen(text) : 0;
+  if (text) text[len++] = '\n'; /* over the NUL: written by length */
+  bool ok = fd >= 0 && text && write(fd, text, len) == (ssize_t)len &&
+            fchmod(fd, 0644) == 0;
+  free(text);
   int saved = errno;
   if (fd >= 0 && close(fd) != 0 && ok) ok = false, saved = errno;
   if (ok && journal_rename(j, tmp, path) != 0) ok = false, saved = errno;

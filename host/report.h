@@ -23,7 +23,9 @@ typedef struct report {
 } report;
 
 /* Writes the report through the export journal `j`, so artifacts.json
-   changes with the files it lists; false (after a message) on failure. */
+   changes with the files it lists; an artifacts.json that already says the
+   same but for the timings is left as it is. False (after a message) on
+   failure. */
 bool report_write(const report *rep, journal *j);
 
 #endif

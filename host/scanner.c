@@ -89,9 +89,10 @@ scanner *scanner_open(const char *cache_root, bool save) {
   s->save = save;
   s->host = host_identity();
   /* A verdict says which files get loaded: only ours are trusted. */
-  int fd = s->file ? state_open(s->file, "plugin scan cache") : -1;
-  json_t *root = fd >= 0 ? json_loadfd(fd, 0, NULL) : NULL;
-  if (fd >= 0) close(fd);
+  char *text = s->file ? state_read_text(s->file, "plugin scan cache") : NULL;
+  /* Read in one go: json_loadfd reads a byte per system call. */
+  json_t *root = text ? json_loads(text, 0, NULL) : NULL;
+  free(text);
   json_t *plugins = json_object_get(root, "plugins");
   const char *host = json_string_value(json_object_get(root, "host"));
   bool current = json_integer_value(json_object_get(root, "format")) ==

@@ -106,12 +106,14 @@ static const char *svc_project(mb_call *call, const char *key) {
 
 static const mb_options_service options_service;
 static const mb_process_service process_service;
+static const mb_probe_tree_service probe_tree_service;
 
 static const void *svc_get_service(const mb_host *host, const char *id) {
   (void)host;
   if (!id) return NULL;
   if (strcmp(id, MB_OPTIONS_SERVICE) == 0) return &options_service;
   if (strcmp(id, MB_PROCESS_SERVICE) == 0) return &process_service;
+  if (strcmp(id, MB_PROBE_TREE_SERVICE) == 0) return &probe_tree_service;
   return NULL;
 }
 
@@ -322,11 +324,28 @@ static void probe_depends_on(mb_call *call, const char *path) {
     strvec_push(&call->facts->files, path);
 }
 
-static void probe_depends_on_tree(mb_call *call, const char *path) {
-  if (call->in_image) return;
-  if (call->facts && path && !strvec_contains(&call->facts->trees, path))
-    strvec_push(&call->facts->trees, path);
+static void probe_tree_except(mb_call *call, const char *path,
+                              const char *const *ignore) {
+  /* Probe calls are the ones that write facts with no target. */
+  if (call->in_image || !call->facts || call->target || call->plan || !path ||
+      strvec_contains(&call->facts->trees, path))
+    return;
+  strbuf globs = {0};
+  for (size_t i = 0; ignore && ignore[i]; i++)
+    if (*ignore[i] && !strchr(ignore[i], '\n'))
+      strbuf_printf(&globs, "%s%s", globs.len ? "\n" : "", ignore[i]);
+  strvec_push(&call->facts->trees, path);
+  strvec_push(&call->facts->tree_ignores, globs.data ? globs.data : "");
+  strbuf_free(&globs);
 }
+
+static void probe_depends_on_tree(mb_call *call, const char *path) {
+  probe_tree_except(call, path, NULL);
+}
+
+static const mb_probe_tree_service probe_tree_service = {
+    .depends_on_tree_except = probe_tree_except,
+};
 
 const mb_probe_services probe_services = {
     .set_fact = probe_set_fact,

@@ -181,8 +181,15 @@ bool state_commit(FILE *f, char *tmp, const char *path, bool ok) {
 char *state_read_text(const char *path, const char *what) {
   FILE *f = state_fopen(path, what);
   if (!f) return NULL;
-  strbuf b = {0};
-  strbuf_puts(&b, "\n");
+  /* The known size in one read (a stat cache is megabytes), then
+     whatever was appended since. */
+  struct stat st;
+  size_t size =
+      fstat(fileno(f), &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
+  strbuf b = {.data = xmalloc(size + 2), .len = 1, .cap = size + 2};
+  b.data[0] = '\n';
+  b.len += fread(b.data + 1, 1, size, f);
+  b.data[b.len] = '\0';
   char chunk[4096];
   for (size_t n; (n = fread(chunk, 1, sizeof chunk, f)) > 0;)
     strbuf_add(&b, chunk, n);

@@ -11,7 +11,9 @@
  *   options.h           "mb.options/1": option tables and reading values
  *   process.h           "mb.process/1": find and run programs
  *   toolchain.h         "mb.toolchain/1": probe and plan, with their
- *                       phase services
+ *                       phase services; "mb.probe-tree/1" (ABI 1.3): a
+ *                       toolchain folder with parts a build never reads
+ *                       left out
  *   toolchain-detect.h  "mb.toolchain.detect/1": recognise a project for
  *                       `mbhost init` (optional)
  *   toolchain-validate.h "mb.toolchain.validate/1": per-target checks for
@@ -97,7 +99,7 @@ extern "C" {
 #endif
 
 #define MB_ABI_MAJOR 1
-#define MB_ABI_MINOR 2
+#define MB_ABI_MINOR 3
 
 #if defined(__GNUC__)
 #define MB_EXPORT __attribute__((visibility("default")))

@@ -32,10 +32,10 @@
  *   (id and version), its [toolchain] options as written and the PATH. They
  *   are reused, without calling probe, while every file declared with
  *   depends_on keeps its path, size, modification time and inode, and the
- *   content digest of every tree declared with depends_on_tree is the
- *   same. The build cache key holds every fact and the content digests of
- *   those files and trees, so a toolchain whose files changed (a patched
- *   GOROOT) never gets another toolchain's results.
+ *   content digest of every tree declared with depends_on_tree (or
+ *   "mb.probe-tree/1") is the same. The build cache key holds every fact and
+ * the content digests of those files and trees, so a toolchain whose files
+ * changed (a patched GOROOT) never gets another toolchain's results.
  */
 #ifndef MBHOST_TOOLCHAIN_H
 #define MBHOST_TOOLCHAIN_H
@@ -66,6 +66,22 @@ typedef struct mb_probe_services {
      it is part of the cache key. [main-thread] [copied] */
   void (*depends_on_tree)(mb_call *call, const char *path);
 } mb_probe_services;
+
+/* ABI 1.3. A probe service, from get_service(MB_PROBE_TREE_SERVICE) (NULL
+   on older hosts: fall back to depends_on_tree). */
+#define MB_PROBE_TREE_SERVICE "mb.probe-tree/1"
+
+typedef struct mb_probe_tree_service {
+  /* Declares a folder as depends_on_tree does, but for the files and
+     folders that match one of `ignore` (NULL-terminated; a glob without
+     '/' matches any name below `path`, one with '/' the path from `path`,
+     as [project] ignore): what the toolchain never reads to build, such
+     as the Go standard library's tests. Their content is not in the cache
+     key and a run does not check them. Only during probe (elsewhere it
+     does nothing). [main-thread] `path` and `ignore` [copied] */
+  void (*depends_on_tree_except)(mb_call *call, const char *path,
+                                 const char *const *ignore);
+} mb_probe_tree_service;
 
 /* Step flags for add_step. */
 enum {

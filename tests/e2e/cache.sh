@@ -157,18 +157,23 @@ cmp -s "$T/good" "$dist/linux/amd64/hello" || fail "the swapped output was not r
 pass "an output changed in the output folder, size and mtime kept, is restored"
 
 # A no-op starts no process (no probe, no build, no supervisor) and
-# rewrites no output: only artifacts.json changes.
+# writes nothing: no output, no artifacts.json (it would differ only in its
+# timings), no export journal, no state file (durations, stat caches,
+# export records), so no fsync and no rename.
 build hit
 inode=$(stat -c %i "$dist/linux/amd64/hello")
+report=$(stat -c '%i %Y' "$dist/artifacts.json")
 # LeakSanitizer stops the world with ptrace, which a traced process cannot
 # do: no leak check in this one traced run (the others keep it).
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-  strace -f -qq -e trace=execve,fork,vfork -o "$T/strace" \
+  strace -f -qq -e trace=execve,fork,vfork,fsync,fdatasync,rename,renameat,renameat2 -o "$T/strace" \
   "$MBHOST" --config "$T/build.ini" -j 2 >/dev/null 2>&1 || fail "the no-op failed"
 execs=$(grep -c 'execve(' "$T/strace" || true)
 [ "$execs" = 1 ] || fail "a no-op ran programs: $(grep -E 'execve|fork' "$T/strace")"
 [ "$(stat -c %i "$dist/linux/amd64/hello")" = "$inode" ] || fail "a no-op copied the output again"
-pass "a no-op spawns nothing and copies nothing"
+! grep -E 'fsync|fdatasync|rename' "$T/strace" || fail "a no-op wrote state or output (above)"
+[ "$(stat -c '%i %Y' "$dist/artifacts.json")" = "$report" ] || fail "a no-op rewrote artifacts.json"
+pass "a no-op spawns nothing, copies nothing and writes nothing"
 
 run_mbhost 0 cache prune --config "$T/build.ini"
 cat >>"$T/build.ini" <<INI

@@ -50,7 +50,34 @@ rm "$print" && mv "$T/print.go" "$print"
 
 run_mbhost 0 --config "$T/build.ini"
 [ "$(cache_hit)" = false ] || fail "a patched GOROOT with the same go version hit the cache"
+grep -q 'files, 0 read' <<<"$("$MBHOST" --config "$T/build.ini" -v 2>&1)" ||
+  fail "the unchanged GOROOT was read again"
 after=$("$T/out/linux/amd64/hello")
 [ "$after" = "patched: $before" ] || fail "the rebuilt program is not the patched one: $after"
 [ "$("$goroot/bin/go" version)" = "$version" ] || fail "the real go changed"
 pass "a patched GOROOT (same go version) misses and builds the patched program"
+
+# A file added to a folder of GOROOT whose mtime is then put back: the
+# no-op check trusts unchanged folder stamps to mean unchanged entries, and
+# the folder's ctime still tells.
+run_mbhost 0 --config "$T/build.ini"
+[ "$(cache_hit)" = true ] || fail "the patched GOROOT missed twice"
+touch -r "$T/go/src/fmt" "$T/fmt-stamp"
+printf 'package fmt\n\nimport "os"\n\nfunc init() { os.Stdout.WriteString("added: ") }\n' >"$T/go/src/fmt/zz_added.go"
+touch -r "$T/fmt-stamp" "$T/go/src/fmt"
+run_mbhost 0 --config "$T/build.ini"
+[ "$(cache_hit)" = false ] || fail "a file added to GOROOT (folder mtime put back) hit the cache"
+after=$("$T/out/linux/amd64/hello")
+[ "$after" = "added: patched: $before" ] || fail "the rebuilt program does not have the added file: $after"
+pass "a file added to GOROOT, its folder's mtime put back, misses"
+
+# What a build never reads is left out of the key (the Go toolchain's
+# mb.probe-tree/1 declaration): a changed test file of the standard library
+# still hits.
+run_mbhost 0 --config "$T/build.ini"
+test_file="$T/go/src/fmt/fmt_test.go"
+cp "$test_file" "$T/fmt_test.go" && echo '// changed' >>"$T/fmt_test.go"
+rm "$test_file" && mv "$T/fmt_test.go" "$test_file"
+run_mbhost 0 --config "$T/build.ini"
+[ "$(cache_hit)" = true ] || fail "a changed _test.go of GOROOT missed the cache"
+pass "a changed test file of the standard library still hits"
