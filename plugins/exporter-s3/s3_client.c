@@ -458,6 +458,7 @@ static outcome classify(s3_client *c, s3_request *req, CURLcode rc, char *why,
     }
     if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST) {
       snprintf(why, cap, "cannot connect to %s: %s", c->origin, detail);
+      if (c->settings->connect_once) return OUTCOME_FAIL;
     } else {
       snprintf(why, cap, "connection to %s failed: %s", c->origin, detail);
     }

@@ -33,6 +33,10 @@ typedef struct s3_settings {
   const char *ca_bundle; /* NULL: the system's */
   long timeout;          /* seconds: connect, stall, wait for an answer */
   int attempts;          /* tries per request, the first included */
+  int connect_once;      /* a server that cannot be reached fails the
+                            request at once, without retries (the cache
+                            store: the host then stops asking it, so a
+                            server that is down costs one attempt) */
   const char *acl;       /* headers for new objects, or NULL */
   const char *cache_control;
   const char *storage_class;

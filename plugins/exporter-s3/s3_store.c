@@ -255,6 +255,7 @@ static int store_open(void *self, mb_call *call, void **out) {
     store_close(st);
     return MB_ERROR;
   }
+  st->cfg.settings.connect_once = 1;
   const s3_settings *s = &st->cfg.settings;
   if (s->endpoint)
     snprintf(st->endpoint, sizeof st->endpoint, "%s", s->endpoint);

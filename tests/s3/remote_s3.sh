@@ -51,7 +51,6 @@ remote = s3
 bucket   = ${S3_BUCKET}
 prefix   = ${PREFIX}
 endpoint = ${S3_ENDPOINT}
-retries  = 2
 INI
   echo "$1"
 }
@@ -243,3 +242,7 @@ on "$B" 0
 [ "$(grep -c 'warning' <<<"$OUT")" = 1 ] || { echo "$OUT" >&2; fail "expected one warning with MinIO stopped"; }
 expect_output "warning: remote cache s3: .*cannot connect to $S3_ENDPOINT.*; not using it for the rest of this run"
 pass "a stopped server: one warning, every target built, exit 0"
+fresh "$B"
+on "$B" 0 -v --target linux/amd64
+if grep -qi "retry" <<<"$OUT"; then echo "$OUT" >&2; fail "the store retried a server that cannot be reached"; fi
+pass "a server that cannot be reached is asked once: no retries"
