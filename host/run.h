@@ -13,6 +13,7 @@
 #include "matrix.h"
 #include "plan.h"
 #include "project.h"
+#include "shard.h"
 #include "target_set.h"
 
 typedef struct run_options {
@@ -25,6 +26,7 @@ typedef struct run_options {
   bool keep_going;
   bool dry_run;
   bool no_cache;
+  shard_spec shard; /* --shard K/N; n == 0: the whole matrix */
 } run_options;
 
 typedef struct run {
