@@ -77,6 +77,47 @@ static void put_facts(strbuf *b, const facts *f) {
   free(keys);
 }
 
+/* `value` with the project's folders written as placeholders: a clone of
+   the project at another path (another machine, another CI runner) makes
+   the same key, and so shares a remote cache. The source first: the
+   config's folder is often the same or above it. */
+static char *unplaced(const cache_context *c, const char *value) {
+  if (!value) return xstrdup("");
+  const char *folders[][2] = {{c->project->source, "{source}"},
+                              {c->cfg->dir, "{config_dir}"}};
+  char *text = xstrdup(value);
+  for (size_t f = 0; f < 2; f++) {
+    const char *dir = folders[f][0];
+    size_t n = dir ? strlen(dir) : 0;
+    if (n < 2) continue; /* "/" is no project folder */
+    strbuf b = {0};
+    strbuf_puts(&b, "");
+    for (const char *at = text; *at;) {
+      const char *hit = strstr(at, dir);
+      /* Only the whole folder: /src/app, not /src/app2. */
+      while (hit && hit[n] && hit[n] != '/')
+        hit = strstr(hit + 1, dir);
+      if (!hit) {
+        strbuf_puts(&b, at);
+        break;
+      }
+      strbuf_add(&b, at, (size_t)(hit - at));
+      strbuf_puts(&b, folders[f][1]);
+      at = hit + n;
+    }
+    free(text);
+    text = b.data;
+  }
+  return text;
+}
+
+static void put_unplaced(strbuf *b, const cache_context *c, const char *tag,
+                         const char *value) {
+  char *text = unplaced(c, value);
+  put(b, tag, text);
+  free(text);
+}
+
 /* Raw values of the toolchain's sections (covers prefix keys), then every
    option as the plugin sees it for this target (covers defaults). */
 static void put_options(strbuf *b, const cache_context *c, const target *t) {
@@ -87,15 +128,15 @@ static void put_options(strbuf *b, const cache_context *c, const target *t) {
         strcmp(v->section, target_section) != 0)
       continue;
     put(b, "section", v->section);
-    put(b, v->key, v->value);
+    put_unplaced(b, c, v->key, v->value);
   }
   free(target_section);
   for (const mb_option *o = c->toolchain->options; o && o->key; o++) {
     if (o->flags & MB_OPT_PREFIX) continue;
     char *owned;
-    put(b, o->key,
-        schema_resolve(c->cfg, c->toolchain->options, "toolchain", t->name,
-                       o->key, &owned, NULL));
+    put_unplaced(b, c, o->key,
+                 schema_resolve(c->cfg, c->toolchain->options, "toolchain",
+                                t->name, o->key, &owned, NULL));
     free(owned);
   }
 }
@@ -111,19 +152,19 @@ void cache_action_key(const cache_context *c, const target_result *tr,
   put(&b, "target", tr->target->name);
   put(&b, "project", c->project->name);
   for (size_t i = 0; i < p->env.len; i++)
-    put(&b, "env", p->env.items[i]);
-  put(&b, "workdir", p->workdir);
+    put_unplaced(&b, c, "env", p->env.items[i]);
+  put_unplaced(&b, c, "workdir", p->workdir);
   put(&b, "image", p->image);
   /* The content, not the tag: a rebuilt image under the same tag misses. */
   if (tr->image_id) put(&b, "image_id", tr->image_id);
   for (size_t s = 0; s < p->nsteps; s++) {
     put(&b, "step", p->steps[s].parallel ? "parallel" : "serial");
     for (size_t a = 0; a < p->steps[s].argv.len; a++)
-      put(&b, "arg", p->steps[s].argv.items[a]);
+      put_unplaced(&b, c, "arg", p->steps[s].argv.items[a]);
   }
   for (size_t o = 0; o < p->noutputs; o++) {
     put(&b, "output", p->outputs[o].name);
-    put(&b, "from", p->outputs[o].from);
+    put_unplaced(&b, c, "from", p->outputs[o].from);
     put(&b, "kind", p->outputs[o].kind);
   }
   put_options(&b, c, tr->target);
@@ -368,8 +409,9 @@ static bool write_manifest(const char *dir, const char *target,
   return ok;
 }
 
-bool cache_store(const char *root, const char *key, const char *target,
-                 const char *staging, const artifact_list *outs) {
+static bool store_entry(const char *root, const char *key, const char *target,
+                        const char *staging, const artifact_list *outs,
+                        bool may_link) {
   char *entry = entry_path(root, key);
   char *parent = path_dirname(entry);
   char *tmp = xasprintf("%s/.tmp-%s-XXXXXX", parent, key);
@@ -384,7 +426,7 @@ bool cache_store(const char *root, const char *key, const char *target,
        which the next build's tools may keep as up to date (go does) or
        rewrite in place. Sharing it, a damaged entry would damage the
        rebuild too. */
-    ok = place_file(src, dst, false) == 0;
+    ok = place_file(src, dst, may_link) == 0;
     stored++;
     free(src), free(dst);
   }
@@ -395,6 +437,20 @@ bool cache_store(const char *root, const char *key, const char *target,
   remove_tree(tmp);
   free(tmp), free(parent), free(entry);
   return ok;
+}
+
+bool cache_store(const char *root, const char *key, const char *target,
+                 const char *staging, const artifact_list *outs) {
+  return store_entry(root, key, target, staging, outs, false);
+}
+
+bool cache_store_files(const char *root, const char *key, const char *target,
+                       const char *dir, const artifact_list *outs) {
+  return store_entry(root, key, target, dir, outs, true);
+}
+
+char *cache_entry_file(const char *root, const char *key, const char *name) {
+  return xasprintf("%s/actions/%.2s/%s/files/%s", root, key, key, name);
 }
 
 /* --- pruning ------------------------------------------------------------ */

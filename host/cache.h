@@ -66,6 +66,15 @@ bool cache_has(const char *root, const char *key);
 bool cache_store(const char *root, const char *key, const char *target,
                  const char *staging, const artifact_list *outs);
 
+/* Stores files that are this run's own (downloaded from a remote cache
+   into `dir`, which is removed afterwards) as the entry `key`: like
+   cache_store, but hard-linked instead of copied when it can. */
+bool cache_store_files(const char *root, const char *key, const char *target,
+                       const char *dir, const artifact_list *outs);
+
+/* Where the entry `key` keeps its file `name` (it may not exist). */
+char *cache_entry_file(const char *root, const char *key, const char *name);
+
 typedef struct cache_usage {
   uint64_t entries, bytes;
   uint64_t removed_entries, removed_bytes;

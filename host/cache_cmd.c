@@ -9,6 +9,7 @@
 #include "digest.h"
 #include "hash.h"
 #include "progress.h"
+#include "remote_cache.h"
 #include "schema.h"
 
 /* Reads the sections `cache` needs: [cache], and [project] for digest. */
@@ -103,6 +104,7 @@ int cache_command(const cli *c) {
     bool prune = strcmp(c->cache_action, "prune") == 0;
     cache_prune(root, prune ? max : UINT64_MAX, &u);
     print_usage(root, &u, max);
+    remote_cache_stats_print(root, stdout);
   }
   free(root);
   config_free(&cfg);

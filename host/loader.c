@@ -18,10 +18,11 @@
 #endif
 
 const char *plugin_kind_name(uint32_t kind) {
-  return kind == MB_KIND_TOOLCHAIN  ? "toolchain"
-         : kind == MB_KIND_EXPORTER ? "exporter"
-         : kind == MB_KIND_EXECUTOR ? "executor"
-                                    : "unknown";
+  return kind == MB_KIND_TOOLCHAIN     ? "toolchain"
+         : kind == MB_KIND_EXPORTER    ? "exporter"
+         : kind == MB_KIND_EXECUTOR    ? "executor"
+         : kind == MB_KIND_CACHE_STORE ? "cache-store"
+                                       : "unknown";
 }
 
 char *plugin_bundled_dir(void) {
@@ -99,7 +100,7 @@ static char *check_descriptor(const mb_plugin *d) {
                      "speaks ABI %u: rebuild it against this mbhost's headers",
                      d->abi_major, MB_ABI_MAJOR);
   if (d->kind != MB_KIND_TOOLCHAIN && d->kind != MB_KIND_EXPORTER &&
-      d->kind != MB_KIND_EXECUTOR)
+      d->kind != MB_KIND_EXECUTOR && d->kind != MB_KIND_CACHE_STORE)
     return xasprintf("descriptor has kind %u, which this mbhost (plugin ABI "
                      "%d.%d) cannot use",
                      d->kind, MB_ABI_MAJOR, MB_ABI_MINOR);
@@ -171,9 +172,18 @@ static char *check_options(const mb_option *options) {
 }
 
 static const char *interface_id(uint32_t kind) {
-  return kind == MB_KIND_TOOLCHAIN  ? MB_TOOLCHAIN_INTERFACE
-         : kind == MB_KIND_EXPORTER ? MB_EXPORTER_INTERFACE
-                                    : MB_EXECUTOR_INTERFACE;
+  return kind == MB_KIND_TOOLCHAIN     ? MB_TOOLCHAIN_INTERFACE
+         : kind == MB_KIND_EXPORTER    ? MB_EXPORTER_INTERFACE
+         : kind == MB_KIND_CACHE_STORE ? MB_CACHE_STORE_INTERFACE
+                                       : MB_EXECUTOR_INTERFACE;
+}
+
+/* The store interface of any kind of plugin; NULL when it has none or it
+   lacks what the host calls. */
+static const mb_cache_store *store_interface(const plugin *p, void *self) {
+  const mb_cache_store *s =
+      p->desc->get_interface(self, MB_CACHE_STORE_INTERFACE);
+  return s && s->open && s->get && s->put ? s : NULL;
 }
 
 static char *fetch_interface(plugin *p) {
@@ -192,6 +202,8 @@ static char *fetch_interface(plugin *p) {
     p->options = p->exporter->options;
     if (!p->exporter->export_artifacts)
       return xasprintf("exporter interface lacks export_artifacts");
+  } else if (p->desc->kind == MB_KIND_CACHE_STORE) {
+    p->options = ((const mb_cache_store *)iface)->options;
   } else {
     p->executor = iface;
     p->options = p->executor->options;
@@ -205,7 +217,13 @@ static char *fetch_interface(plugin *p) {
   if (p->desc->kind != MB_KIND_TOOLCHAIN) p->detect = NULL, p->validate = NULL;
   if (p->detect && !p->detect->detect) p->detect = NULL;
   if (p->validate && !p->validate->validate) p->validate = NULL;
-  return check_options(p->options);
+  p->store = store_interface(p, NULL);
+  if (p->desc->kind == MB_KIND_CACHE_STORE && !p->store)
+    return xasprintf("cache store interface lacks open, get or put");
+  char *why = check_options(p->options);
+  if (!why && p->store && p->store->options != p->options)
+    why = check_options(p->store->options);
+  return why;
 }
 
 void plugin_fetch_instance_interfaces(plugin *p) {
@@ -215,6 +233,8 @@ void plugin_fetch_instance_interfaces(plugin *p) {
   if (iface && tool) p->toolchain = iface;
   if (iface && p->desc->kind == MB_KIND_EXPORTER) p->exporter = iface;
   if (iface && p->desc->kind == MB_KIND_EXECUTOR) p->executor = iface;
+  const mb_cache_store *store = store_interface(p, p->self);
+  if (store) p->store = store;
   if (!tool) return;
   const mb_toolchain_detect *detect =
       p->desc->get_interface(p->self, MB_TOOLCHAIN_DETECT_EXTENSION);
@@ -371,11 +391,19 @@ plugin *plugin_find(const plugin_registry *reg, const char *name,
   return NULL;
 }
 
+plugin *plugin_find_store(const plugin_registry *reg, const char *name) {
+  for (size_t i = 0; i < reg->len; i++)
+    if (reg->plugins[i].store && strcmp(reg->plugins[i].desc->name, name) == 0)
+      return &reg->plugins[i];
+  return NULL;
+}
+
 char *plugin_names(const plugin_registry *reg, uint32_t kind) {
   strbuf out = {0};
   strbuf_puts(&out, "");
   for (size_t i = 0; i < reg->len; i++)
-    if (reg->plugins[i].desc->kind == kind)
+    if (kind == MB_KIND_CACHE_STORE ? reg->plugins[i].store != NULL
+                                    : reg->plugins[i].desc->kind == kind)
       strbuf_printf(&out, "%s%s", out.len ? ", " : "",
                     reg->plugins[i].desc->name);
   return out.data;

@@ -3,6 +3,7 @@
 #ifndef MBHOST_LOADER_H
 #define MBHOST_LOADER_H
 
+#include <mbhost/cache-store.h>
 #include <mbhost/executor.h>
 #include <mbhost/exporter.h>
 #include <mbhost/plugin.h>
@@ -16,9 +17,13 @@
 typedef struct plugin {
   char *path;
   const mb_plugin *desc;
-  const mb_toolchain *toolchain;     /* set for MB_KIND_TOOLCHAIN */
-  const mb_exporter *exporter;       /* set for MB_KIND_EXPORTER */
-  const mb_executor *executor;       /* set for MB_KIND_EXECUTOR */
+  const mb_toolchain *toolchain; /* set for MB_KIND_TOOLCHAIN */
+  const mb_exporter *exporter;   /* set for MB_KIND_EXPORTER */
+  const mb_executor *executor;   /* set for MB_KIND_EXECUTOR */
+  /* "mb.cache-store/1": set for MB_KIND_CACHE_STORE, and for a plugin of
+     another kind that hands it out too (the s3 exporter). Its options
+     table, for [cache.NAME], is store->options. */
+  const mb_cache_store *store;
   const mb_toolchain_detect *detect; /* optional extensions, or NULL */
   const mb_toolchain_validate *validate;
   const mb_option *options; /* the interface's table (may be empty) */
@@ -57,7 +62,10 @@ void plugin_registry_free(plugin_registry *reg);
 char *plugin_open(const char *path, plugin *out);
 plugin *plugin_find(const plugin_registry *reg, const char *name,
                     uint32_t kind);
-/* "a, b, c": the names of usable plugins of a kind, for error messages. */
+/* The plugin named `name` that hands out "mb.cache-store/1", or NULL. */
+plugin *plugin_find_store(const plugin_registry *reg, const char *name);
+/* "a, b, c": the names of usable plugins of a kind, for error messages;
+   MB_KIND_CACHE_STORE lists every plugin that hands out a store. */
 char *plugin_names(const plugin_registry *reg, uint32_t kind);
 const char *plugin_kind_name(uint32_t kind);
 

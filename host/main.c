@@ -39,18 +39,8 @@ static void print_constraints(const mb_option *o) {
   strbuf_free(&b);
 }
 
-static void describe_plugin(const plugin *p) {
-  printf("name:        %s\nkind:        %s\nid:          %s\nversion:     %s\n"
-         "ABI:         %u.%u\npath:        %s\ndescription: %s\n",
-         p->desc->name, plugin_kind_name(p->desc->kind), p->desc->id,
-         p->desc->version, p->desc->abi_major, p->desc->abi_minor, p->path,
-         p->desc->description ? p->desc->description : "");
-  printf("section:     [%s%s]\noptions:\n",
-         p->desc->kind == MB_KIND_TOOLCHAIN  ? "toolchain"
-         : p->desc->kind == MB_KIND_EXECUTOR ? "executor."
-                                             : "export.",
-         p->desc->kind == MB_KIND_TOOLCHAIN ? "" : p->desc->name);
-  for (const mb_option *o = p->options; o && o->key; o++) {
+static void print_options(const mb_option *options) {
+  for (const mb_option *o = options; o && o->key; o++) {
     char key[64];
     snprintf(key, sizeof key, "%s%s", o->key,
              (o->flags & MB_OPT_PREFIX) ? "NAME" : "");
@@ -60,6 +50,27 @@ static void describe_plugin(const plugin *p) {
            (o->flags & MB_OPT_PER_TARGET) ? " (per target)" : "",
            (o->flags & MB_OPT_MUST_EXIST) ? " (must exist)" : "");
     print_constraints(o);
+  }
+}
+
+static void describe_plugin(const plugin *p) {
+  printf("name:        %s\nkind:        %s\nid:          %s\nversion:     %s\n"
+         "ABI:         %u.%u\npath:        %s\ndescription: %s\n",
+         p->desc->name, plugin_kind_name(p->desc->kind), p->desc->id,
+         p->desc->version, p->desc->abi_major, p->desc->abi_minor, p->path,
+         p->desc->description ? p->desc->description : "");
+  printf("section:     [%s%s]\noptions:\n",
+         p->desc->kind == MB_KIND_TOOLCHAIN     ? "toolchain"
+         : p->desc->kind == MB_KIND_EXECUTOR    ? "executor."
+         : p->desc->kind == MB_KIND_CACHE_STORE ? "cache."
+                                                : "export.",
+         p->desc->kind == MB_KIND_TOOLCHAIN ? "" : p->desc->name);
+  print_options(p->options);
+  /* A plugin of another kind that is also a cache store ([cache] remote). */
+  if (p->store && p->store->options != p->options) {
+    printf("section:     [cache.%s] (as [cache] remote)\noptions:\n",
+           p->desc->name);
+    print_options(p->store->options);
   }
 }
 

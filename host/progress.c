@@ -87,11 +87,12 @@ static const char *status_color(target_status s) {
                                                        : "33";
 }
 
-/* The summary's cache column: hit (restored), miss (looked up, then
-   built or skipped), or - (not looked up: --no-cache, no plan, or a
-   source that could not be read). */
+/* The summary's cache column: hit (restored), hit (remote) (downloaded
+   from the remote cache, then restored), miss (looked up, then built or
+   skipped), or - (not looked up: --no-cache, no plan, or a source that
+   could not be read). */
 static const char *cache_word(const target_result *tr) {
-  if (tr->cache_hit) return "hit";
+  if (tr->cache_hit) return tr->cache_remote ? "hit (remote)" : "hit";
   return tr->cache_checked ? "miss" : "-";
 }
 
@@ -234,7 +235,9 @@ void progress_target_finished(size_t t) {
                       tr->seconds, tr->reason ? tr->reason : "", tr->log_path)
           : xasprintf("mbhost: [%zu/%zu] %s %s in %.1fs%s", ui.finished,
                       ui.total, tr->target->name, word, tr->seconds,
-                      tr->cache_hit ? " (cache hit)" : "");
+                      !tr->cache_hit     ? ""
+                      : tr->cache_remote ? " (remote cache hit)"
+                                         : " (cache hit)");
   free(word);
   emit(line);
 }
@@ -357,8 +360,13 @@ static void print_log_tail(const char *path) {
 }
 
 static void print_table(const target_set *ts, const artifact_list *outputs) {
-  fprintf(stderr, "\n%-18s %-12s %8s  %-5s  %s\n", "target", "status", "time",
-          "cache", "outputs");
+  int width = 5; /* "cache"; wider when a word is */
+  for (size_t i = 0; i < ts->len; i++) {
+    int n = (int)strlen(cache_word(&ts->items[i]));
+    if (n > width) width = n;
+  }
+  fprintf(stderr, "\n%-18s %-12s %8s  %-*s  %s\n", "target", "status", "time",
+          width, "cache", "outputs");
   for (size_t i = 0; i < ts->len; i++) {
     const target_result *tr = &ts->items[i];
     char *status = xasprintf("%-12s", target_status_name(tr->status));
@@ -366,8 +374,8 @@ static void print_table(const target_set *ts, const artifact_list *outputs) {
     char *files = tr->status == TARGET_UNSUPPORTED && tr->reason
                       ? xstrdup(tr->reason)
                       : outputs_of(tr->target->name, outputs);
-    fprintf(stderr, "%-18s %s %7.1fs  %-5s  %s\n", tr->target->name, word,
-            tr->seconds, cache_word(tr), files);
+    fprintf(stderr, "%-18s %s %7.1fs  %-*s  %s\n", tr->target->name, word,
+            tr->seconds, width, cache_word(tr), files);
     free(files), free(word), free(status);
   }
 }

@@ -15,6 +15,14 @@ static json_t *string_or_null(const char *s) {
   return s ? json_string(s) : json_null();
 }
 
+/* Where a target's result came from: "local" (the cache folder),
+   "remote" (downloaded from the remote cache this run), "miss" (looked
+   up, then built), or null (not looked up). */
+static json_t *cache_source(const target_result *tr) {
+  if (tr->cache_hit) return json_string(tr->cache_remote ? "remote" : "local");
+  return tr->cache_checked ? json_string("miss") : json_null();
+}
+
 static json_t *targets_json(const target_set *ts) {
   json_t *list = json_array();
   for (size_t i = 0; i < ts->len; i++) {
@@ -28,6 +36,7 @@ static json_t *targets_json(const target_set *ts) {
     json_object_set_new(t, "reason", string_or_null(tr->reason));
     json_object_set_new(t, "duration_seconds", json_real(tr->seconds));
     json_object_set_new(t, "cache_hit", json_boolean(tr->cache_hit));
+    json_object_set_new(t, "cache", cache_source(tr));
     json_object_set_new(t, "log", string_or_null(tr->log_path));
     json_array_append_new(list, t);
   }

@@ -32,15 +32,15 @@ static int line_of(const config *cfg, const char *section, const char *key) {
 /* The sections that have a plugin's name after a dot: [export.NAME],
    [executor.NAME]. */
 static const char *plugin_section_prefix(const char *text) {
-  static const char *const prefixes[] = {"export.", "executor."};
+  static const char *const prefixes[] = {"export.", "executor.", "cache."};
   for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
     if (str_starts_with(text, prefixes[i])) return prefixes[i];
   return NULL;
 }
 
-/* --set section.key=value. Sections have no dots except export.NAME and
-   executor.NAME, and keys may have them (format.windows), so the section
-   ends at the first dot, or the second after such a prefix. */
+/* --set section.key=value. Sections have no dots except export.NAME,
+   executor.NAME and cache.NAME, and keys may have them (format.windows), so the
+   section ends at the first dot, or the second after such a prefix. */
 static void apply_overrides(config *cfg, const strvec *sets) {
   for (size_t i = 0; i < sets->len; i++) {
     const char *text = sets->items[i];
@@ -195,7 +195,7 @@ static void check_sections_known(config *cfg) {
   for (size_t i = 0; i < cfg->nsections; i++) {
     const char *s = cfg->sections[i].name;
     bool ok = str_starts_with(s, "target ") || str_starts_with(s, "export.") ||
-              str_starts_with(s, "executor.");
+              str_starts_with(s, "executor.") || str_starts_with(s, "cache.");
     for (size_t k = 0; k < nfixed && !ok; k++)
       ok = strcmp(s, fixed[k]) == 0;
     if (ok) continue;
@@ -208,7 +208,7 @@ static void check_sections_known(config *cfg) {
           cfg, cfg->sections[i].line,
           "unknown section [%s] (sections: project, matrix, toolchain, "
           "target OS/ARCH, export, export.NAME, executor, executor.NAME, "
-          "cache, host)",
+          "cache, cache.NAME, host)",
           s);
   }
 }
@@ -223,9 +223,14 @@ static int config_errors_code(config *cfg) {
   return config_report_errors(cfg) ? EXIT_USAGE : EXIT_OK;
 }
 
+/* One instance per plugin, whatever roles it has (the s3 plugin exports
+   and stores). */
 static bool init_plugin(run *r, plugin *p, const char *section) {
+  if (p->initialized) return true;
   mb_call call;
   call_begin(&call, &r->cfg, &r->project, p, section);
+  /* A plugin used only as a store reads its [cache.NAME] keys. */
+  if (str_starts_with(section, "cache.")) call.options = p->store->options;
   int rc = p->desc->init(&host_core, &call, &p->self);
   char *error = call_end(&call);
   if (rc != MB_OK && !r->cfg.errors.len)
@@ -239,7 +244,8 @@ static bool init_plugin(run *r, plugin *p, const char *section) {
   return true;
 }
 
-/* The plugins this config names: its toolchain and its exporter chain. */
+/* The plugins this config names: its toolchain, its exporter chain, its
+   executor and its remote cache store. */
 static void wanted_plugins(const config *cfg, strvec *names) {
   const char *tool = config_get(cfg, "toolchain", "use");
   if (tool && *tool) strvec_push(names, tool);
@@ -247,6 +253,8 @@ static void wanted_plugins(const config *cfg, strvec *names) {
   split_list(use ? use : "local", names);
   const char *executor = executor_plugin_wanted(cfg);
   if (executor) strvec_push(names, executor);
+  const char *store = remote_cache_wanted(cfg);
+  if (store) strvec_push(names, store);
 }
 
 static bool all_found(const plugin_registry *reg, const strvec *names) {
@@ -306,6 +314,7 @@ int run_prepare(run *r, const run_options *opts) {
   find_toolchain(r);
   find_exporters(r);
   r->executor = executor_plugin_find(cfg, &r->plugins);
+  r->store = remote_cache_find(cfg, &r->plugins);
   check_target_sections(r);
   if (cfg->errors.len) return config_errors_code(cfg);
   if (!matrix_narrow(&r->matrix, cfg, &opts->targets))
@@ -320,6 +329,11 @@ int run_prepare(run *r, const run_options *opts) {
   if (ok && r->executor) {
     exec_plugin_init(&r->exec, r->executor, cfg, &r->project);
     init_plugin(r, r->executor, r->exec.section);
+  }
+  if (ok && r->store) {
+    char *section = remote_cache_section(r->store);
+    init_plugin(r, r->store, section);
+    free(section);
   }
   return config_errors_code(cfg);
 }
@@ -602,7 +616,8 @@ static int plan_all(run *r, bool *supported, bool report) {
 static const char *dry_run_cache_state(const run *r, const target_result *tr) {
   if (r->opts->no_cache) return "off (--no-cache)";
   if (!tr->cache_key[0]) return "unknown (the source cannot be read)";
-  return tr->cache_hit ? "hit" : "miss";
+  if (!tr->cache_hit) return "miss";
+  return tr->cache_remote ? "hit (remote)" : "hit";
 }
 
 int run_plan_only(run *r) {
@@ -621,14 +636,27 @@ static export_chain chain_of(run *r) {
                         .project = &r->project};
 }
 
+/* A dry run asks the remote cache whether it has what the local cache
+   lacks, downloading nothing. */
+static void mark_remote_hits(run *r) {
+  for (size_t i = 0; r->remote && i < r->targets.len; i++) {
+    target_result *tr = &r->targets.items[i];
+    if (tr->cache_key[0] && !tr->cache_hit &&
+        remote_cache_has(r->remote, tr->cache_key))
+      tr->cache_hit = tr->cache_remote = true;
+  }
+}
+
 static void print_dry_run(run *r) {
   if (!r->opts->no_cache) {
     char *root = cache_dir(&r->cfg);
     cache_context c = cache_of(r, root);
     free(cache_key_targets(&c, &r->targets, false));
     cache_mark_hits(&c, &r->targets);
+    mark_remote_hits(r);
     free(root);
   }
+
   printf("toolchain %s: %s\n", r->toolchain->desc->name,
          facts_get(&r->facts, "version"));
   for (size_t i = 0; i < r->targets.len; i++) {
@@ -648,6 +676,7 @@ static void print_dry_run(run *r) {
           stdout);
     printf("  cache: %s\n", dry_run_cache_state(r, tr));
   }
+  if (r->remote) remote_cache_describe(r->remote, stdout);
   fflush(stdout);
   export_chain chain = chain_of(r);
   export_describe(&chain, stdout);
@@ -683,13 +712,26 @@ int run_validate(run *r) {
   return EXIT_OK;
 }
 
-/* Builds the planned targets (restoring cache hits), then stores what was
-   built: the outputs, or false when interrupted. */
+/* After a local miss, the remote cache's entry becomes a local one, which
+   the executor restores. */
+static void fetch_remote(run *r, const char *root) {
+  for (size_t i = 0; r->remote && i < r->targets.len; i++) {
+    target_result *tr = &r->targets.items[i];
+    if (tr->status == TARGET_PENDING && tr->cache_key[0] &&
+        !cache_has(root, tr->cache_key))
+      tr->cache_remote = remote_cache_fetch(r->remote, tr->cache_key,
+                                            tr->target->name, &tr->plan);
+  }
+}
+
+/* Builds the planned targets (restoring cache hits, local or remote), then
+   stores what was built: the outputs, or false when interrupted. */
 static bool build(run *r, artifact_list *outputs) {
   char *root = cache_dir(&r->cfg);
   cache_context c = cache_of(r, root);
   cache_durations_load(r->state_dir, &r->targets);
   char *digest = cache_key_targets(&c, &r->targets, true);
+  if (!r->opts->no_cache) fetch_remote(r, root);
   unsigned long long timeout = 0;
   const char *limit = config_get(&r->cfg, "project", "timeout");
   if (limit) timeout = strtoull(limit, NULL, 10); /* normalized: seconds */
@@ -709,9 +751,13 @@ static bool build(run *r, artifact_list *outputs) {
   if (refused) log_line(MB_LOG_ERROR, r->executor->desc->name, "%s", refused);
   free(refused);
   bool finished = executor_run(&r->targets, &o, outputs);
+  for (size_t i = 0; i < r->targets.len; i++)
+    r->targets.items[i].cache_remote &= r->targets.items[i].cache_hit;
   if (finished) {
     cache_durations_save(r->state_dir, &r->targets);
     cache_finish(&c, &r->targets, digest, outputs);
+    /* While the exporters run; remote_cache_close waits for it. */
+    remote_cache_upload_start(r->remote, &r->targets, outputs);
   }
   free(digest);
   free(root);
@@ -781,6 +827,11 @@ int run_main(run *r) {
   bool all_supported;
   code = prepare_targets(r, &all_supported);
   if (code != EXIT_OK) return code;
+  if (r->store) {
+    char *root = cache_dir(&r->cfg);
+    r->remote = remote_cache_open(r->store, &r->cfg, &r->project, root);
+    free(root);
+  }
   if (r->opts->dry_run) {
     print_dry_run(r);
     return all_supported ? EXIT_OK : EXIT_BUILD;
@@ -803,12 +854,15 @@ int run_main(run *r) {
              "folder was not touched");
     code = interrupt_exit_code();
   }
+  remote_cache_close(r->remote);
+  r->remote = NULL;
   remove_staging(&r->targets);
   artifact_list_free(&outputs);
   return code;
 }
 
 void run_free(run *r) {
+  remote_cache_close(r->remote);
   for (size_t i = 0; i < r->targets.len; i++) {
     target_result *tr = &r->targets.items[i];
     plan_free(&tr->plan);

@@ -13,6 +13,7 @@
 #include "matrix.h"
 #include "plan.h"
 #include "project.h"
+#include "remote_cache.h"
 #include "shard.h"
 #include "target_set.h"
 
@@ -39,8 +40,10 @@ typedef struct run {
   plugin *toolchain;
   plugin **exporters;
   size_t nexporters;
-  plugin *executor; /* [executor] use, or NULL: the local executor */
-  exec_plugin exec; /* with that plugin: the images it resolved */
+  plugin *executor;     /* [executor] use, or NULL: the local executor */
+  exec_plugin exec;     /* with that plugin: the images it resolved */
+  plugin *store;        /* [cache] remote, or NULL */
+  remote_cache *remote; /* that store, opened for a build or a dry run */
   facts facts;
   char *state_dir;    /* staging, logs and scratch folders for this output */
   target_set targets; /* one per matrix target */

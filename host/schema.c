@@ -43,6 +43,16 @@ const mb_option schema_cache[] = {
     OPT("dir", MB_OPT_PATH, NULL,
         "cache folder (default ${XDG_CACHE_HOME:-~/.cache}/mbhost)", 0),
     OPT("max_size", MB_OPT_SIZE, "2GiB", "prune the cache above this size", 0),
+    OPT("remote", MB_OPT_STRING, NULL,
+        "a remote cache shared between machines: the store plugin's name "
+        "(s3, http); its keys go in [cache.NAME]",
+        0),
+    {.key = "remote_mode",
+     .type = MB_OPT_CHOICE,
+     .default_value = "read-write",
+     .help = "read-only: use the remote cache's results, upload nothing "
+             "(MBHOST_CACHE_REMOTE_MODE overrides)",
+     .choices = (const char *const[]){"read-write", "read-only", NULL}},
     {0}};
 
 const mb_option schema_host[] = {

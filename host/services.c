@@ -131,16 +131,18 @@ const mb_host host_core = {
 static const char *resolve(mb_call *call, const char *key, int *origin) {
   if (origin) *origin = MB_ORIGIN_UNSET;
   if (!key) return NULL;
+  const mb_option *table =
+      call->options ? call->options : call->plugin->options;
   if (!call->cfg) {
     /* Detect calls have no configuration yet: the table's defaults. */
-    const mb_option *opt = schema_find(call->plugin->options, key);
+    const mb_option *opt = schema_find(table, key);
     if (opt && opt->default_value && origin) *origin = MB_ORIGIN_DEFAULT;
     return opt ? opt->default_value : NULL;
   }
   char *owned;
-  const char *v = schema_resolve(
-      call->cfg, call->plugin->options, call->section,
-      call->target ? call->target->name : NULL, key, &owned, origin);
+  const char *v = schema_resolve(call->cfg, table, call->section,
+                                 call->target ? call->target->name : NULL, key,
+                                 &owned, origin);
   if (owned) keep(call, owned);
   return v;
 }

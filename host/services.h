@@ -48,6 +48,9 @@ struct mb_call {
   const project *project; /* NULL in detect */
   const plugin *plugin;
   const char *section;         /* the plugin's INI section */
+  const mb_option *options;    /* the section's table when it is not the
+                                  plugin's main one ([cache.NAME]); NULL:
+                                  plugin->options */
   const target *target;        /* plan and validate calls */
   facts *facts;                /* probe calls: written; plan, validate: read */
   plan *plan;                  /* plan calls */

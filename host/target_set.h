@@ -37,6 +37,7 @@ typedef struct target_result {
   char cache_key[65];      /* empty: not cacheable */
   bool cache_checked;      /* the key was looked up in the cache */
   bool cache_hit;
+  bool cache_remote; /* the entry came from the remote cache this run */
 } target_result;
 
 typedef struct target_set {
