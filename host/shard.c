@@ -129,41 +129,44 @@ char *shard_durations_update(const char *old, size_t old_len,
 }
 
 /* "a, b, c" of the targets of shard k, or "none". */
-static char *names_of(const matrix *m, const unsigned *out, unsigned k) {
+static char *names_of(const char *const *names, size_t len, const unsigned *out,
+                      unsigned k) {
   strbuf b = {0};
-  for (size_t i = 0; i < m->len; i++)
-    if (out[i] == k)
-      strbuf_printf(&b, "%s%s", b.len ? ", " : "", m->targets[i].name);
+  for (size_t i = 0; i < len; i++)
+    if (out[i] == k) strbuf_printf(&b, "%s%s", b.len ? ", " : "", names[i]);
   if (b.len) return b.data;
   strbuf_free(&b);
   return xstrdup("none");
 }
 
-size_t shard_take(matrix *m, config *cfg, const shard_spec *s,
-                  const char *durations, size_t len) {
-  const char **names = xcalloc(m->len + 1, sizeof *names);
-  double *seconds = xcalloc(m->len + 1, sizeof *seconds);
-  unsigned *out = xcalloc(m->len + 1, sizeof *out);
-  for (size_t i = 0; i < m->len; i++)
-    names[i] = m->targets[i].name;
-  shard_durations_read(durations, len, names, m->len, seconds);
+size_t shard_take(const shard_spec *s, const char *const *names, size_t len,
+                  const char *durations, size_t doc_len, bool *mine) {
+  double *seconds = xcalloc(len + 1, sizeof *seconds);
+  unsigned *out = xcalloc(len + 1, sizeof *out);
+  shard_durations_read(durations, doc_len, names, len, seconds);
   bool known = false;
-  for (size_t i = 0; i < m->len; i++)
+  for (size_t i = 0; i < len; i++)
     known = known || seconds[i] > 0;
-  shard_split(names, seconds, m->len, s->n, out);
-  strvec mine = {0};
-  for (size_t i = 0; i < m->len; i++)
-    if (out[i] == s->k) strvec_push(&mine, names[i]);
-  char *taken = names_of(m, out, s->k);
-  log_line(MB_LOG_INFO, NULL, "shard %u/%u: building %s (split %s)", s->k, s->n,
-           taken,
-           known ? "by the durations recorded in the remote cache"
-                 : "by name: no durations recorded yet");
-  free(taken);
+  shard_split(names, seconds, len, s->n, out);
+  size_t taken = 0;
+  for (size_t i = 0; i < len; i++)
+    taken += mine[i] = out[i] == s->k;
+  char *list = names_of(names, len, out, s->k);
+  if (taken)
+    log_line(MB_LOG_INFO, NULL, "shard %u/%u: building %s (split %s)", s->k,
+             s->n, list,
+             known ? "by the durations recorded in the remote cache"
+                   : "by name: no durations recorded yet");
+  else
+    log_line(MB_LOG_INFO, NULL,
+             "shard %u/%u: no targets for this shard (%zu target%s, %u "
+             "shards); nothing to build",
+             s->k, s->n, len, len == 1 ? "" : "s", s->n);
+  free(list);
   strbuf others = {0};
   for (unsigned k = 1; k <= s->n; k++) {
     if (k == s->k) continue;
-    char *theirs = names_of(m, out, k);
+    char *theirs = names_of(names, len, out, k);
     strbuf_printf(&others, "%sshard %u: %s", others.len ? "; " : "", k, theirs);
     free(theirs);
   }
@@ -171,9 +174,6 @@ size_t shard_take(matrix *m, config *cfg, const shard_spec *s,
     log_line(MB_LOG_INFO, NULL, "shard %u/%u: left to %s", s->k, s->n,
              others.data);
   strbuf_free(&others);
-  size_t taken_count = mine.len;
-  if (mine.len) matrix_narrow(m, cfg, &mine);
-  strvec_free(&mine);
-  free(out), free(seconds), free(names);
-  return taken_count;
+  free(out), free(seconds);
+  return taken;
 }

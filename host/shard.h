@@ -10,8 +10,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "matrix.h"
-
 /* The largest N --shard accepts: more runners than targets is allowed, but
    not a typo's million. */
 #define SHARD_MAX 1000
@@ -33,13 +31,12 @@ bool shard_parse(const char *text, shard_spec *s, char **problem);
 void shard_split(const char *const *names, const double *seconds, size_t len,
                  unsigned n, unsigned *out);
 
-/* Narrows the matrix to shard s's targets, split by the durations
-   document `durations` (`len` bytes; NULL: none), and says which targets
-   this shard builds and which it leaves to the others. The number of
-   targets it took: 0 leaves the matrix as it was (nothing is to be
-   built). */
-size_t shard_take(matrix *m, config *cfg, const shard_spec *s,
-                  const char *durations, size_t len);
+/* Splits the targets `names` by the durations document `durations`
+   (`doc_len` bytes; NULL: none known) and says which this shard builds
+   and which it leaves to the others: mine[i] tells whether names[i] is
+   this shard's. The number of this shard's targets. */
+size_t shard_take(const shard_spec *s, const char *const *names, size_t len,
+                  const char *durations, size_t doc_len, bool *mine);
 
 /* The name of the durations document of a project in the remote store. */
 char *shard_durations_name(const char *project);

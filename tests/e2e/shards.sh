@@ -12,6 +12,13 @@ source "$MBHOST_SOURCE_DIR/tests/lib.sh"
 build_test_plugin folder_store
 STORE="$T/store"
 mkdir -p "$STORE"
+# A `go` first on PATH that logs its arguments and runs the real one, on
+# every machine: the probe records which program builds, so all machines
+# must see the same one to share results.
+mkdir -p "$T/bin"
+printf '#!/bin/sh\necho "$*" >>"%s"\nexec %s "$@"\n' "$T/go.log" "$(command -v go)" >"$T/bin/go"
+chmod +x "$T/bin/go"
+export PATH="$T/bin:$PATH"
 TARGETS="darwin/amd64 darwin/arm64 linux/amd64 linux/arm64 windows/amd64 windows/arm64"
 
 # machine NAME: a machine's project copy and build.ini in $T/NAME.
@@ -37,7 +44,7 @@ ldflags = -s -w
 remote = folder
 
 [cache.folder]
-dir = $STORE
+path = $STORE
 INI
 }
 
@@ -63,11 +70,17 @@ for bad in 0/3 4/3 3 1/0 x/y; do
 done
 pass "a bad K/N is a usage error"
 
-XDG_CACHE_HOME="$T/m1/cache" run_mbhost 2 --config "$T/m1/build.ini" --plugin-dir "$T/plugins" \
-  --set cache.remote= --shard 1/3
-expect_output "--shard 1/3 needs a remote cache"
+sed '/^\[cache\]/,$d' "$T/m1/build.ini" >"$T/m1/local.ini"
+XDG_CACHE_HOME="$T/m1/cache" run_mbhost 2 --config "$T/m1/local.ini" --shard 1/3
+expect_output "error: .*/local.ini: --shard 1/3 needs a remote cache for its results: set \\[cache\\] remote"
 MBHOST_CACHE_REMOTE_MODE=read-only on m1 2 --shard 1/3
-expect_output "--shard 1/3 needs .*read-write"
+expect_output "build.ini.*--shard 1/3 needs the remote cache in read-write mode \(MBHOST_CACHE_REMOTE_MODE is read-only\)"
+on m1 2 --shard 1/3 --set cache.remote_mode=read-only
+expect_output "error: --set: --shard 1/3 needs the remote cache in read-write mode: "
+sed 's/^remote = folder$/&\nremote_mode = read-only/' "$T/m1/build.ini" >"$T/m1/ro.ini"
+XDG_CACHE_HOME="$T/m1/cache" run_mbhost 2 --config "$T/m1/ro.ini" --plugin-dir "$T/plugins" --shard 1/3
+line=$(grep -n '^remote_mode' "$T/m1/ro.ini" | cut -d: -f1)
+expect_output "error: .*/ro.ini:$line: --shard 1/3 needs the remote cache in read-write mode: "
 [ -z "$(ls -A "$STORE")" ] || fail "a refused shard wrote to the store"
 [ ! -e "$T/m1/dist" ] || fail "a refused shard made the output folder"
 pass "a shard without a read-write remote cache is refused (exit 2)"
@@ -93,20 +106,12 @@ done
 pass "--shard 1/3, 2/3, 3/3 each build two targets, the six once in all, and export nothing"
 
 machine m4
-# A fake go first on PATH records every call: the assembling run builds
-# nothing (the probe may still ask `go version` and `go env`).
-mkdir -p "$T/bin"
-cat >"$T/bin/go" <<SH
-#!/bin/sh
-echo "\$*" >>"$T/go-calls"
-exec $(command -v go) "\$@"
-SH
-chmod +x "$T/bin/go"
-PATH="$T/bin:$PATH" on m4 0
+: >"$T/go.log"
+on m4 0
 for t in $TARGETS; do
   expect_output "^$t +ok +[0-9.]+s +hit \(remote\) "
 done
-! grep -q '^build' "$T/go-calls" 2>/dev/null || fail "the assembling run ran go build: $(cat "$T/go-calls")"
+! grep -q '^build' "$T/go.log" || fail "the assembling run ran go build: $(cat "$T/go.log")"
 python3 - "$T/m4/dist/artifacts.json" $TARGETS <<'PY' || fail "artifacts.json is incomplete"
 import json, sys
 doc = json.load(open(sys.argv[1]))
@@ -145,6 +150,7 @@ on m5 0 --no-cache
 machine m6
 on m6 0 --shard 1/2 --dry-run
 expect_output "shard 1/2: building .* \(split by the durations recorded in the remote cache\)"
+expect_output "^export: nothing \(--shard: a run without --shard exports\)$"
 first=$(taken)
 on m1 0 --shard 1/2 --dry-run
 [ "$(taken)" = "$first" ] || fail "two machines split differently: $first / $(taken)"
