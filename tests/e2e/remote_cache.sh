@@ -107,3 +107,154 @@ pass "B restores A's results from the remote cache, spawns no go build, byte for
 on b 0
 expect_sources b local
 pass "B's next run hits its local cache"
+
+run_mbhost 0 cache stats
+XDG_CACHE_HOME="$T/cache-b" run_mbhost 0 cache stats
+expect_output "^remote hits: +3$"
+expect_output "^downloaded: +[0-9.]+ MiB$"
+XDG_CACHE_HOME="$T/cache-a" run_mbhost 0 cache stats
+expect_output "^remote misses: +3$"
+expect_output "^uploaded: +[0-9.]+ MiB$"
+pass "cache stats shows remote hits, misses, bytes down and up"
+
+DIRS[c]=$(machine c)
+XDG_CACHE_HOME="$T/cache-c" run_mbhost 0 --config "${DIRS[c]}/build.ini" --dry-run
+expect_output "^  cache: hit \(remote\)$"
+expect_output "^remote cache: folder \(read-write\)$"
+expect_output "^  folder $STORE$"
+[ ! -e "${DIRS[c]}/dist" ] || fail "the dry run wrote the output"
+[ ! -d "$T/cache-c/mbhost/actions" ] || fail "the dry run downloaded into the cache"
+pass "--dry-run says which targets the remote cache has and describes the store"
+
+# The action entry of each target, found by the digest of A's output.
+entry_of() {
+  python3 - "$STORE" "$(sha256sum <"${DIRS[a]}/dist/$1" | cut -d' ' -f1)" <<'PY'
+import json, os, sys
+for name in os.listdir(sys.argv[1] + "/ac"):
+    if json.load(open(os.path.join(sys.argv[1], "ac", name)))["outputFiles"][0]["digest"]["hash"] == sys.argv[2]:
+        print(name)
+PY
+}
+amd64_blob=$(sha256sum <"${DIRS[a]}/dist/linux/amd64/hello" | cut -d' ' -f1)
+win_blob=$(sha256sum <"${DIRS[a]}/dist/windows/amd64/hello.exe" | cut -d' ' -f1)
+arm64_entry=$(entry_of linux/arm64/hello)
+rm "$STORE/cas/$amd64_blob"
+echo "not the program" >"$STORE/cas/$win_blob"
+python3 - "$STORE/ac/$arm64_entry" <<'PY'
+import json, sys
+ar = json.load(open(sys.argv[1]))
+ar["outputFiles"][0]["digest"]["hash"] = "0" * 64
+json.dump(ar, open(sys.argv[1], "w"))
+PY
+on c 0
+expect_sources c miss
+expect_output "\[linux/amd64\] warning: remote cache: blob ${amd64_blob:0:12} of hello is missing; building it"
+expect_output "\[windows/amd64\] warning: remote cache: blob ${win_blob:0:12} of hello.exe is damaged"
+expect_output "\[linux/arm64\] warning: remote cache: blob 000000000000 of hello is missing; building it"
+# C's builds replaced the three entries: each names blobs the store has.
+python3 - "$STORE" <<'PY'
+import hashlib, json, os, sys
+for name in os.listdir(sys.argv[1] + "/ac"):
+    for f in json.load(open(os.path.join(sys.argv[1], "ac", name)))["outputFiles"]:
+        blob = os.path.join(sys.argv[1], "cas", f["digest"]["hash"])
+        assert os.path.exists(blob), ("missing", name, f)
+        assert hashlib.sha256(open(blob, "rb").read()).hexdigest() == f["digest"]["hash"], ("damaged", blob)
+PY
+on c 0
+expect_sources c local
+pass "a missing blob, a damaged blob and an entry naming a missing blob rebuild with a warning, and are repaired"
+
+DIRS[d]=$(machine d)
+: >"$MBHOST_TEST_STORE_LOG"
+STORE="$T/no-such-store" on d 0
+expect_sources d miss
+[ "$(grep -c "warning: remote cache" <<<"$OUT")" = 1 ] || { echo "$OUT" >&2; fail "a store that is down should give one warning"; }
+expect_output "warning: remote cache folder: cannot reach $T/no-such-store: .*; not using it for the rest of this run"
+[ "$(wc -l <"$MBHOST_TEST_STORE_LOG")" = 1 ] || fail "the store was called after its first error: $(cat "$MBHOST_TEST_STORE_LOG")"
+pass "a store that is down: one warning, one call, everything builds, exit 0"
+
+# Read-only: remote hits still come, nothing goes up.
+DIRS[e]=$(machine e)
+echo "// e" >>"${DIRS[e]}/hello-go/main.go"
+before=$(ls "$STORE/ac" | wc -l)
+: >"$MBHOST_TEST_STORE_LOG"
+on e 0 --set cache.remote_mode=read-only
+expect_sources e miss
+if grep -q "^put\|^has" "$MBHOST_TEST_STORE_LOG"; then fail "read-only mode uploaded: $(cat "$MBHOST_TEST_STORE_LOG")"; fi
+sed -i 's/^\[cache\]$/[cache]\nremote_mode = read-write/' "${DIRS[e]}/build.ini"
+echo "// e2" >>"${DIRS[e]}/hello-go/main.go"
+MBHOST_CACHE_REMOTE_MODE=read-only on e 0
+if grep -q "^put" "$MBHOST_TEST_STORE_LOG"; then fail "MBHOST_CACHE_REMOTE_MODE=read-only uploaded"; fi
+[ "$(ls "$STORE/ac" | wc -l)" = "$before" ] || fail "read-only runs added action entries"
+echo "// e3" >>"${DIRS[e]}/hello-go/main.go"
+MBHOST_CACHE_REMOTE_MODE=read-write on e 0 --set cache.remote_mode=read-only
+grep -q "^put ac" "$MBHOST_TEST_STORE_LOG" || fail "MBHOST_CACHE_REMOTE_MODE=read-write did not override the config"
+MBHOST_CACHE_REMOTE_MODE=sometimes on e 2
+expect_output "MBHOST_CACHE_REMOTE_MODE=sometimes: .*read-write.*read-only"
+pass "read-only mode uploads nothing; MBHOST_CACHE_REMOTE_MODE overrides the config"
+
+# A changed source misses on B (then B's build is shared).
+echo "// changed on b" >>"${DIRS[b]}/hello-go/main.go"
+: >"$T/go.log"
+on b 0
+expect_sources b miss
+grep -q "^build" "$T/go.log" || fail "B did not build the changed source"
+cp "${DIRS[b]}/hello-go/main.go" "${DIRS[a]}/hello-go/main.go"
+on a 0
+expect_sources a remote
+pass "a changed source misses, builds, and is shared"
+
+# Configuration errors name the file, the line and a suggestion.
+bad="${DIRS[a]}/bad.ini"
+cp "${DIRS[a]}/build.ini" "$bad"
+sed -i 's/^remote = folder$/remote = foldr/' "$bad"
+run_mbhost 2 --config "$bad"
+expect_output "bad.ini:15: remote: no cache store plugin named 'foldr'; did you mean 'folder'\? \(available: folder\)"
+cp "${DIRS[a]}/build.ini" "$bad"
+printf 'pth = x\n' >>"$bad"
+run_mbhost 2 --config "$bad"
+expect_output "bad.ini:19: .*pth.*path"
+printf '[cache.other]\nx = 1\n' >>"$bad"
+sed -i '/^pth = x$/d' "$bad"
+run_mbhost 2 --config "$bad"
+expect_output "bad.ini:19: \[cache.other\] is not used: set \[cache\] remote = other"
+run_mbhost 2 --config "${DIRS[a]}/build.ini" --set cache.remote_mode=never
+expect_output "remote_mode"
+pass "unknown stores, keys, sections and modes are config errors at file:line"
+
+# A plan that names the project's folder (make builds in a copy of it) still
+# keys the same in a clone at another path: keys hold {source}, not the path.
+cmake_clone() {
+  mkdir -p "$1"
+  cp -r "$FIXTURES/hello-c-make" "$1/app"
+  cat >"$1/build.ini" <<'INI'
+[project]
+name = cmake
+source = app
+output = dist
+
+[matrix]
+os = linux
+arch = amd64
+
+[toolchain]
+use = c
+mode = make
+outputs = hello
+
+[cache]
+remote = folder
+
+[cache.folder]
+path = ${STORE}
+INI
+}
+cmake_clone "$T/m1"
+cmake_clone "$T/further/away/m2"
+XDG_CACHE_HOME="$T/cache-m1" run_mbhost 0 --config "$T/m1/build.ini" --dry-run
+expect_output "step 1: cp -R -p $T/m1/app/\. \{staging\}/tree"
+XDG_CACHE_HOME="$T/cache-m1" run_mbhost 0 --config "$T/m1/build.ini"
+XDG_CACHE_HOME="$T/cache-m2" run_mbhost 0 --config "$T/further/away/m2/build.ini"
+expect_output "^linux/amd64 +ok +[0-9.]+s  hit \(remote\)  "
+cmp "$T/m1/dist/linux/amd64/hello" "$T/further/away/m2/dist/linux/amd64/hello" || fail "the clones' programs differ"
+pass "a plan with the project's absolute path keys the same in a clone elsewhere"
