@@ -229,8 +229,15 @@ static bool init_plugin(run *r, plugin *p, const char *section) {
   if (p->initialized) return true;
   mb_call call;
   call_begin(&call, &r->cfg, &r->project, p, section);
-  /* A plugin used only as a store reads its [cache.NAME] keys. */
-  if (str_starts_with(section, "cache.")) call.options = p->store->options;
+  /* A store plugin reads its [cache.NAME] keys. One of another kind used
+     only as a store (the s3 exporter) has no section of its kind: it reads
+     [cache.NAME] when the store opens, and checks nothing of its main role
+     (such as the exporter's credentials, which would stop the run). */
+  if (str_starts_with(section, "cache.") &&
+      p->desc->kind == MB_KIND_CACHE_STORE)
+    call.options = p->store->options;
+  else if (str_starts_with(section, "cache."))
+    call.section = NULL;
   int rc = p->desc->init(&host_core, &call, &p->self);
   char *error = call_end(&call);
   if (rc != MB_OK && !r->cfg.errors.len)

@@ -3,6 +3,7 @@
 #include "s3_client.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +135,10 @@ const s3_settings *s3_client_settings(const s3_client *c) {
   return c->settings;
 }
 
+void s3_client_set_hooks(s3_client *c, const s3_hooks *hooks) {
+  c->hooks = *hooks;
+}
+
 void s3_client_free(s3_client *c) {
   if (!c) return;
   for (int i = 0; i < c->easy_count; i++)
@@ -221,9 +226,25 @@ static int seek_body(void *user, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
+/* A download is never held in memory: a success's body goes to the file,
+   an error's (a small XML document) to req->body like any other. */
 static size_t write_body(char *data, size_t size, size_t nitems, void *user) {
   s3_request *req = user;
   size_t n = size * nitems;
+  s3_download *d = req->download;
+  if (d && req->header_status >= 200 && req->header_status < 300) {
+    for (size_t done = 0; done < n;) {
+      ssize_t w = pwrite(d->fd, data + done, n - done, (off_t)d->received);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {
+        d->write_failed = w < 0 ? errno : ENOSPC;
+        return 0; /* curl fails the transfer with CURLE_WRITE_ERROR */
+      }
+      done += (size_t)w;
+      d->received += (uint64_t)w;
+    }
+    return n;
+  }
   if (req->body.len + n <= MAX_RESPONSE_BODY) buf_add(&req->body, data, n);
   return n;
 }
@@ -231,6 +252,12 @@ static size_t write_body(char *data, size_t size, size_t nitems, void *user) {
 static size_t read_header(char *data, size_t size, size_t nitems, void *user) {
   s3_request *req = user;
   size_t n = size * nitems;
+  /* Each answer (a 100 Continue, a redirect, the final one) starts with
+     its status line; the body that follows belongs to the last. */
+  if (n > 9 && strncmp(data, "HTTP/", 5) == 0) {
+    const char *sp = memchr(data, ' ', n);
+    req->header_status = sp ? strtol(sp + 1, NULL, 10) : 0;
+  }
   if (n > 5 && strncasecmp(data, "etag:", 5) == 0) {
     size_t start = 5, end = n;
     while (start < end && (data[start] == ' ' || data[start] == '\t'))
@@ -349,7 +376,13 @@ static int start_attempt(s3_client *c, CURL *e, s3_request *req) {
   req->sent_at = 0;
   req->late = 0;
   req->deadline = s->timeout;
+  req->header_status = 0;
   buf_reset(&req->body);
+  if (req->download) {
+    /* A retry starts the file again. */
+    if (ftruncate(req->download->fd, 0) != 0) return -1;
+    req->download->received = 0;
+  }
   curl_easy_reset(e);
   curl_easy_setopt(e, CURLOPT_URL, req->url);
   curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L); /* S3 keys are not paths */
@@ -516,7 +549,9 @@ static int launch(run *r, slot *s) {
   s->req->attempt++;
   if (start_attempt(r->c, s->easy, s->req) != 0 ||
       curl_multi_add_handle(r->c->multi, s->easy) != CURLM_OK) {
-    fail_request(r, s->req, "cannot prepare the request (out of memory)");
+    fail_request(r, s->req,
+                 "cannot prepare the request (out of memory, or the download "
+                 "file cannot be truncated)");
     return -1;
   }
   s->state = SLOT_RUNNING;

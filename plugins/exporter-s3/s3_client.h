@@ -6,6 +6,8 @@
  * a failure), other errors failing at once with S3's code and message.
  * Single requests, concurrent PutObjects and multipart parts all go through
  * s3_run, so retries and cancellation behave the same everywhere.
+ * A client (its curl handles) is used by one thread at a time; clients
+ * sharing settings and credentials may run on several threads at once.
  */
 #ifndef S3_CLIENT_H
 #define S3_CLIENT_H
@@ -45,6 +47,14 @@ typedef struct s3_hooks {
 
 typedef struct s3_client s3_client;
 
+/* Where a GET's answer goes when it succeeds: streamed into a file (the
+   answer to a failed request is still read into `body`). */
+typedef struct s3_download {
+  int fd;            /* opened for writing by the caller */
+  uint64_t received; /* bytes written by the current attempt */
+  int write_failed;  /* errno of a failed write, or 0 */
+} s3_download;
+
 /* One request. The engine owns the storage; a job source fills it with
    s3_request_set and the body setters, and reads results when it is done. */
 typedef struct s3_request {
@@ -57,6 +67,7 @@ typedef struct s3_request {
   char *param_values[2];    /* owned copies behind params[].value */
   const char *content_type; /* with object headers: a new object's type */
   int object_headers;       /* send acl, cache-control, storage class */
+  s3_download *download;    /* a 2xx answer's body into a file, or NULL */
   const char *mem;          /* body from memory (borrowed) ... */
   int fd;                   /* ... or from a file range (fd >= 0) */
   uint64_t offset, length;
@@ -65,9 +76,10 @@ typedef struct s3_request {
 
   /* What came back (valid in the finished callback). */
   long status;
-  char etag[128];  /* ETag response header, as sent */
-  buf body;        /* response body, capped */
-  s3_xml_info xml; /* parsed body */
+  long header_status; /* the status line of the answer being read */
+  char etag[128];     /* ETag response header, as sent */
+  buf body;           /* response body, capped */
+  s3_xml_info xml;    /* parsed body */
 
   /* Engine state. */
   uint64_t sent;
@@ -87,6 +99,9 @@ s3_client *s3_client_new(const s3_settings *settings,
                          char *err, size_t cap);
 void s3_client_free(s3_client *c);
 const s3_settings *s3_client_settings(const s3_client *c);
+/* Reports through `hooks` from now on: a client kept for reuse serves one
+   caller at a time, each with its own hooks. */
+void s3_client_set_hooks(s3_client *c, const s3_hooks *hooks);
 
 /* Logs through the hooks. */
 void s3_client_log(s3_client *c, int level, const char *fmt, ...)
