@@ -82,18 +82,9 @@ timed() {
   awk '{ printf "%s %.3f\n", $1, $2 + $3 }' "$T/time.out" >>"$R/$name"
 }
 
-# on MACHINE CMD...: CMD with MACHINE's (a or b) caches.
-on() {
-  local m=$1
-  shift
-  XDG_CACHE_HOME="$T/$m/cache" GOCACHE="$T/$m/gocache" "$@"
-}
+# on MACHINE: the environment of MACHINE (a or b): its caches.
+on() { echo env XDG_CACHE_HOME="$T/$1/cache" GOCACHE="$T/$1/gocache"; }
 empty_b() { rm -rf "$T/b/cache" "$T/b/gocache" "$T/b/dist-mbhost"; }
-goreleaser_on() {
-  local dir=$1 gocache=$2
-  sh -c "cd '$dir/gojq' && GOCACHE='$gocache' '$GORELEASER' build --snapshot --clean --parallelism 2"
-}
-
 # --- the machines ------------------------------------------------------------
 fetch_gojq "$T/a/gojq"
 find_goreleaser
@@ -107,23 +98,23 @@ machine_ini "$T/b" none
 echo "bench: gojq $GOJQ_VERSION, $(find "$T/a/gojq" -name '*.go' | wc -l) Go files; $(go version); GoReleaser $GORELEASER_VERSION" >&2
 
 echo "bench: machine A builds and uploads" >&2
-timed a_mbhost on a "$MBHOST" --config "$T/a/s3.ini" -j 2 -q
-timed a_goreleaser goreleaser_on "$T/a" "$T/shared-gocache"
+timed a_mbhost $(on a) "$MBHOST" --config "$T/a/s3.ini" -j 2 -q
+timed a_goreleaser sh -c "cd '$T/a/gojq' && GOCACHE='$T/shared-gocache' '$GORELEASER' build --snapshot --clean --parallelism 2"
 [ "$(s3cli s3 ls --recursive "s3://$S3_BUCKET/bench/ac/" | wc -l)" -ge 6 ] ||
   fail "machine A uploaded no action entries"
 
 echo "bench: machine B, $RUNS runs of each case" >&2
 for _ in $(seq "$RUNS"); do
   empty_b
-  timed b_cold on b "$MBHOST" --config "$T/b/none.ini" -j 2 -q
+  timed b_cold $(on b) "$MBHOST" --config "$T/b/none.ini" -j 2 -q
   empty_b
-  timed b_remote on b env MBHOST_CACHE_REMOTE_MODE=read-only \
+  timed b_remote $(on b) MBHOST_CACHE_REMOTE_MODE=read-only \
     "$MBHOST" --config "$T/b/s3.ini" -j 2
   [ "$(grep -c 'hit (remote)' "$T/last.log")" = 6 ] ||
     { cat "$T/last.log" >&2; fail "machine B did not get six remote hits"; }
   empty_b
-  timed b_goreleaser_cold goreleaser_on "$T/b" "$T/b/gocache"
-  timed b_goreleaser_shared goreleaser_on "$T/b" "$T/shared-gocache"
+  timed b_goreleaser_cold sh -c "cd '$T/b/gojq' && GOCACHE='$T/b/gocache' '$GORELEASER' build --snapshot --clean --parallelism 2"
+  timed b_goreleaser_shared sh -c "cd '$T/b/gojq' && GOCACHE='$T/shared-gocache' '$GORELEASER' build --snapshot --clean --parallelism 2"
 done
 for t in linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64; do
   exe=gojq
