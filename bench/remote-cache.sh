@@ -112,15 +112,15 @@ for _ in $(seq "$RUNS"); do
     "$MBHOST" --config "$T/b/s3.ini" -j 2
   [ "$(grep -c 'hit (remote)' "$T/last.log")" = 6 ] ||
     { cat "$T/last.log" >&2; fail "machine B did not get six remote hits"; }
+  for t in linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64; do
+    exe=gojq
+    [ "${t%/*}" = windows ] && exe=gojq.exe
+    cmp -s "$T/a/dist-mbhost/$t/$exe" "$T/b/dist-mbhost/$t/$exe" ||
+      fail "machine B's $t/$exe differs from A's"
+  done
   empty_b
   timed b_goreleaser_cold sh -c "cd '$T/b/gojq' && GOCACHE='$T/b/gocache' '$GORELEASER' build --snapshot --clean --parallelism 2"
   timed b_goreleaser_shared sh -c "cd '$T/b/gojq' && GOCACHE='$T/shared-gocache' '$GORELEASER' build --snapshot --clean --parallelism 2"
-done
-for t in linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64; do
-  exe=gojq
-  [ "${t%/*}" = windows ] && exe=gojq.exe
-  cmp -s "$T/a/dist-mbhost/$t/$exe" "$T/b/dist-mbhost/$t/$exe" ||
-    fail "machine B's $t/$exe differs from A's"
 done
 
 # --- the table ---------------------------------------------------------------
