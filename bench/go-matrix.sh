@@ -22,31 +22,18 @@ export MBHOST="${MBHOST:-$ROOT/build/bin/mbhost}"
 export MBHOST_SOURCE_DIR="$ROOT"
 RUNS="${RUNS:-5}"
 COLD_RUNS="${COLD_RUNS:-3}"
-GOJQ_VERSION=v0.12.17
 [ -x "$MBHOST" ] || { echo "bench: build mbhost first ($MBHOST)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench: GNU time is missing: scripts/setup.sh --test" >&2; exit 2; }
 command -v go >/dev/null || { echo "bench: go is missing" >&2; exit 2; }
 
 source "$ROOT/tests/lib.sh"
 source "$ROOT/bench/lib.sh"
+source "$ROOT/bench/gojq.sh"
 USER_GOCACHE=$(go env GOCACHE)
 export GOCACHE="$T/gocache" GOFLAGS=-mod=mod
 CORES=$(nproc)
 R="$T/results"
 mkdir -p "$R"
-
-# --- the project -----------------------------------------------------------
-fetch_gojq() {
-  local dir
-  dir=$(cd "$T" && go mod download -json "github.com/itchyny/gojq@$GOJQ_VERSION" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
-  cp -r "$dir" "$T/gojq"
-  chmod -R u+w "$T/gojq"
-  (cd "$T/gojq" && go mod download)
-  # GoReleaser wants a git repository; mbhost's digest leaves .git out.
-  (cd "$T/gojq" && git init -q && git add -A &&
-    git -c user.name=bench -c user.email=bench@localhost commit -qm "gojq $GOJQ_VERSION")
-}
 
 TARGETS="linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64"
 
@@ -79,20 +66,7 @@ done | xargs -P2 -I{} sh -c '
 ' _ {} "$2"
 SH
   chmod +x "$T/build.sh"
-  cat >"$T/gojq/.goreleaser.yaml" <<YAML
-version: 2
-project_name: gojq
-dist: $T/dist-goreleaser
-builds:
-  - id: gojq
-    main: ./cmd/gojq
-    binary: gojq
-    env: [CGO_ENABLED=0]
-    goos: [linux, darwin, windows]
-    goarch: [amd64, arm64]
-    ldflags: ["-s -w"]
-YAML
-  (cd "$T/gojq" && git add .goreleaser.yaml && git -c user.name=bench -c user.email=bench@localhost commit -qm goreleaser)
+  goreleaser_config "$T/gojq" "$T/dist-goreleaser"
 }
 
 # timed NAME CMD...: runs CMD, appends "wall user+sys" to $R/NAME.
@@ -120,7 +94,7 @@ check_outputs() {
 }
 
 # --- the cases ---------------------------------------------------------------
-fetch_gojq
+fetch_gojq "$T/gojq"
 find_goreleaser "$USER_GOCACHE"
 write_configs
 echo "bench: gojq $GOJQ_VERSION, $(find "$T/gojq" -name '*.go' | wc -l) Go files; $(go version)" >&2

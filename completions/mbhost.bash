@@ -27,7 +27,7 @@ _mbhost() {
   fi
 
   local options="--config --jobs --target --keep-going --output --set
-    --dry-run --no-cache --plugin-dir --describe --force --color --verbose
+    --dry-run --no-cache --shard --plugin-dir --describe --force --color --verbose
     --quiet --help --version -c -j -t -k -v -q -h -V"
   local commands="build validate plugins init cache"
 
@@ -46,6 +46,10 @@ _mbhost() {
     ;;
   -j | --jobs)
     COMPREPLY=($(compgen -W "1 2 4 8 $(nproc 2>/dev/null)" -- "$cur"))
+    return
+    ;;
+  --shard)
+    COMPREPLY=($(compgen -W "1/2 2/2 1/3 2/3 3/3" -- "$cur"))
     return
     ;;
   --describe)

@@ -30,7 +30,8 @@ enum {
   OPT_SET,
   OPT_OUTPUT,
   OPT_COLOR,
-  OPT_FORCE
+  OPT_FORCE,
+  OPT_SHARD
 };
 
 typedef struct cli_option {
@@ -52,6 +53,8 @@ static const cli_option options[] = {
     {"dry-run", OPT_DRY_RUN, NULL, "print each target's plan; build nothing"},
     {"no-cache", OPT_NO_CACHE, NULL,
      "build every target even when cached (new results are stored)"},
+    {"shard", OPT_SHARD, "K/N",
+     "build only shard K of N into the remote cache; export nothing"},
     {"plugin-dir", OPT_PLUGIN_DIR, "DIR",
      "look for plugins in DIR first (repeatable)"},
     {"describe", OPT_DESCRIBE, "NAME",
@@ -148,6 +151,11 @@ static void apply_option(cli *c, int key, const char *arg) {
   case OPT_FORCE:
     c->force = true;
     break;
+  case OPT_SHARD: {
+    char *problem;
+    if (!shard_parse(arg, &o->shard, &problem)) usage_error("%s", problem);
+    break;
+  }
   case OPT_COLOR:
     if (!progress_parse_color(arg, &progress_color))
       usage_error("--color %s: expected auto, always or never", arg);
@@ -238,6 +246,9 @@ void cli_parse(cli *c, int argc, char **argv) {
     usage_error("--describe goes with `mbhost plugins`");
   if (c->force && c->command != COMMAND_INIT)
     usage_error("--force goes with `mbhost init`");
+  if (c->run.shard.n && c->command != COMMAND_BUILD)
+    usage_error("--shard goes with a build (mbhost --config FILE --shard "
+                "K/N)");
 }
 
 void cli_free(cli *c) {

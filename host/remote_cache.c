@@ -151,6 +151,10 @@ static bool read_only_mode(const config *cfg) {
   return mode && strcmp(mode, "read-only") == 0;
 }
 
+bool remote_cache_read_only(const config *cfg) {
+  return read_only_mode(cfg);
+}
+
 /* ---- calls to the store ---- */
 
 static void call_store(const remote_cache *r, mb_call *call) {
@@ -708,6 +712,13 @@ void remote_cache_stats_print(const char *root, FILE *out) {
           "uploaded:      %s\n",
           s.hits, s.misses, down, up);
   free(down), free(up);
+}
+
+bool remote_cache_wait(remote_cache *r) {
+  if (!r) return false;
+  if (r->uploading) pthread_join(r->thread, NULL);
+  r->uploading = false;
+  return !atomic_load(&r->disabled) && !interrupt_requested();
 }
 
 void remote_cache_close(remote_cache *r) {

@@ -69,6 +69,15 @@ bool remote_cache_fetch(remote_cache *r, const char *key, const char *target,
 void remote_cache_upload_start(remote_cache *r, const target_set *ts,
                                const artifact_list *outputs);
 
+/* Whether the remote cache is read-only for this run ([cache]
+   remote_mode, or MBHOST_CACHE_REMOTE_MODE). */
+bool remote_cache_read_only(const config *cfg);
+
+/* Waits for the uploads (cut short by an interrupt): false when the store
+   failed during the run (so some results may not have reached it) or the
+   run was interrupted. For --shard, whose results go only there. */
+bool remote_cache_wait(remote_cache *r);
+
 /* Waits for the uploads (cut short by an interrupt), adds this run's
    counters to the cache folder's stats and closes the store. r may be
    NULL. */

@@ -274,6 +274,26 @@ static bool all_found(const plugin_registry *reg, const strvec *names) {
   return true;
 }
 
+/* A shard's results go only to the remote cache: without one it may write
+   to, its work would be lost. */
+static void check_shard_store(run *r) {
+  const shard_spec *s = &r->opts->shard;
+  if (!remote_cache_wanted(&r->cfg))
+    config_error(&r->cfg, line_of(&r->cfg, "cache", "remote"),
+                 "--shard %u/%u needs a remote cache for its results: set "
+                 "[cache] remote (s3 or http) in read-write mode "
+                 "(docs/scale-out.md)",
+                 s->k, s->n);
+  else if (remote_cache_read_only(&r->cfg))
+    config_error(&r->cfg, line_of(&r->cfg, "cache", "remote_mode"),
+                 "--shard %u/%u needs the remote cache in read-write mode%s: "
+                 "a shard's results go only there",
+                 s->k, s->n,
+                 getenv(REMOTE_MODE_ENV) ? " (MBHOST_CACHE_REMOTE_MODE is "
+                                           "read-only)"
+                                         : "");
+}
+
 int run_prepare(run *r, const run_options *opts) {
   r->opts = opts;
   config *cfg = &r->cfg;
@@ -322,6 +342,7 @@ int run_prepare(run *r, const run_options *opts) {
   find_exporters(r);
   r->executor = executor_plugin_find(cfg, &r->plugins);
   r->store = remote_cache_find(cfg, &r->plugins);
+  if (opts->shard.n) check_shard_store(r);
   check_target_sections(r);
   if (cfg->errors.len) return config_errors_code(cfg);
   if (!matrix_narrow(&r->matrix, cfg, &opts->targets))
@@ -684,6 +705,10 @@ static void print_dry_run(run *r) {
     printf("  cache: %s\n", dry_run_cache_state(r, tr));
   }
   if (r->remote) remote_cache_describe(r->remote, stdout);
+  if (r->opts->shard.n) {
+    printf("export: nothing (--shard: a run without --shard exports)\n");
+    return;
+  }
   fflush(stdout);
   export_chain chain = chain_of(r);
   export_describe(&chain, stdout);
@@ -732,6 +757,33 @@ int run_validate(run *r) {
   return EXIT_OK;
 }
 
+/* A plain run records how long each target it built took, for the split
+   of later shards, in the remote store: the same for every runner. Shards
+   do not (N runners writing one document would race). */
+static void record_durations(run *r) {
+  if (!r->remote || r->opts->shard.n || remote_cache_read_only(&r->cfg)) return;
+  size_t n = r->targets.len;
+  const char **names = xcalloc(n + 1, sizeof *names);
+  double *seconds = xcalloc(n + 1, sizeof *seconds);
+  bool built = false;
+  for (size_t i = 0; i < n; i++) {
+    const target_result *tr = &r->targets.items[i];
+    names[i] = tr->target->name;
+    if (tr->status == TARGET_OK && !tr->cache_hit)
+      seconds[i] = tr->seconds, built = true;
+  }
+  char *name = built ? shard_durations_name(r->project.name) : NULL;
+  char *old = NULL, *doc = NULL;
+  size_t old_len = 0, len = 0;
+  if (built) {
+    remote_get_document(r->remote, name, &old, &old_len);
+    doc = shard_durations_update(old, old_len, names, seconds, n, &len);
+  }
+  if (doc) remote_put_document(r->remote, name, doc, len);
+  free(doc), free(old), free(name);
+  free(names), free(seconds);
+}
+
 /* After a local miss, the remote cache's entry becomes a local one, which
    the executor restores. */
 static void fetch_remote(run *r, const char *root) {
@@ -776,6 +828,7 @@ static bool build(run *r, artifact_list *outputs) {
   if (finished) {
     cache_durations_save(r->state_dir, &r->targets);
     cache_finish(&c, &r->targets, digest, outputs);
+    record_durations(r);
     /* While the exporters run; remote_cache_close waits for it. */
     remote_cache_upload_start(r->remote, &r->targets, outputs);
   }
@@ -835,6 +888,75 @@ static bool recover_exports(const run *r) {
   return failed == 0;
 }
 
+static void result_free(target_result *tr) {
+  plan_free(&tr->plan);
+  free(tr->reason), free(tr->log_path), free(tr->staging), free(tr->scratch);
+  free(tr->image_id);
+}
+
+/* --shard K/N: keeps only this shard's targets, split by the durations
+   plain runs recorded in the remote cache. EXIT_OK, or EXIT_BUILD when the
+   remote cache cannot be used (the shard's results would be lost). */
+static int take_shard(run *r, bool *all_supported) {
+  const shard_spec *s = &r->opts->shard;
+  target_set *ts = &r->targets;
+  const char **names = xcalloc(ts->len + 1, sizeof *names);
+  bool *mine = xcalloc(ts->len + 1, sizeof *mine);
+  for (size_t i = 0; i < ts->len; i++)
+    names[i] = ts->items[i].target->name;
+  char *name = shard_durations_name(r->project.name), *doc = NULL;
+  size_t len = 0;
+  remote_get_document(r->remote, name, &doc, &len);
+  /* No uploads run yet: this says whether the store answered at all. */
+  bool usable = remote_cache_wait(r->remote);
+  if (usable) shard_take(s, names, ts->len, doc, len, mine);
+  free(doc), free(name), free(names);
+  if (!usable) {
+    free(mine);
+    log_line(MB_LOG_ERROR, NULL,
+             "shard %u/%u: the remote cache cannot be used, so nothing was "
+             "built (a shard's results go only there)",
+             s->k, s->n);
+    return interrupt_requested() ? interrupt_exit_code() : EXIT_BUILD;
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < ts->len; i++)
+    if (mine[i])
+      ts->items[kept++] = ts->items[i];
+    else
+      result_free(&ts->items[i]);
+  ts->len = kept;
+  free(mine);
+  *all_supported = target_set_count(ts, TARGET_PENDING) == kept;
+  return EXIT_OK;
+}
+
+/* A shard exports nothing: its results are for the run that assembles
+   them from the remote cache. The exit code. */
+static int finish_shard(run *r, const artifact_list *outputs) {
+  const shard_spec *s = &r->opts->shard;
+  progress_summary(&r->targets, outputs);
+  bool uploaded = remote_cache_wait(r->remote);
+  size_t failed = r->targets.len - target_set_count(&r->targets, TARGET_OK);
+  if (interrupt_requested()) return interrupt_exit_code();
+  if (!uploaded)
+    log_line(MB_LOG_ERROR, NULL,
+             "shard %u/%u: the remote cache failed, so results may be "
+             "missing from it (the run that assembles them builds what is "
+             "missing); nothing exported",
+             s->k, s->n);
+  else if (failed)
+    log_line(MB_LOG_ERROR, NULL,
+             "shard %u/%u: %zu of %zu targets failed; nothing exported", s->k,
+             s->n, failed, r->targets.len);
+  else
+    log_line(MB_LOG_INFO, NULL,
+             "shard %u/%u: %zu target%s in the remote cache; nothing "
+             "exported (a run without --shard exports)",
+             s->k, s->n, r->targets.len, r->targets.len == 1 ? "" : "s");
+  return uploaded && !failed ? EXIT_OK : EXIT_BUILD;
+}
+
 int run_main(run *r) {
   double started = now_seconds();
   int code = EXIT_OK;
@@ -849,6 +971,10 @@ int run_main(run *r) {
   if (code != EXIT_OK) return code;
   code = open_remote(r);
   if (code != EXIT_OK) return code;
+  if (r->opts->shard.n) {
+    code = take_shard(r, &all_supported);
+    if (code != EXIT_OK || !r->targets.len) return code;
+  }
   if (r->opts->dry_run) {
     print_dry_run(r);
     return all_supported ? EXIT_OK : EXIT_BUILD;
@@ -863,7 +989,8 @@ int run_main(run *r) {
   }
   artifact_list outputs = {0};
   if (build(r, &outputs)) {
-    code = export_and_report(r, &outputs, started);
+    code = r->opts->shard.n ? finish_shard(r, &outputs)
+                            : export_and_report(r, &outputs, started);
   } else {
     progress_summary(&r->targets, &outputs);
     log_line(MB_LOG_ERROR, NULL,
@@ -880,12 +1007,8 @@ int run_main(run *r) {
 
 void run_free(run *r) {
   remote_cache_close(r->remote);
-  for (size_t i = 0; i < r->targets.len; i++) {
-    target_result *tr = &r->targets.items[i];
-    plan_free(&tr->plan);
-    free(tr->reason), free(tr->log_path), free(tr->staging), free(tr->scratch);
-    free(tr->image_id);
-  }
+  for (size_t i = 0; i < r->targets.len; i++)
+    result_free(&r->targets.items[i]);
   if (r->executor) exec_plugin_free(&r->exec);
   free(r->targets.items);
   for (size_t i = 0; i < r->plugins.len; i++) {

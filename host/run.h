@@ -14,6 +14,7 @@
 #include "plan.h"
 #include "project.h"
 #include "remote_cache.h"
+#include "shard.h"
 #include "target_set.h"
 
 typedef struct run_options {
@@ -26,6 +27,7 @@ typedef struct run_options {
   bool keep_going;
   bool dry_run;
   bool no_cache;
+  shard_spec shard; /* --shard K/N; n == 0: the whole matrix */
 } run_options;
 
 typedef struct run {
