@@ -96,8 +96,10 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 machine a
 on a 0
 expect_cache a miss
-[ "$(objects ac)" = 6 ] || fail "A uploaded $(objects ac) action entries, not 6"
-[ "$(objects cas)" = 6 ] || fail "A uploaded $(objects cas) blobs, not 6"
+# Six targets, plus the build durations document plain runs record (for
+# --shard): one more action entry and blob.
+[ "$(objects ac)" = 7 ] || fail "A uploaded $(objects ac) action entries, not 6 and the durations"
+[ "$(objects cas)" = 7 ] || fail "A uploaded $(objects cas) blobs, not 6 and the durations"
 for t in $TARGETS; do
   f=$(ls "${DIRS[a]}/dist/$t/"hello*)
   cmp "$f" "$NGINX_DATA/open/cas/$(sha "$f")" || fail "the server's blob of $t differs from A's output"
@@ -125,7 +127,7 @@ echo '// changed on B' >>"${DIRS[b]}/hello-go/main.go"
 on b 0
 expect_cache b miss
 [ "$(builds)" = 6 ] || fail "B built $(builds) targets after its source changed, not 6"
-[ "$(objects ac)" = 12 ] || fail "B's new results were not uploaded ($(objects ac) action entries)"
+[ "$(objects ac)" = 13 ] || fail "B's new results were not uploaded ($(objects ac) action entries)"
 pass "a changed source misses on B, rebuilds, and uploads the new results"
 
 # --- damaged store contents: that target rebuilds with a warning ----------
