@@ -71,6 +71,23 @@ for arch in amd64 arm64; do
 done
 pass "the linux binaries compress and decompress bzip2's samples and round-trip a file (arm64 under qemu)"
 
+# The wrapper make gets as CC, on what bzip2's rules do not show: several
+# sources in one `-c` (an object each, in the current folder, as gcc puts
+# them) and a link named with its extension already.
+zig=$(python3 -c 'import os, ziglang; print(os.path.dirname(ziglang.__file__))')/zig
+zig_cc=("$MBHOST_PLUGIN_BUILD_DIR/mb-toolchain-c-zig-cc" "$zig" cc -target x86_64-windows-gnu)
+mkdir -p "$T/multi/src"
+printf 'int one(void) { return ONE; }\n' >"$T/multi/src/one.c"
+printf 'int one(void);\nint main(void) { return one() - 1; }\n' >"$T/multi/main.c"
+(cd "$T/multi" && "${zig_cc[@]}" -O2 -D ONE=1 -c src/one.c main.c) ||
+  fail "the wrapper could not compile two sources with -c"
+[ -f "$T/multi/one.o" ] && [ -f "$T/multi/main.o" ] ||
+  fail "two sources with -c: $(ls "$T/multi")"
+(cd "$T/multi" && "${zig_cc[@]}" -o prog.bin one.o main.o) || fail "the wrapper could not link"
+[ -f "$T/multi/prog.bin" ] && file -b "$T/multi/prog.bin" | grep -q 'PE32+' ||
+  fail "-o prog.bin: $(ls "$T/multi")"
+pass "the zig wrapper: one object per source of a -c, in the current folder; a named link keeps its name"
+
 # The makefile's own `AR = ar rc`-style value survives without make_override:
 # the tools come in the environment. Seen in the plan (-v shows the env).
 sed -i 's/^make_override.*/make_override = CC/' "$T/build.ini"
