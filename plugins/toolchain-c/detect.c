@@ -259,29 +259,38 @@ static void propose_override(mb_call *call, const mb_detect_services *detect,
                         "make's command line");
 }
 
-static int detect_make(mb_call *call, const mb_detect_services *detect) {
+/* The makefile GNU make would read, and its text; NULL when there is
+   none. */
+static const char *find_makefile(mb_call *call,
+                                 const mb_detect_services *detect,
+                                 const char **text) {
   /* The order GNU make looks for them in. */
   static const char *const makefiles[] = {"GNUmakefile", "makefile",
                                           "Makefile"};
-  for (size_t i = 0; i < sizeof makefiles / sizeof *makefiles; i++) {
-    const char *text = detect->read_text(call, makefiles[i]);
-    if (!text) continue;
-    char executable[256];
-    bool from_all;
-    bool found = c_make_goal(text, executable, sizeof executable, &from_all);
-    detect->match(call, MB_MATCH_BUILD, makefiles[i]);
-    detect->propose_key(call, "mode", "make",
-                        "run make with the target's CC, AR, RANLIB in the "
-                        "environment (and cflags as CFLAGS when set)");
-    propose_outputs(call, detect, found, executable, makefiles[i]);
-    if (found && from_all)
-      detect->propose_key(call, "make_args", executable,
-                          "build only what is collected (`all` may also run "
-                          "tests, which cannot run for other targets)");
-    propose_override(call, detect, text);
-    return MB_OK;
-  }
-  return MB_UNSUPPORTED;
+  for (size_t i = 0; i < sizeof makefiles / sizeof *makefiles; i++)
+    if ((*text = detect->read_text(call, makefiles[i])) != NULL)
+      return makefiles[i];
+  return NULL;
+}
+
+static int detect_make(mb_call *call, const mb_detect_services *detect) {
+  const char *text;
+  const char *makefile = find_makefile(call, detect, &text);
+  if (!makefile) return MB_UNSUPPORTED;
+  char executable[256];
+  bool from_all;
+  bool found = c_make_goal(text, executable, sizeof executable, &from_all);
+  detect->match(call, MB_MATCH_BUILD, makefile);
+  detect->propose_key(call, "mode", "make",
+                      "run make with the target's CC, AR, RANLIB in the "
+                      "environment (and cflags as CFLAGS when set)");
+  propose_outputs(call, detect, found, executable, makefile);
+  if (found && from_all)
+    detect->propose_key(call, "make_args", executable,
+                        "build only what is collected (`all` may also run "
+                        "tests, which cannot run for other targets)");
+  propose_override(call, detect, text);
+  return MB_OK;
 }
 
 /* The files to compile: an amalgamation alone when there is one (a .c
@@ -292,9 +301,10 @@ static int detect_make(mb_call *call, const mb_detect_services *detect) {
 static size_t choose_sources(mb_call *call, const mb_detect_services *detect,
                              const char *const *files, size_t count,
                              const char **kept, bool *explicit,
-                             unsigned *needs) {
+                             bool *amalgamated, unsigned *needs) {
   size_t n = 0, amalgamations = 0;
   *explicit = false;
+  *amalgamated = false;
   *needs = 0;
   for (size_t i = 0; i < count; i++) {
     if (c_is_test_file(files[i])) {
@@ -312,7 +322,7 @@ static size_t choose_sources(mb_call *call, const mb_detect_services *detect,
     }
   }
   if (amalgamations > 0) {
-    *explicit = true;
+    *explicit = *amalgamated = true;
     return amalgamations;
   }
   return n;
@@ -346,23 +356,43 @@ static void propose_libs(mb_call *call, const mb_detect_services *detect,
                         "the code includes pthread.h");
 }
 
-static int detect_sources(mb_call *call, const mb_detect_services *detect) {
+/* Sources mode. With `makefile` set (the project has one), only for an
+   amalgamation: it builds for every target as it is, where a developer's
+   makefile tends to name the host's libraries and flags (Lua's: readline,
+   -march=native) that no other target has. */
+static int detect_sources(mb_call *call, const mb_detect_services *detect,
+                          const char *makefile) {
   size_t count, headers;
   const char *const *files =
       detect->find_files(call, "*.c", SOURCE_DEPTH, &count);
   const char **kept = calloc(count + 1, sizeof *kept);
   if (!kept) return MB_UNSUPPORTED;
-  bool explicit;
+  bool explicit, amalgamated;
   unsigned needs;
-  size_t n =
-      choose_sources(call, detect, files, count, kept, &explicit, &needs);
-  char *patterns = explicit ? join_files(kept, n) : c_source_patterns(kept, n);
+  size_t n = choose_sources(call, detect, files, count, kept, &explicit,
+                            &amalgamated, &needs);
+  char evidence[PATH_CAP];
+  snprintf(evidence, sizeof evidence, "%s, an amalgamation",
+           n > 0 ? kept[0] : "");
+  char *patterns = makefile && !amalgamated ? NULL
+                   : explicit               ? join_files(kept, n)
+                                            : c_source_patterns(kept, n);
   free(kept);
   if (!patterns || !*patterns) {
     free(patterns);
     return MB_UNSUPPORTED;
   }
-  detect->match(call, MB_MATCH_WEAK, "C sources");
+  if (makefile) {
+    char note[256];
+    snprintf(note, sizeof note,
+             "%s is there too: mode = make builds with it instead, with its "
+             "own flags and libraries",
+             makefile);
+    detect->match(call, MB_MATCH_BUILD, evidence);
+    detect->note(call, note);
+  } else {
+    detect->match(call, MB_MATCH_WEAK, "C sources");
+  }
   detect->propose_key(call, "mode", "sources",
                       "mbhost compiles and links the sources itself");
   detect->propose_key(call, "sources", patterns,
@@ -393,8 +423,12 @@ static void propose_zig(const c_plugin *cp, mb_call *call,
 
 int c_detect(void *self, mb_call *call, const mb_detect_services *detect) {
   int rc = MB_OK;
-  if (detect_cmake(call, detect) != MB_OK && detect_make(call, detect) != MB_OK)
-    rc = detect_sources(call, detect);
+  const char *makefile_text;
+  const char *makefile = find_makefile(call, detect, &makefile_text);
+  if (detect_cmake(call, detect) != MB_OK &&
+      (!makefile || detect_sources(call, detect, makefile) != MB_OK) &&
+      detect_make(call, detect) != MB_OK)
+    rc = detect_sources(call, detect, NULL);
   if (rc == MB_OK) propose_zig(self, call, detect);
   return rc;
 }

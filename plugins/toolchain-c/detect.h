@@ -1,6 +1,7 @@
 /* What `mbhost init` recognises as a C project: a CMakeLists.txt (cmake
-   mode), a makefile (make mode), or C files (sources mode), in that order;
-   and zig, when installed, as the compiler for every target.
+   mode), an amalgamation (sources mode, even beside a makefile), a makefile
+   (make mode), or C files (sources mode), in that order; and zig, when
+   installed, as the compiler for every target.
    The readers of those files are pure, and unit-tested. */
 #ifndef MB_C_DETECT_H
 #define MB_C_DETECT_H

@@ -8,6 +8,7 @@
 
 #include "build.h"
 #include "sources.h"
+#include "zig.h"
 
 static const char *const *words(c_build *b, const char *key, size_t *n) {
   return b->opts->split(b->call, key, MB_SPLIT_WORDS, n);
@@ -125,7 +126,11 @@ static int add_link_step(c_build *b, const c_sources *src, const char *output) {
   }
   const char *const *libs = list(b, "libs", &n);
   for (size_t i = 0; i < n; i++)
-    argv_addf2(&argv, "-l", libs[i]);
+    /* Windows has no libdl (LoadLibrary is in kernel32, always linked):
+       code that includes dlfcn.h on unix does without it there, and one
+       `libs` serves the whole matrix. */
+    if (!(strcmp(b->target->os, "windows") == 0 && strcmp(libs[i], "dl") == 0))
+      argv_addf2(&argv, "-l", libs[i]);
   int rc = add_step(b, &argv, 0);
   argv_free(&argv);
   return rc;
@@ -204,10 +209,24 @@ static bool listed(const char *const *items, size_t n, const char *name) {
    defaults (cc, ar) but not a makefile's own assignment: `AR = ar rc`
    keeps its flags. Those named in `make_override` go on the command line
    instead, which beats the makefile (`CC = gcc` in a makefile that is to
-   cross compile). */
-static void add_tools(c_build *b, argv_list *make) {
-  char *cc = argv_join(&b->cc, 0);
-  if (!cc) make->failed = true;
+   cross compile). zig's CC goes through its wrapper: makefiles count on
+   gcc's names for what `cc -c x.c` and `cc -o x` write (zig-cc.sh). */
+static int add_tools(c_build *b, argv_list *make) {
+  argv_list compiler = {0};
+  if (b->zig) {
+    const char *wrapper = b->plan->fact(b->call, "zig.make_cc");
+    if (!wrapper) {
+      b->host->set_error(b->call,
+                         "the zig compiler wrapper " C_ZIG_MAKE_CC
+                         " is not beside the C plugin: reinstall mbhost");
+      return MB_ERROR;
+    }
+    argv_add(&compiler, wrapper);
+  }
+  argv_add_all(&compiler, argv_get(&b->cc));
+  char *cc = argv_join(&compiler, 0);
+  if (!cc || compiler.failed) make->failed = true;
+  argv_free(&compiler);
   const struct {
     const char *name, *value;
   } tools[] = {
@@ -226,6 +245,7 @@ static void add_tools(c_build *b, argv_list *make) {
     }
   }
   free(cc);
+  return MB_OK;
 }
 
 /* Generic makefiles build in place, so make runs in a fresh copy of the
@@ -243,7 +263,7 @@ int c_plan_make(c_build *b) {
   argv_add(&make, "make");
   argv_add(&make, "-C");
   argv_add(&make, "{staging}/tree");
-  add_tools(b, &make);
+  int rc = add_tools(b, &make);
   /* Flags the user set are meant to win, so they go on the command line;
      unset, the makefile's own defaults survive. */
   if (b->opts->get(b->call, "cflags"))
@@ -252,8 +272,7 @@ int c_plan_make(c_build *b) {
     add_joined(&make, "LDFLAGS=", words(b, "ldflags", &n));
   argv_add_all(&make, words(b, "make_args", &n));
 
-  int rc;
-  if ((rc = add_step(b, &copy, 0)) == MB_OK &&
+  if (rc == MB_OK && (rc = add_step(b, &copy, 0)) == MB_OK &&
       (rc = add_step(b, &make, 0)) == MB_OK)
     add_outputs(b, "{staging}/tree");
   argv_free(&copy);

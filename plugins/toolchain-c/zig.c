@@ -1,5 +1,6 @@
 #include "zig.h"
 
+#include "beside.h"
 #include "zig_find.h"
 
 #include <limits.h>
@@ -92,6 +93,11 @@ int c_zig_probe(const mb_host *host, const mb_process_service *proc,
   probe->set_fact(call, "zig.version", version);
   probe->set_fact(call, "zig.lib_dir", lib);
   probe->depends_on(call, zig);
+  char wrapper[PATH_MAX];
+  if (mb_beside_plugin(C_ZIG_MAKE_CC, wrapper, sizeof wrapper)) {
+    probe->set_fact(call, "zig.make_cc", wrapper);
+    probe->depends_on(call, wrapper);
+  }
   /* zig compiles each target's C library from this tree: its headers and
      sources are as much the compiler as the binary is. */
   probe->depends_on_tree(call, lib);

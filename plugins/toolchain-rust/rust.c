@@ -5,10 +5,7 @@
    target. Targets the machine cannot build are refused at plan time with
    what to install: the standard library (`rustup target add`) or the
    linker's Debian package. */
-/* dladdr (with _GNU_SOURCE, which the build defines): where the plugin was
-   loaded from, to find its zig linker script beside it. */
 #include <ctype.h>
-#include <dlfcn.h>
 #include <mbhost/toolchain-detect.h>
 #include <mbhost/toolchain-validate.h>
 #include <mbhost/toolchain.h>
@@ -18,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "beside.h"
 #include "manifest.h"
 #include "metadata.h"
 #include "triples.h"
@@ -261,15 +259,7 @@ static bool find_zig(const rust_plugin *rp, mb_call *call, char *path) {
 
 /* The linker script for `linker = zig`, installed beside the plugin. */
 static bool zig_linker_script(char *path) {
-  static const char name[] = "mb-toolchain-rust-zig-linker";
-  Dl_info info;
-  if (!dladdr((const void *)&zig_linker_script, &info) || !info.dli_fname)
-    return false;
-  const char *slash = strrchr(info.dli_fname, '/');
-  int n = snprintf(path, PATH_CAP, "%.*s/%s",
-                   slash ? (int)(slash - info.dli_fname) : 1,
-                   slash ? info.dli_fname : ".", name);
-  return n < PATH_CAP && is_file(path);
+  return mb_beside_plugin("mb-toolchain-rust-zig-linker", path, PATH_CAP);
 }
 
 /* zig, when installed, for `linker = zig`: its path and version are facts,

@@ -1,12 +1,14 @@
-# A real C project's own Makefile, cross compiled with zig for linux and
-# darwin x amd64, arm64: bzip2 1.0.8 (scripts/setup.d/bzip2.sh). (Its rules
-# compile with `-c` and no `-o`, and zig names a Windows object x.obj, so
-# its windows targets cannot link libbz2.a from x.o: docs/toolchain-c.md.)
-# Its Makefile sets CC=gcc, AR=ar, RANLIB=ranlib "to assist in cross
-# compiling", i.e. for make's command line: make_override puts the target's
-# there. `file` agrees for each binary, the linux ones compress and
-# decompress bzip2's own sample files (arm64 under qemu), and libc =
-# gnu.2.17 keeps every GLIBC symbol version at 2.17 or below.
+# A real C project's own Makefile, cross compiled with zig for linux,
+# darwin and windows x amd64, arm64: bzip2 1.0.8 (scripts/setup.d/bzip2.sh).
+# Its rules compile with `-c` and no `-o` and link `-o bzip2`; zig alone
+# would write x.obj and bzip2 for windows, and the C plugin's make-mode
+# wrapper (plugins/toolchain-c/zig-cc.sh) gives the x.o and bzip2.exe a
+# makefile written for gcc expects. Its Makefile sets CC=gcc, AR=ar,
+# RANLIB=ranlib "to assist in cross compiling", i.e. for make's command
+# line: make_override puts the target's there. `file` agrees for each
+# binary, the linux ones compress and decompress bzip2's own sample files
+# and round-trip a file (arm64 under qemu), and libc = gnu.2.17 keeps every
+# GLIBC symbol version at 2.17 or below.
 source "$MBHOST_SOURCE_DIR/tests/lib.sh"
 source "$MBHOST_SOURCE_DIR/tests/toolchains/zig_lib.sh"
 
@@ -23,7 +25,7 @@ source = $bzip2
 output = out
 
 [matrix]
-os   = linux, darwin
+os   = linux, darwin, windows
 arch = amd64, arm64
 
 [toolchain]
@@ -36,8 +38,8 @@ make_args     = bzip2
 INI
 
 run_mbhost 0 --config "$T/build.ini" -j 2
-expect_file_kinds "$T/out" bzip2 linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
-pass "bzip2's Makefile builds for linux and darwin x amd64, arm64 with zig; file agrees"
+expect_file_kinds "$T/out" bzip2 "${!zig_file[@]}"
+pass "bzip2's Makefile builds for linux, darwin and windows x amd64, arm64 with zig; file agrees"
 
 for arch in amd64 arm64; do
   got=$(max_glibc "$T/out/linux/$arch/bzip2")
@@ -59,8 +61,32 @@ for arch in amd64 arm64; do
   cmp -s "$T/s3.$arch.bz2" "$bzip2/sample3.bz2" || fail "linux/$arch: -3 differs from sample3.bz2"
   run_bzip2 "$arch" -d <"$bzip2/sample1.bz2" >"$T/s1.$arch"
   cmp -s "$T/s1.$arch" "$bzip2/sample1.ref" || fail "linux/$arch: sample1 decompressed wrong"
+  # A file of our own through bzip2 and back: -k keeps it, -c to stdout.
+  cp "$bzip2/manual.html" "$T/round.$arch"
+  run_bzip2 "$arch" -9 "$T/round.$arch"
+  [ -f "$T/round.$arch.bz2" ] && [ ! -e "$T/round.$arch" ] ||
+    fail "linux/$arch: bzip2 FILE did not replace FILE with FILE.bz2"
+  run_bzip2 "$arch" -d "$T/round.$arch.bz2"
+  cmp -s "$T/round.$arch" "$bzip2/manual.html" || fail "linux/$arch: a file did not round-trip"
 done
-pass "the linux binaries compress and decompress bzip2's samples (arm64 under qemu)"
+pass "the linux binaries compress and decompress bzip2's samples and round-trip a file (arm64 under qemu)"
+
+# The wrapper make gets as CC, on what bzip2's rules do not show: several
+# sources in one `-c` (an object each, in the current folder, as gcc puts
+# them) and a link named with its extension already.
+zig=$(python3 -c 'import os, ziglang; print(os.path.dirname(ziglang.__file__))')/zig
+zig_cc=("$MBHOST_PLUGIN_BUILD_DIR/mb-toolchain-c-zig-cc" "$zig" cc -target x86_64-windows-gnu)
+mkdir -p "$T/multi/src"
+printf 'int one(void) { return ONE; }\n' >"$T/multi/src/one.c"
+printf 'int one(void);\nint main(void) { return one() - 1; }\n' >"$T/multi/main.c"
+(cd "$T/multi" && "${zig_cc[@]}" -O2 -D ONE=1 -c src/one.c main.c) ||
+  fail "the wrapper could not compile two sources with -c"
+[ -f "$T/multi/one.o" ] && [ -f "$T/multi/main.o" ] ||
+  fail "two sources with -c: $(ls "$T/multi")"
+(cd "$T/multi" && "${zig_cc[@]}" -o prog.bin one.o main.o) || fail "the wrapper could not link"
+[ -f "$T/multi/prog.bin" ] && file -b "$T/multi/prog.bin" | grep -q 'PE32+' ||
+  fail "-o prog.bin: $(ls "$T/multi")"
+pass "the zig wrapper: one object per source of a -c, in the current folder; a named link keeps its name"
 
 # The makefile's own `AR = ar rc`-style value survives without make_override:
 # the tools come in the environment. Seen in the plan (-v shows the env).

@@ -21,9 +21,10 @@ if ! command -v zig >/dev/null 2>&1; then
   done
   python3 -c 'import ziglang' 2>/dev/null || fail "no zig: run scripts/setup.sh --test"
 fi
-# zig keeps what it builds for each target (libc stubs, compiler-rt) under
-# XDG_CACHE_HOME, which lib.sh made private: share the user's instead.
-export ZIG_GLOBAL_CACHE_DIR="${ZIG_GLOBAL_CACHE_DIR:-$HOME/.cache/zig}"
+# zig keeps what it builds for each target (libc stubs, compiler-rt, mingw's
+# C library: minutes) under XDG_CACHE_HOME, which lib.sh made private: use
+# the tests' zig cache, which scripts/setup.d/zig.sh filled.
+export ZIG_GLOBAL_CACHE_DIR=$(bash "$MBHOST_SOURCE_DIR/scripts/setup.d/zig.sh" --cache-dir)
 
 # rustup's toolchain is still the default: Debian's packages did not take
 # PATH over.

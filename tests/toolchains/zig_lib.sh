@@ -3,14 +3,14 @@
 # (as a user's `pip install ziglang` is), and one zig global cache for
 # every test run: it holds the C library zig builds once per target
 # (mingw's takes minutes), which each test's fresh cache folder would
-# otherwise build again.
+# otherwise build again, and which scripts/setup.d/zig.sh fills.
 zig_venv=$(bash "$MBHOST_SOURCE_DIR/scripts/setup.d/zig.sh" --dir)
 if [ ! -f "$zig_venv/.complete" ]; then
   bash "$MBHOST_SOURCE_DIR/scripts/setup.d/zig.sh" ||
     fail "no ziglang in $zig_venv: run scripts/setup.sh --test"
 fi
 export PATH="$zig_venv/bin:$PATH"
-export ZIG_GLOBAL_CACHE_DIR="${MBHOST_TEST_CACHE:-$HOME/.cache/mbhost-tests}/zig-cache"
+export ZIG_GLOBAL_CACHE_DIR=$(bash "$MBHOST_SOURCE_DIR/scripts/setup.d/zig.sh" --cache-dir)
 command -v zig >/dev/null 2>&1 && fail "a zig in PATH would hide the ziglang package"
 
 # The six targets and what `file -b` says for each.
