@@ -10,6 +10,8 @@
 #   naming a blob the bucket lacks each make B build that target, with a
 #   warning;
 # - remote_mode = read-only (and MBHOST_CACHE_REMOTE_MODE) uploads nothing;
+# - --shard 1/3, 2/3 and 3/3 on three more machines, then a fourth's plain
+#   run: six remote hits, no go build, the exporters once;
 # - a stopped MinIO: B builds everything after one warning, exit 0;
 # - no secret or session token in any output (-v, --dry-run), log, cache
 #   folder or artifacts.json.
@@ -232,6 +234,32 @@ for secret in "$S3_SECRET" "$tmp_secret" "$tmp_token"; do
   fi
 done
 pass "session credentials work; without credentials a warning; no secret anywhere"
+
+# --- shards: three machines split the matrix, a fourth assembles ------------------
+# Under a prefix of their own, so the store starts empty for them.
+use_creds "$S3_KEY" "$S3_SECRET"
+export PREFIX="$PREFIX-shards"
+: >"$T/go.log"
+taken=""
+for k in 1 2 3; do
+  dir=$(machine "$T/shard$k")
+  on "$dir" 0 --shard "$k/3"
+  expect_output "^mbhost: shard $k/3: building "
+  expect_output "nothing exported"
+  [ ! -e "$dir/dist" ] || fail "shard $k/3 exported"
+  taken+=$(sed -nE 's/^mbhost: shard [0-9]+\/3: building (.*) \(split .*/\1/p' <<<"$OUT" | tr -d ' ' | tr ',' '\n')$'\n'
+done
+[ "$(grep -v '^$' <<<"$taken" | sort | tr '\n' ' ')" = "darwin/amd64 darwin/arm64 linux/amd64 linux/arm64 windows/amd64 windows/arm64 " ] ||
+  fail "the shards did not take the six targets once each: $taken"
+[ "$(builds)" = 6 ] || fail "the three shards ran $(builds) go builds, not 6"
+[ "$(objects ac | wc -l)" -ge 6 ] || fail "the shards uploaded $(objects ac | wc -l) action entries"
+: >"$T/go.log"
+D=$(machine "$T/assemble")
+on "$D" 0
+[ "$(caches "$D" remote)" = 6 ] || fail "the assembling run got $(caches "$D" remote) remote hits, not 6"
+[ "$(builds)" = 0 ] || fail "the assembling run ran go build: $(cat "$T/go.log")"
+[ "$(find "$D/dist" -type f -name 'hello*' | wc -l)" = 6 ] || fail "the assembling run did not export six binaries"
+pass "--shard 1/3, 2/3, 3/3 through MinIO, then a plain run: six remote hits, no go build, one export"
 
 # --- a stopped server ---------------------------------------------------------------
 use_creds "$S3_KEY" "$S3_SECRET"
