@@ -529,7 +529,7 @@ void cache_prune(const char *root, uint64_t max_bytes, cache_usage *u) {
   entry_info *entries = NULL;
   size_t n = 0;
   list_entries(root, &entries, &n);
-  qsort(entries, n, sizeof *entries, oldest_first);
+  if (n) qsort(entries, n, sizeof *entries, oldest_first);
   for (size_t i = 0; i < n; i++)
     u->bytes += entries[i].bytes;
   u->entries = n;

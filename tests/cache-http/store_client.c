@@ -321,10 +321,10 @@ int main(int argc, char **argv) {
     return 1;
   }
   int rc = iface->open(self, &call, &store);
-  if (config_errors) return 2;
-  if (rc != MB_OK) {
-    printf("error: open: %s\n", call.error);
-    return 1;
+  if (config_errors || rc != MB_OK) {
+    if (!config_errors) printf("error: open: %s\n", call.error);
+    if (desc->deinit) desc->deinit(self);
+    return config_errors ? 2 : 1;
   }
   const char *cmd = argv[i++];
   int n = argc - i, ns = n >= 1 ? parse_ns(argv[i]) : -1, status;

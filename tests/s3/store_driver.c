@@ -329,12 +329,10 @@ int main(int argc, char **argv) {
   }
   call = (mb_call){.with_options = 1};
   if (store_if->open(self, &call, &store) != MB_OK) {
-    if (call.config_error) {
-      printf("CONFIG %s\n", call.error);
-      return 2;
-    }
-    printf("ERROR: open: %s\n", call.error);
-    return 1;
+    printf("%s %s\n",
+           call.config_error ? "CONFIG" : "ERROR: open:", call.error);
+    if (desc->deinit) desc->deinit(self);
+    return call.config_error ? 2 : 1;
   }
   int rc;
   if (strcmp(op[0], "put") == 0 && nop == 4) {
