@@ -1,9 +1,9 @@
 # Contract test of the s3 plugin's cache store ("mb.cache-store/1") against
-# a real MinIO on 127.0.0.1, through the driver tests/s3/store_driver.c
+# a real MinIO on 127.0.0.1, through the cache-store client tests/sdk/store_client.c
 # (which loads the plugin as the host does):
 # - put, has and get of a blob and an action entry, at PREFIX/cas/<sha256>
 #   and PREFIX/ac/<key> (read back with awscli; the entry as
-#   application/json); a missing object is NOT_FOUND, get leaves no file;
+#   application/json); a missing object is not found, get leaves no file;
 # - eight threads putting, checking and getting blobs at once;
 # - a 12 MiB blob uploaded in parts above multipart_threshold, and read
 #   back whole;
@@ -14,9 +14,9 @@
 source "$MBHOST_SOURCE_DIR/tests/lib.sh"
 source "$MBHOST_SOURCE_DIR/tests/s3/servers.sh"
 
-DRIVER="$MBHOST_BUILD_DIR/tests/s3_store_driver"
+CLIENT="$MBHOST_BUILD_DIR/tests/store_client"
 PLUGIN="$MBHOST_PLUGIN_BUILD_DIR/mb-exporter-s3.so"
-[ -x "$DRIVER" ] || fail "$DRIVER is not built (cmake --build build)"
+[ -x "$CLIENT" ] || fail "$CLIENT is not built (cmake --build build)"
 ALL_OUTPUT="$T/all-output.txt"
 : >"$ALL_OUTPUT"
 
@@ -24,13 +24,15 @@ start_minio
 use_creds "$S3_KEY" "$S3_SECRET"
 PREFIX=team/cache
 
-# store WANT_EXIT [KEY=VALUE...] -- OP ARGS...: the driver against MinIO
-# with the prefix and endpoint set (later KEY=VALUEs win); output in $OUT.
+# store WANT_EXIT [KEY=VALUE...] -- OP ARGS...: the client against MinIO
+# with the bucket, prefix and endpoint set (later KEY=VALUEs win); output
+# in $OUT.
 store() {
-  local want=$1 rc=0
+  local want=$1 rc=0 opts=(-o bucket="$S3_BUCKET" -o prefix="$PREFIX" -o endpoint="$S3_ENDPOINT")
   shift
-  OUT=$("$DRIVER" "$PLUGIN" bucket="$S3_BUCKET" prefix="$PREFIX" \
-    endpoint="$S3_ENDPOINT" "$@" 2>&1) || rc=$?
+  while [ "$1" != -- ]; do opts+=(-o "$1") && shift; done
+  shift
+  OUT=$("$CLIENT" "$PLUGIN" "${opts[@]}" "$@" 2>&1) || rc=$?
   printf '%s\n' "$OUT" >>"$ALL_OUTPUT"
   if [ "$rc" != "$want" ]; then
     echo "$OUT" >&2
@@ -64,7 +66,7 @@ head -c 5000000 /dev/urandom >"$T/got"
 store 0 -- put cas "$blob" "$T/blob"
 store 0 -- get cas "$blob" "$T/got"
 cmp "$T/blob" "$T/got" || fail "get did not replace the file's content"
-pass "put, has, get; a missing object is NOT_FOUND"
+pass "put, has, get; a missing object is not found"
 
 expect_object "$PREFIX/cas/$blob" "$T/blob"
 expect_object "$PREFIX/ac/$key" "$T/entry.json"
@@ -79,7 +81,7 @@ pass "objects at PREFIX/cas/<sha256> and PREFIX/ac/<key>; the entry as applicati
 
 # Names are the interface's: 64 lowercase hex digits.
 store 1 -- has cas "../$blob"
-expect_output "ERROR: no object name"
+expect_output "error: no object name"
 store 1 -- get cas ABC "$T/x"
 pass "a name that is not 64 hex digits is refused"
 
@@ -89,7 +91,7 @@ for i in 1 2 3 4 5 6 7 8; do
   head -c $((i * 300000)) /dev/urandom >"$T/many-$i"
   files+=("$T/many-$i")
 done
-store 0 -- roundtrip "${files[@]}"
+store 0 -- parallel "${files[@]}"
 for f in "${files[@]}"; do expect_object "$PREFIX/cas/$(sha "$f")" "$f"; done
 pass "8 threads put, has and get at once"
 
@@ -134,26 +136,26 @@ expect_output "s3://$S3_BUCKET/"
 # No retries: the host stops asking a store after its first error, so a
 # server that cannot be reached costs one attempt per run.
 if grep -q "retry" <<<"$OUT"; then fail "the store retried a server that cannot be reached"; fi
-if grep -q '^WARN' <<<"$OUT"; then fail "retries were warnings, not -v lines: $OUT"; fi
+if grep -q '^warning' <<<"$OUT"; then fail "retries were warnings, not -v lines: $OUT"; fi
 store 1 endpoint="http://127.0.0.1:$dead_port" retries=1 -- has cas "$blob"
 expect_output "cannot connect to http://127.0.0.1:$dead_port"
 pass "a stopped server: an error after the retries, which stay -v lines"
 
 use_creds
 store 1 -- has cas "$blob"
-expect_output "ERROR: open: no AWS credentials"
+expect_output "error: open: no AWS credentials"
 use_creds "$S3_KEY" "$S3_SECRET"
 store 2 bucket=Bad_Bucket -- has cas "$blob"
-expect_output "CONFIG \[cache\.s3\] bucket: 'Bad_Bucket' is not a valid bucket name"
+expect_output "config:[0-9]+: bucket: 'Bad_Bucket' is not a valid bucket name"
 store 2 prefix=a//b -- has cas "$blob"
-expect_output "CONFIG \[cache\.s3\] prefix: 'a//b' has an empty"
+expect_output "config:[0-9]+: prefix: 'a//b' has an empty"
 store 2 acl=private -- has cas "$blob"
-expect_output "CONFIG acl: not in the store's options table"
+expect_output "config:[0-9]+: acl: unknown key"
 pass "missing credentials fail open; bad settings are configuration errors"
 
 store 0 -- describe
-expect_output "INFO: remote cache s3://$S3_BUCKET/$PREFIX/cas/<sha256>, s3://$S3_BUCKET/$PREFIX/ac/<key>"
-expect_output "INFO: endpoint $S3_ENDPOINT, region us-east-1, credentials from the environment"
+expect_output "info: remote cache s3://$S3_BUCKET/$PREFIX/cas/<sha256>, s3://$S3_BUCKET/$PREFIX/ac/<key>"
+expect_output "info: endpoint $S3_ENDPOINT, region us-east-1, credentials from the environment"
 
 # --- secrets ---------------------------------------------------------------
 sts=$(s3cli sts assume-role --role-arn arn:xxx:xxx:xxx:xxxx --role-session-name mbhost \

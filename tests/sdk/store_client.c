@@ -2,8 +2,12 @@
  * store_client: drives any plugin that implements "mb.cache-store/1"
  * (sdk-headers/mbhost/cache-store.h) the way the host does, without the
  * host: it dlopens the plugin, hands it a minimal mb_host whose options
- * come from -o KEY=VALUE, and runs one command. A contract test for cache
- * stores against real servers (tests/cache-http/store.sh).
+ * come from -o KEY=VALUE (the last one of a key wins; sizes and durations
+ * normalized as the host does), and runs one command. As the host, it
+ * shows the options to init only for a plugin of kind cache store (the s3
+ * exporter, used only as a store, is initialized without a section). A
+ * contract test for cache stores against real servers
+ * (tests/cache-http/store.sh, tests/s3/store.sh).
  *
  *   store_client PLUGIN.so [-o KEY=VALUE]... [-c] COMMAND
  *     describe
@@ -34,6 +38,7 @@
 #define MAX_OPTIONS 32
 
 struct mb_call {
+  int with_options; /* 0 in init of a plugin of another kind */
   char error[4096];
 };
 
@@ -42,15 +47,25 @@ static int opt_count, interrupted, config_errors;
 static const mb_option *table;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Durations are read back as whole seconds, as the host normalizes them. */
+/* Sizes are read back in bytes and durations in whole seconds, as the
+   host normalizes them. */
 static const char *normalized(const mb_option *o, const char *v) {
-  static __thread char out[32];
-  if (!v || o->type != MB_OPT_DURATION) return v;
+  static __thread char out[4][32];
+  static __thread int next;
+  if (!v || (o->type != MB_OPT_DURATION && o->type != MB_OPT_SIZE)) return v;
+  static const struct {
+    const char *suffix;
+    unsigned long long factor;
+  } units[] = {
+      {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30}, {"s", 1},
+      {"m", 60},           {"h", 3600},         {"d", 86400}};
   char *end;
-  long n = strtol(v, &end, 10);
-  long unit = *end == 'm' ? 60 : *end == 'h' ? 3600 : *end == 'd' ? 86400 : 1;
-  snprintf(out, sizeof out, "%ld", n * unit);
-  return out;
+  unsigned long long n = strtoull(v, &end, 10);
+  for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+    if (strcmp(end, units[i].suffix) == 0) n *= units[i].factor;
+  char *slot = out[next++ % 4];
+  snprintf(slot, sizeof out[0], "%llu", n);
+  return slot;
 }
 
 static const mb_option *find_option(const char *key) {
@@ -61,10 +76,9 @@ static const mb_option *find_option(const char *key) {
 }
 
 static const char *opt_get(mb_call *call, const char *key) {
-  (void)call;
-  const mb_option *o = find_option(key);
+  const mb_option *o = call->with_options ? find_option(key) : NULL;
   if (!o) return NULL;
-  for (int i = 0; i < opt_count; i++) {
+  for (int i = opt_count; i-- > 0;) {
     if (strcmp(opt_keys[i], key) == 0) return normalized(o, opt_values[i]);
   }
   return normalized(o, o->default_value);
@@ -258,6 +272,7 @@ static int do_parallel(char **files, int count) {
   job *jobs = calloc((size_t)count, sizeof *jobs);
   for (int i = 0; i < count; i++) {
     jobs[i].path = files[i];
+    jobs[i].call.with_options = 1;
     pthread_create(&jobs[i].thread, NULL, round_trip, &jobs[i]);
   }
   int failed = 0;
@@ -314,12 +329,18 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  mb_call call = {""};
+  mb_call call = {.with_options = desc->kind == MB_KIND_CACHE_STORE};
   void *self = NULL;
   if (desc->init(&host, &call, &self) != MB_OK) {
     printf("error: init: %s\n", call.error);
     return 1;
   }
+  if (self && desc->get_interface(self, MB_CACHE_STORE_INTERFACE) != iface) {
+    fprintf(stderr, "store_client: get_interface answers differently after "
+                    "init\n");
+    return 3;
+  }
+  call = (mb_call){.with_options = 1};
   int rc = iface->open(self, &call, &store);
   if (config_errors || rc != MB_OK) {
     if (!config_errors) printf("error: open: %s\n", call.error);
