@@ -64,13 +64,17 @@ static int by_key(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void put_facts(strbuf *b, const facts *f) {
+/* `skip_tree`: the tree a plan narrows, whose fact is left out. */
+static void put_facts(strbuf *b, const facts *f, const char *skip_tree) {
   /* Facts in key order: the probe's recording order does not matter. */
   char **keys = xcalloc(f->keys.len + 1, sizeof *keys);
   for (size_t i = 0; i < f->keys.len; i++)
     keys[i] = f->keys.items[i];
   qsort(keys, f->keys.len, sizeof *keys, by_key);
   for (size_t i = 0; i < f->keys.len; i++) {
+    if (skip_tree && str_starts_with(keys[i], "tree:") &&
+        strcmp(keys[i] + 5, skip_tree) == 0)
+      continue;
     put(b, "fact", keys[i]);
     put(b, "value", facts_get(f, keys[i]));
   }
@@ -148,7 +152,12 @@ void cache_action_key(const cache_context *c, const target_result *tr,
   put(&b, "magic", MANIFEST_MAGIC);
   put(&b, "toolchain", c->toolchain->desc->id);
   put(&b, "plugin_version", c->toolchain->desc->version);
-  put_facts(&b, c->facts);
+  put_facts(&b, c->facts, p->reads_tree);
+  if (p->reads_tree) {
+    put(&b, "tree_reads", p->reads_tree);
+    for (size_t i = 0; i < p->reads_always.len; i++)
+      put(&b, "always", p->reads_always.items[i]);
+  }
   put(&b, "target", tr->target->name);
   put(&b, "project", c->project->name);
   for (size_t i = 0; i < p->env.len; i++)
@@ -158,7 +167,10 @@ void cache_action_key(const cache_context *c, const target_result *tr,
   /* The content, not the tag: a rebuilt image under the same tag misses. */
   if (tr->image_id) put(&b, "image_id", tr->image_id);
   for (size_t s = 0; s < p->nsteps; s++) {
-    put(&b, "step", p->steps[s].parallel ? "parallel" : "serial");
+    put(&b, "step",
+        p->steps[s].tree_reads ? "tree reads"
+        : p->steps[s].parallel ? "parallel"
+                               : "serial");
     for (size_t a = 0; a < p->steps[s].argv.len; a++)
       put_unplaced(&b, c, "arg", p->steps[s].argv.items[a]);
   }

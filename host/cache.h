@@ -87,9 +87,9 @@ void cache_prune(const char *root, uint64_t max_bytes, cache_usage *u);
 uint64_t cache_max_size(const config *cfg);
 
 /* Toolchain probe results, reused while every file the probe declared with
-   depends_on keeps its path, size, mtime and inode (and the trees keep
-   their digest: cache_tree_facts). `key` covers the plugin, its options and
-   PATH. load returns false on a miss. */
+   depends_on keeps its path, size, mtime and inode (the trees are checked
+   with the keys: cache_tree_facts, tree_reads.h). `key` covers the plugin, its
+   options and PATH. load returns false on a miss. */
 void cache_probe_key(const cache_context *c, const target_set *ts,
                      char hex[65]);
 bool cache_probe_load(const char *root, const char *key, facts *f);
@@ -102,11 +102,19 @@ bool cache_source_digest(const project *p, const config *cfg, const char *root,
                          bool save, digest_result *res, char **problem);
 
 /* Sets the fact "tree:PATH" to the content digest of every tree the probe
-   declared (depends_on_tree), with a stat cache under `root` (rewritten
-   when `save`), so the action key covers the toolchain's files. False when
-   a tree's digest differs from the fact already there (a cached probe of a
-   toolchain that changed since) or a tree cannot be read. */
-bool cache_tree_facts(const char *root, facts *f, bool save);
+   declared (depends_on_tree) that a pending target of `ts` keys on in
+   whole (the others narrow it: tree_reads.h), with a stat cache under
+   `root` (rewritten when `save`), so the action key covers the
+   toolchain's files. A tree that cannot be read gets a value no other run
+   has. */
+void cache_tree_facts(const char *root, facts *f, const target_set *ts,
+                      bool save);
+/* The digest of the tree f->trees.items[t] (of `only` of it, when not
+   NULL: digest.h) with its ignore globs and a stat cache under `root`
+   (rewritten when `save`); logged. False with *problem (owned). */
+bool cache_digest_tree(const char *root, const facts *f, size_t t,
+                       const strvec *only, bool save, digest_result *res,
+                       char **problem);
 
 /* Build durations of earlier runs, per target name ("os/arch seconds"). */
 void cache_durations_load(const char *state_dir, target_set *ts);
@@ -116,13 +124,16 @@ void cache_durations_save(const char *state_dir, const target_set *ts);
 /* Around the executor (cache_run.c). cache_key_targets digests the source
    and keys every planned target; it returns the digest (NULL, logged, when
    the source cannot be read: nothing is cached). `save` rewrites the stat
-   cache. cache_finish re-digests the source, stores the targets built from
-   an unchanged source (`digest` is cache_key_targets'), and prunes the
+   cache. Targets that narrow a tree are keyed by tree_reads_keys, or not
+   until they are built. cache_finish re-digests the source, records what
+   the targets that narrow a tree read (keying them), stores the targets
+   built from an unchanged source (`digest` is cache_key_targets'), and
+   prunes the
    cache to [cache] max_size. cache_mark_hits sets each keyed target's
    cache_hit from what the cache holds, writing nothing (--dry-run). */
 char *cache_key_targets(const cache_context *c, target_set *ts, bool save);
-void cache_finish(const cache_context *c, const target_set *ts,
-                  const char *digest, const artifact_list *outputs);
+void cache_finish(const cache_context *c, target_set *ts, const char *digest,
+                  const artifact_list *outputs);
 void cache_mark_hits(const cache_context *c, target_set *ts);
 
 #endif

@@ -9,55 +9,75 @@
 #include "hash.h"
 #include "log.h"
 #include "progress.h"
+#include "tree_reads.h"
 
 static void ignore_globs(const config *cfg, strvec *out) {
   const char *list = config_get(cfg, "project", "ignore");
   if (list) split_list(list, out);
 }
 
-bool cache_tree_facts(const char *root, facts *f, bool save) {
-  bool same = true;
+/* Whether a pending target keys on the whole of `tree`: one whose plan
+   does not narrow it to what it reads (tree_reads.h). */
+static bool whole_tree_wanted(const target_set *ts, const char *tree) {
+  for (size_t i = 0; i < ts->len; i++) {
+    const target_result *tr = &ts->items[i];
+    if (tr->status == TARGET_PENDING &&
+        !(tr->plan.reads_tree && strcmp(tr->plan.reads_tree, tree) == 0))
+      return true;
+  }
+  return false;
+}
+
+bool cache_digest_tree(const char *root, const facts *f, size_t t,
+                       const strvec *only, bool save, digest_result *res,
+                       char **problem) {
+  const char *tree = f->trees.items[t];
+  char id[65];
+  sha256_hex(tree, strlen(tree), id);
+  char *stat_cache =
+      xasprintf("%s/sources/%s-%.32s", root, only ? "reads" : "tree", id);
+  strvec ignore = {0};
+  facts_tree_ignores(f, t, &ignore);
+  digest_request req = {.root = tree,
+                        .ignore = &ignore,
+                        .stat_cache = stat_cache,
+                        .keep_stat_cache = !save,
+                        .only = only};
+  double started = now_seconds();
+  bool ok = source_digest(&req, res, problem);
+  if (ok) {
+    char *parts = only ? xasprintf("%zu parts read, ", only->len) : NULL;
+    log_line(MB_LOG_DEBUG, NULL,
+             "toolchain tree %s: %s%zu files, %zu read, %.3fs", tree,
+             parts ? parts : "", res->files, res->hashed,
+             now_seconds() - started);
+    free(parts);
+  } else
+    log_line(MB_LOG_WARN, NULL, "toolchain tree %s: %s", tree, *problem);
+  free(stat_cache);
+  strvec_free(&ignore);
+  return ok;
+}
+
+void cache_tree_facts(const char *root, facts *f, const target_set *ts,
+                      bool save) {
   for (size_t i = 0; i < f->trees.len; i++) {
     const char *tree = f->trees.items[i];
-    char id[65];
-    sha256_hex(tree, strlen(tree), id);
-    char *stat_cache = xasprintf("%s/sources/tree-%.32s", root, id);
-    strvec ignore = {0};
-    if (i < f->tree_ignores.len) {
-      char *globs = xstrdup(f->tree_ignores.items[i]);
-      for (char *save, *g = strtok_r(globs, "\n", &save); g;
-           g = strtok_r(NULL, "\n", &save))
-        strvec_push(&ignore, g);
-      free(globs);
-    }
-    digest_request req = {.root = tree,
-                          .ignore = &ignore,
-                          .stat_cache = stat_cache,
-                          .keep_stat_cache = !save};
+    if (!whole_tree_wanted(ts, tree)) continue;
     digest_result res;
     char *problem = NULL;
     char *fact = xasprintf("tree:%s", tree);
-    double started = now_seconds();
-    if (source_digest(&req, &res, &problem)) {
-      log_line(MB_LOG_DEBUG, NULL,
-               "toolchain tree %s: %zu files, %zu read, %.3fs", tree, res.files,
-               res.hashed, now_seconds() - started);
-      const char *before = facts_get(f, fact);
-      same = same && (!before || strcmp(before, res.hex) == 0);
+    if (cache_digest_tree(root, f, i, NULL, save, &res, &problem)) {
       facts_set(f, fact, res.hex);
     } else {
-      log_line(MB_LOG_WARN, NULL, "toolchain tree %s: %s", tree, problem);
       /* Never equal to another run's: no cache hit on an unknown tree. */
       char *unique =
           xasprintf("unreadable %d %.6f", (int)getpid(), now_seconds());
       facts_set(f, fact, unique);
       free(unique);
-      same = false;
     }
-    free(problem), free(fact), free(stat_cache);
-    strvec_free(&ignore);
+    free(problem), free(fact);
   }
-  return same;
 }
 
 bool cache_source_digest(const project *p, const config *cfg, const char *root,
@@ -103,9 +123,13 @@ static char *digest_source(const cache_context *c, bool save) {
 
 char *cache_key_targets(const cache_context *c, target_set *ts, bool save) {
   char *digest = digest_source(c, save);
-  for (size_t i = 0; digest && i < ts->len; i++)
-    if (ts->items[i].status == TARGET_PENDING)
-      cache_action_key(c, &ts->items[i], digest, ts->items[i].cache_key);
+  for (size_t i = 0; digest && i < ts->len; i++) {
+    target_result *tr = &ts->items[i];
+    if (tr->status == TARGET_PENDING)
+      cache_action_key(c, tr, digest,
+                       tr->plan.reads_tree ? tr->reads_key : tr->cache_key);
+  }
+  if (digest) tree_reads_keys(c->root, c->facts, ts, save);
   return digest;
 }
 
@@ -116,7 +140,7 @@ void cache_mark_hits(const cache_context *c, target_set *ts) {
   }
 }
 
-static void store_built(const cache_context *c, const target_set *ts,
+static void store_built(const cache_context *c, target_set *ts,
                         const char *digest, const artifact_list *outputs) {
   char *after = digest_source(c, true);
   bool unchanged = after && strcmp(after, digest) == 0;
@@ -127,6 +151,7 @@ static void store_built(const cache_context *c, const target_set *ts,
              "cached");
     return;
   }
+  tree_reads_record(c->root, c->facts, ts);
   for (size_t i = 0; i < ts->len; i++) {
     const target_result *tr = &ts->items[i];
     if (tr->status != TARGET_OK || tr->cache_hit || !tr->cache_key[0]) continue;
@@ -137,8 +162,8 @@ static void store_built(const cache_context *c, const target_set *ts,
   }
 }
 
-void cache_finish(const cache_context *c, const target_set *ts,
-                  const char *digest, const artifact_list *outputs) {
+void cache_finish(const cache_context *c, target_set *ts, const char *digest,
+                  const artifact_list *outputs) {
   if (!digest) return;
   bool any_built = false;
   for (size_t i = 0; i < ts->len; i++)

@@ -41,8 +41,17 @@ typedef struct stat_table {
   size_t nslots;
 } stat_table;
 
+/* A request's `only`, ready for lookups (all sorted): the folders whose
+   files are in, the folders with everything below them, and the folders
+   above either, which are walked only to reach them. */
+typedef struct selection {
+  bool all; /* no `only`, or "./..." */
+  strvec flat, deep, above;
+} selection;
+
 typedef struct walk {
   const digest_request *req;
+  const selection *sel;
   stat_table *old; /* shared, read-only while walking */
   stat_table now;
   int64_t racy_after_ns;
@@ -113,18 +122,21 @@ static bool is_hex64(const char *s) {
   return s[64] == ' ';
 }
 
-#define STAT_CACHE_MAGIC "mbhost-stat/3 "
+#define STAT_CACHE_MAGIC "mbhost-stat/4 "
 
-/* The stat cache: a header "mbhost-stat/3 DIGEST REQUEST" (the digest
+/* The stat cache: a header "mbhost-stat/4 DIGEST REQUEST" (the digest
    these files made, or "-" when files too recent to remember made it too;
-   the hash of what was asked: root, skips and ignore globs), then a line
-   per entry, "STAMP KIND HEX REL" for files and "STAMP d REL" for folders
-   (the root is "."). */
+   the hash of what was asked: root, skips, ignore globs and `only`); with
+   a digest and `only`, a line "= HEX" per item of `only` (its digest, in
+   order); then a line per entry, "STAMP KIND HEX REL" for files and
+   "STAMP d REL" for folders (the root is "."). */
 typedef struct stat_cache {
   char *text; /* state_read_text's: lines are cut in place */
   char digest[65];
-  char *body; /* the first entry line */
-  char *end;  /* the end of the text, however its lines were cut */
+  const char *only_hex; /* the first "= HEX" line, if any */
+  size_t nonly;         /* how many */
+  char *body;           /* the first entry line */
+  char *end;            /* the end of the text, however its lines were cut */
 } stat_cache;
 
 /* The hash that says which request a stat cache was written for: the same
@@ -138,6 +150,11 @@ static void request_id(const digest_request *req, char hex[65]) {
   strbuf_add(&b, "\n", 1);
   for (size_t i = 0; req->ignore && i < req->ignore->len; i++)
     strbuf_add(&b, req->ignore->items[i], strlen(req->ignore->items[i]) + 1);
+  if (req->only) {
+    strbuf_add(&b, "\nonly\n", 6);
+    for (size_t i = 0; i < req->only->len; i++)
+      strbuf_add(&b, req->only->items[i], strlen(req->only->items[i]) + 1);
+  }
   sha256_hex(b.data, b.len, hex);
   strbuf_free(&b);
 }
@@ -154,6 +171,11 @@ static void read_stat_cache(const digest_request *req, stat_cache *c) {
   char *header = c->text + 1 + magic, *end = strchr(header, '\n');
   if (!end) return;
   c->body = end + 1;
+  if (strncmp(c->body, "= ", 2) == 0) c->only_hex = c->body;
+  for (; strncmp(c->body, "= ", 2) == 0 && strlen(c->body) > 66 &&
+         c->body[66] == '\n';
+       c->body += 67)
+    c->nonly++;
   c->end = c->body + strlen(c->body);
   char id[65];
   request_id(req, id);
@@ -206,7 +228,7 @@ static void load_stat_table(stat_cache *c, stat_table *t) {
 }
 
 static void save_stat_cache(const digest_request *req, const stat_table *t,
-                            int64_t racy_after_ns, const char *digest) {
+                            int64_t racy_after_ns, const digest_result *res) {
   char *dir = path_dirname(req->stat_cache);
   state_mkdirs(dir);
   free(dir);
@@ -218,8 +240,10 @@ static void save_stat_cache(const digest_request *req, const stat_table *t,
     complete = complete && t->items[i].st.mtime_ns < racy_after_ns;
   char id[65];
   request_id(req, id);
-  bool ok = fprintf(f, "%s%s %s\n", STAT_CACHE_MAGIC, complete ? digest : "-",
+  bool ok = fprintf(f, "%s%s %s\n", STAT_CACHE_MAGIC, complete ? res->hex : "-",
                     id) > 0;
+  for (size_t i = 0; ok && complete && req->only && i < req->only->len; i++)
+    ok = fprintf(f, "= %s\n", res->only_hex[i]) > 0;
   for (size_t i = 0; ok && i < t->len; i++) {
     const stat_entry *e = &t->items[i];
     if (e->st.mtime_ns >= racy_after_ns) continue;
@@ -243,6 +267,70 @@ bool digest_ignored(const strvec *ignore, const char *rel) {
       return true;
   }
   return false;
+}
+
+static int by_text(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool sorted_has(const strvec *v, const char *s) {
+  return v->len && bsearch(&s, v->items, v->len, sizeof *v->items, by_text);
+}
+
+static void selection_init(const strvec *only, selection *sel) {
+  *sel = (selection){.all = !only};
+  for (size_t i = 0; only && i < only->len; i++) {
+    const char *item = only->items[i];
+    size_t n = strlen(item);
+    bool deep = n >= 4 && strcmp(item + n - 4, "/...") == 0;
+    char *folder = xstrndup(item, deep ? n - 4 : n);
+    if (deep && strcmp(folder, ".") == 0) sel->all = true;
+    for (char *slash = strchr(folder, '/'); slash;
+         slash = strchr(slash + 1, '/'))
+      strvec_push_owned(&sel->above,
+                        xstrndup(folder, (size_t)(slash - folder)));
+    strvec_push_owned(deep ? &sel->deep : &sel->flat, folder);
+  }
+  qsort(sel->flat.items, sel->flat.len, sizeof *sel->flat.items, by_text);
+  qsort(sel->deep.items, sel->deep.len, sizeof *sel->deep.items, by_text);
+  qsort(sel->above.items, sel->above.len, sizeof *sel->above.items, by_text);
+}
+
+static void selection_free(selection *sel) {
+  strvec_free(&sel->flat);
+  strvec_free(&sel->deep);
+  strvec_free(&sel->above);
+}
+
+/* `rel` is a deep item or below one. */
+static bool deep_covers(const selection *sel, const char *rel) {
+  for (size_t i = 0; i < sel->deep.len; i++) {
+    size_t n = strlen(sel->deep.items[i]);
+    if (strncmp(rel, sel->deep.items[i], n) == 0 &&
+        (rel[n] == '\0' || rel[n] == '/'))
+      return true;
+  }
+  return false;
+}
+
+/* The files directly in folder `dir` ("" is the root) are in the digest. */
+static bool files_in(const selection *sel, const char *dir) {
+  if (sel->all) return true;
+  if (!*dir) dir = ".";
+  return sorted_has(&sel->flat, dir) || deep_covers(sel, dir);
+}
+
+/* The folder `rel` is walked. */
+static bool folder_in(const selection *sel, const char *rel) {
+  return sel->all || sorted_has(&sel->flat, rel) ||
+         sorted_has(&sel->above, rel) || deep_covers(sel, rel);
+}
+
+/* A child of folder `dir` may be in: one that is not is left without a
+   stat (a folder above the selection has many such entries). */
+static bool child_may_be_in(const selection *sel, const char *dir,
+                            const char *rel) {
+  return files_in(sel, dir) || folder_in(sel, rel);
 }
 
 static char kind_of(const struct stat *st) {
@@ -297,6 +385,18 @@ static char *join_rel(const char *prefix, const char *name) {
   return rel;
 }
 
+/* The folder part of `rel` ("" for the root's entries), in a buffer that
+   the next call reuses. */
+static const char *parent_of(const char *rel) {
+  static _Thread_local char parent[4096];
+  const char *slash = strrchr(rel, '/');
+  size_t n = slash ? (size_t)(slash - rel) : 0;
+  if (n >= sizeof parent) n = sizeof parent - 1;
+  memcpy(parent, rel, n);
+  parent[n] = '\0';
+  return parent;
+}
+
 static bool walk_child(walk *w, int dirfd, const char *name, const char *rel) {
   struct stat st;
   if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -305,6 +405,9 @@ static bool walk_child(walk *w, int dirfd, const char *name, const char *rel) {
   }
   if (is_skipped(w, rel)) return true;
   if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+    return true;
+  if (S_ISDIR(st.st_mode) ? !folder_in(w->sel, rel)
+                          : !files_in(w->sel, parent_of(rel)))
     return true;
   /* A folder's stamp is taken before its entries are read: an entry added
      meanwhile moves its mtime, so the next run reads it again. */
@@ -343,7 +446,8 @@ static bool walk_dir(walk *w, int dirfd, const char *prefix) {
     if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) continue;
     if (!*prefix && strcmp(name, ".git") == 0) continue;
     char *rel = join_rel(prefix, name);
-    if (!digest_ignored(w->req->ignore, rel))
+    if (!digest_ignored(w->req->ignore, rel) &&
+        child_may_be_in(w->sel, prefix, rel))
       ok = walk_child(w, dirfd, name, rel);
     free(rel);
   }
@@ -365,9 +469,53 @@ static void hex_to_raw(const char *hex, unsigned char raw[32]) {
         (unsigned char)(hex_value(hex[2 * i]) << 4 | hex_value(hex[2 * i + 1]));
 }
 
-static int by_rel(const void *a, const void *b) {
-  return strcmp((*(const stat_entry *const *)a)->rel,
-                (*(const stat_entry *const *)b)->rel);
+/* A file of the digest: pointers into a stat entry or a stat cache line. */
+typedef struct file_ref {
+  const char *rel, *hex;
+  char kind;
+} file_ref;
+
+static int by_ref_rel(const void *a, const void *b) {
+  return strcmp(((const file_ref *)a)->rel, ((const file_ref *)b)->rel);
+}
+
+/* Adds a file to a digest's text: its path, then its kind and the raw 32
+   bytes of its hash (half the text to hash of the hex form). */
+static void digest_text_add(strbuf *text, const file_ref *f) {
+  strbuf_add(text, f->rel, strlen(f->rel) + 1);
+  char raw[33];
+  raw[0] = f->kind == 'x' ? 'x' : '-';
+  hex_to_raw(f->hex, (unsigned char *)raw + 1);
+  strbuf_add(text, raw, sizeof raw);
+}
+
+/* The digest of each `only` item, over `files` sorted by path. */
+static void only_digests(const strvec *only, const file_ref *files, size_t n,
+                         char (*out)[65]) {
+  for (size_t i = 0; i < only->len; i++) {
+    const char *item = only->items[i];
+    size_t len = strlen(item);
+    bool deep = len >= 4 && strcmp(item + len - 4, "/...") == 0;
+    if (deep) len -= 4;
+    bool root = len == 1 && item[0] == '.';
+    /* The files below "a/b" are the ones from "a/b/" on, in order. */
+    char *prefix = root ? xstrdup("") : xasprintf("%.*s/", (int)len, item);
+    size_t plen = strlen(prefix), lo = 0, hi = n;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (strncmp(files[mid].rel, prefix, plen) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    strbuf text = {0};
+    for (size_t f = lo; f < n && strncmp(files[f].rel, prefix, plen) == 0; f++)
+      if (deep || !strchr(files[f].rel + plen, '/'))
+        digest_text_add(&text, &files[f]);
+    sha256_hex(text.data ? text.data : "", text.len, out[i]);
+    strbuf_free(&text);
+    free(prefix);
+  }
 }
 
 /* The source's top-level entries, shared out among walking threads: a
@@ -401,7 +549,8 @@ static void *walk_top_level(void *arg) {
   }
 }
 
-static bool list_top_level(const digest_request *req, top_level *top) {
+static bool list_top_level(const digest_request *req, const selection *sel,
+                           top_level *top) {
   int fd = dup(top->fd);
   DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
   if (!d) {
@@ -411,7 +560,8 @@ static bool list_top_level(const digest_request *req, top_level *top) {
   for (struct dirent *de; (de = readdir(d));)
     if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
         strcmp(de->d_name, ".git") != 0 &&
-        !digest_ignored(req->ignore, de->d_name))
+        !digest_ignored(req->ignore, de->d_name) &&
+        child_may_be_in(sel, "", de->d_name))
       strvec_push(&top->names, de->d_name);
   closedir(d);
   return true;
@@ -424,7 +574,8 @@ static bool walk_source(walk *w) {
   top_level top = {.fd =
                        open(w->req->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
   struct stat st;
-  if (top.fd < 0 || fstat(top.fd, &st) != 0 || !list_top_level(w->req, &top)) {
+  if (top.fd < 0 || fstat(top.fd, &st) != 0 ||
+      !list_top_level(w->req, w->sel, &top)) {
     w->problem = xasprintf("cannot open %s", w->req->root);
     if (top.fd >= 0) close(top.fd);
     return false;
@@ -535,8 +686,32 @@ static bool stat_cache_holds(const digest_request *req, stat_cache *c,
   return !atomic_load(&changed);
 }
 
+/* The `only` digests of a stat cache that holds: its lines were cut. */
+static void cached_only_digests(const digest_request *req, stat_cache *c,
+                                size_t files, char (*out)[65]) {
+  file_ref *refs = xcalloc(files + 1, sizeof *refs);
+  size_t n = 0;
+  stamp st;
+  char kind;
+  const char *hex, *rel;
+  for (char *p = c->body;
+       n < files && next_entry(&p, c->end, &st, &kind, &hex, &rel);)
+    if (kind != 'd')
+      refs[n++] = (file_ref){.rel = rel, .hex = hex, .kind = kind};
+  qsort(refs, n, sizeof *refs, by_ref_rel);
+  only_digests(req->only, refs, n, out);
+  free(refs);
+}
+
+void digest_result_free(digest_result *res) {
+  free(res->only_hex);
+  res->only_hex = NULL;
+}
+
 bool source_digest(const digest_request *req, digest_result *out,
                    char **problem) {
+  out->only_hex =
+      req->only ? xcalloc(req->only->len + 1, sizeof *out->only_hex) : NULL;
   stat_cache cache;
   read_stat_cache(req, &cache);
   size_t checked;
@@ -544,40 +719,44 @@ bool source_digest(const digest_request *req, digest_result *out,
     memcpy(out->hex, cache.digest, 65);
     out->files = checked;
     out->hashed = 0;
+    if (req->only && cache.nonly == req->only->len)
+      for (size_t i = 0; i < cache.nonly; i++)
+        memcpy(out->only_hex[i], cache.only_hex + 67 * i + 2, 64);
+    else if (req->only)
+      cached_only_digests(req, &cache, checked, out->only_hex);
     if (problem) *problem = NULL;
     free(cache.text);
     return true;
   }
+  selection sel;
+  selection_init(req->only, &sel);
   stat_table old = {0};
-  walk w = {.req = req, .old = &old};
+  walk w = {.req = req, .sel = &sel, .old = &old};
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
   w.racy_after_ns = ((int64_t)now.tv_sec - RACY_SECONDS) * 1000000000;
   load_stat_table(&cache, &old);
   bool ok = walk_source(&w);
-  const stat_entry **sorted = xcalloc(w.now.len + 1, sizeof *sorted);
+  file_ref *sorted = xcalloc(w.now.len + 1, sizeof *sorted);
   size_t files = 0;
   for (size_t i = 0; i < w.now.len; i++)
-    if (w.now.items[i].kind != 'd') sorted[files++] = &w.now.items[i];
+    if (w.now.items[i].kind != 'd')
+      sorted[files++] = (file_ref){.rel = w.now.items[i].rel,
+                                   .hex = w.now.items[i].hex,
+                                   .kind = w.now.items[i].kind};
   if (ok) {
-    /* Sorting pointers: moving the entries themselves cost more. */
-    qsort(sorted, files, sizeof *sorted, by_rel);
+    /* Sorting small references: moving the entries themselves cost more. */
+    qsort(sorted, files, sizeof *sorted, by_ref_rel);
     strbuf text = {0};
-    for (size_t i = 0; i < files; i++) {
-      const stat_entry *e = sorted[i];
-      strbuf_add(&text, e->rel, strlen(e->rel) + 1);
-      /* The raw 32 bytes: half the text to hash of the hex form. */
-      char raw[33];
-      raw[0] = e->kind == 'x' ? 'x' : '-';
-      hex_to_raw(e->hex, (unsigned char *)raw + 1);
-      strbuf_add(&text, raw, sizeof raw);
-    }
+    for (size_t i = 0; i < files; i++)
+      digest_text_add(&text, &sorted[i]);
     sha256_hex(text.data ? text.data : "", text.len, out->hex);
     strbuf_free(&text);
+    if (req->only) only_digests(req->only, sorted, files, out->only_hex);
     out->files = files;
     out->hashed = w.hashed;
     if (req->stat_cache && !req->keep_stat_cache)
-      save_stat_cache(req, &w.now, w.racy_after_ns, out->hex);
+      save_stat_cache(req, &w.now, w.racy_after_ns, out);
   }
   free(sorted);
   if (problem)
@@ -587,5 +766,6 @@ bool source_digest(const digest_request *req, digest_result *out,
   free(cache.text);
   table_free(&old);
   table_free(&w.now);
+  selection_free(&sel);
   return ok;
 }

@@ -19,18 +19,27 @@ typedef struct digest_request {
   const strvec *ignore;   /* globs (may be NULL); see digest_ignored */
   const char *stat_cache; /* file to read and rewrite, or NULL for none */
   bool keep_stat_cache;   /* read the stat cache but do not rewrite it */
+  /* NULL: everything under root. Else only these parts of it, each
+     relative to root: "a/b" the files directly in that folder ("." the
+     root's), "a/b/..." everything below it. The folders above them are
+     checked (their stamps) but their other entries are not looked at. */
+  const strvec *only;
 } digest_request;
 
 typedef struct digest_result {
   char hex[65];
   size_t files;  /* files in the digest */
   size_t hashed; /* of those, files whose content was read */
+  /* With `only`: a digest per item, in the same order (a missing folder
+     has the digest of no files). Free with digest_result_free. */
+  char (*only_hex)[65];
 } digest_result;
 
 /* Computes the digest. Returns false with errno and *problem (caller frees)
    when a file or folder cannot be read. */
 bool source_digest(const digest_request *req, digest_result *out,
                    char **problem);
+void digest_result_free(digest_result *res);
 
 /* True when `rel` (a path relative to the source, '/'-separated) is left
    out by one of the globs: a glob without '/' matches any path component

@@ -144,10 +144,14 @@ static void start_step(executor *ex, size_t t, bool token) {
     run = exec_step_start(ex->opt->plugin, tr, s, &argv, cwd, share, &fd);
   } else {
     strvec supervised = {0};
-    pid = supervise_argv(&argv, &supervised)
+    char *out = step->tree_reads ? plan_expand(PLAN_TREE_READS_FILE,
+                                               tr->staging, tr->scratch, NULL)
+                                 : NULL;
+    pid = supervise_argv(&argv, out, &supervised)
               ? process_spawn((const char *const *)supervised.items, env.items,
                               cwd, STDERR_MERGE, &fd, NULL)
               : -1;
+    free(out);
     strvec_free(&supervised);
   }
   if (pid < 0 || (ex->opt->plugin && !run)) {
@@ -563,10 +567,14 @@ static void restore_cached(executor *ex) {
   if (!ex->opt->cache_root) return;
   restore_batch b = {.ts = ts, .root = ex->opt->cache_root};
   b.targets = xcalloc(ts->len + 1, sizeof *b.targets);
-  for (size_t t = 0; t < ts->len; t++)
-    if (ts->items[t].status == TARGET_PENDING && ex->progress[t].log &&
-        ts->items[t].cache_key[0])
+  for (size_t t = 0; t < ts->len; t++) {
+    target_result *tr = &ts->items[t];
+    if (tr->status != TARGET_PENDING || !ex->progress[t].log) continue;
+    if (tr->cache_key[0])
       b.targets[b.len++] = t;
+    else if (tr->reads_key[0])
+      tr->cache_checked = true; /* a miss: no record of what it reads */
+  }
   b.outs = xcalloc(b.len + 1, sizeof *b.outs);
   b.got = xcalloc(b.len + 1, sizeof *b.got);
   b.seconds = xcalloc(b.len + 1, sizeof *b.seconds);

@@ -31,6 +31,25 @@ void plan_add_step(plan *p, const char *const *argv, bool parallel) {
     strvec_push(&s->argv, argv[i]);
 }
 
+void plan_set_tree_reads(plan *p, const char *tree, const char *const *always,
+                         const char *const *argv) {
+  free(p->reads_tree);
+  strvec_free(&p->reads_always);
+  strvec_free(&p->reads_argv);
+  p->reads_tree = xstrdup(tree);
+  for (size_t i = 0; always && always[i]; i++)
+    strvec_push(&p->reads_always, always[i]);
+  for (size_t i = 0; argv[i]; i++)
+    strvec_push(&p->reads_argv, argv[i]);
+}
+
+void plan_complete(plan *p) {
+  if (!p->reads_argv.len) return;
+  plan_add_step(p, (const char *const *)p->reads_argv.items, false);
+  p->steps[p->nsteps - 1].tree_reads = true;
+  strvec_free(&p->reads_argv);
+}
+
 void plan_add_output(plan *p, const char *name, const char *from,
                      const char *kind, uint32_t flags) {
   p->outputs = xrealloc(p->outputs, (p->noutputs + 1) * sizeof *p->outputs);
@@ -55,6 +74,9 @@ void plan_free(plan *p) {
     free(p->outputs[i].kind);
   }
   free(p->outputs);
+  free(p->reads_tree);
+  strvec_free(&p->reads_always);
+  strvec_free(&p->reads_argv);
   *p = (plan){0};
 }
 
@@ -120,6 +142,7 @@ void plan_print(const plan *p, FILE *out) {
       bool quote = !*arg || strpbrk(arg, " \t\"'\\$") != NULL;
       fprintf(out, quote ? " '%s'" : " %s", arg);
     }
+    if (p->steps[i].tree_reads) fprintf(out, " > %s", PLAN_TREE_READS_FILE);
     fputc('\n', out);
   }
   for (size_t i = 0; i < p->noutputs; i++)

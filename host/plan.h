@@ -11,8 +11,13 @@
 
 typedef struct plan_step {
   strvec argv;
-  bool parallel; /* MB_STEP_PARALLEL */
+  bool parallel;   /* MB_STEP_PARALLEL */
+  bool tree_reads; /* the tree reads step: its standard output goes to
+                      PLAN_TREE_READS_FILE, not to the log */
 } plan_step;
+
+/* Where the tree reads step's standard output goes. */
+#define PLAN_TREE_READS_FILE "{scratch}/mbhost-tree-reads"
 
 typedef struct plan_output {
   char *name; /* relative to the target's destination */
@@ -31,6 +36,11 @@ typedef struct plan {
   size_t nsteps;
   plan_output *outputs;
   size_t noutputs;
+  /* "mb.plan-tree-reads/1": the tree whose part the build reads is keyed
+     on (NULL: none), the parts every build reads, and the command that
+     prints the rest (plan_complete makes it the last step). */
+  char *reads_tree;
+  strvec reads_always, reads_argv;
 } plan;
 
 void plan_set_env(plan *p, const char *name, const char *value);
@@ -38,6 +48,11 @@ void plan_add_step(plan *p, const char *const *argv, bool parallel);
 /* flags: MB_OUTPUT_* */
 void plan_add_output(plan *p, const char *name, const char *from,
                      const char *kind, uint32_t flags);
+void plan_set_tree_reads(plan *p, const char *tree, const char *const *always,
+                         const char *const *argv);
+/* After the toolchain's plan call: the tree reads command, if any, becomes
+   the last step. */
+void plan_complete(plan *p);
 void plan_free(plan *p);
 
 /* Replaces every {staging} and {scratch} in `text`, and every {jobs} when

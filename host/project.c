@@ -22,6 +22,15 @@ void facts_set(facts *f, const char *key, const char *value) {
   strvec_push(&f->values, value);
 }
 
+void facts_tree_ignores(const facts *f, size_t i, strvec *out) {
+  if (i >= f->tree_ignores.len) return;
+  char *globs = xstrdup(f->tree_ignores.items[i]);
+  for (char *save, *g = strtok_r(globs, "\n", &save); g;
+       g = strtok_r(NULL, "\n", &save))
+    strvec_push(out, g);
+  free(globs);
+}
+
 void facts_free(facts *f) {
   strvec_free(&f->keys);
   strvec_free(&f->values);

@@ -30,5 +30,7 @@ typedef struct facts {
 const char *facts_get(const facts *f, const char *key);
 void facts_set(facts *f, const char *key, const char *value);
 void facts_free(facts *f);
+/* The ignore globs of the tree trees.items[i], into *out. */
+void facts_tree_ignores(const facts *f, size_t i, strvec *out);
 
 #endif

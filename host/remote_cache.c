@@ -22,6 +22,7 @@
 #include "schema.h"
 #include "services.h"
 #include "state.h"
+#include "tree_reads.h"
 
 /* The key of a named document: never the key of an action, whose key
    material starts with the manifest's magic. */
@@ -651,6 +652,51 @@ bool remote_get_document(remote_cache *r, const char *name, char **data,
   bool ok = !problem;
   free(problem);
   return ok;
+}
+
+/* ---- what builds read of a toolchain tree (tree_reads.h) ---- */
+
+static char *reads_document(const char *reads_key) {
+  return xasprintf("tree-reads/%s", reads_key);
+}
+
+void remote_cache_fetch_reads(remote_cache *r, const char *root, const facts *f,
+                              target_set *ts, bool save) {
+  bool adopted = false;
+  for (size_t i = 0; r && i < ts->len; i++) {
+    target_result *tr = &ts->items[i];
+    if (tr->status != TARGET_PENDING || !tr->reads_key[0] || tr->cache_key[0])
+      continue;
+    char *name = reads_document(tr->reads_key), *doc;
+    size_t len;
+    bool fetched = remote_get_document(r, name, &doc, &len);
+    bool got = fetched && tree_reads_adopt(root, tr, doc, len, save);
+    if (fetched && !got)
+      log_line(MB_LOG_WARN, tr->target->name,
+               "remote cache: its record of the toolchain folders a build "
+               "reads is damaged; building it");
+    /* With no record, the store has no result for these inputs either. */
+    if (!got && !atomic_load(&r->disabled)) atomic_fetch_add(&r->misses, 1);
+    if (!got) free(doc);
+    adopted |= got;
+    free(name);
+  }
+  if (adopted) tree_reads_keys(root, f, ts, save);
+}
+
+void remote_cache_share_reads(remote_cache *r, const char *root,
+                              const target_set *ts) {
+  for (size_t i = 0; r && !r->read_only && i < ts->len; i++) {
+    const target_result *tr = &ts->items[i];
+    if (tr->status != TARGET_OK || tr->cache_hit || !tr->reads_key[0] ||
+        !tr->cache_key[0])
+      continue;
+    size_t len;
+    char *text = tree_reads_text(root, tr->reads_key, &len);
+    char *name = reads_document(tr->reads_key);
+    if (text) remote_put_document(r, name, text, len);
+    free(text), free(name);
+  }
 }
 
 /* ---- counters ---- */

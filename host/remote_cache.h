@@ -95,6 +95,17 @@ bool remote_put_document(remote_cache *r, const char *name, const void *data,
 bool remote_get_document(remote_cache *r, const char *name, char **data,
                          size_t *len);
 
+/* The records of what builds read of a toolchain tree (tree_reads.h) go
+   with the results, as documents named "tree-reads/READS KEY": fetch
+   adopts the record of each pending target that has none in the cache
+   folder `root` (stored there when `save`) and keys it; share uploads the
+   record of each target built this run (not in read-only mode). Main
+   thread, no upload running. r may be NULL. */
+void remote_cache_fetch_reads(remote_cache *r, const char *root, const facts *f,
+                              target_set *ts, bool save);
+void remote_cache_share_reads(remote_cache *r, const char *root,
+                              const target_set *ts);
+
 /* Prints the remote counters kept in the cache folder `root` (remote
    hits, misses, bytes downloaded and uploaded, over every run), if any. */
 void remote_cache_stats_print(const char *root, FILE *out);

@@ -472,11 +472,6 @@ static bool probe_from_cache(run *r, const char *root, const image_probe *in,
   }
   if (r->opts->no_cache || !cache_probe_load(root, key, &r->facts))
     return false;
-  if (!cache_tree_facts(root, &r->facts, !r->opts->dry_run)) {
-    facts_free(&r->facts);
-    r->facts = (facts){0};
-    return false;
-  }
   log_line(MB_LOG_INFO, r->toolchain->desc->name, "%s (probe cached)",
            facts_get(&r->facts, "version"));
   return true;
@@ -512,7 +507,6 @@ static int probe_in(run *r, const image_probe *in) {
                            : "its probe gave no reason");
     code = EXIT_BUILD;
   } else {
-    cache_tree_facts(root, &r->facts, !r->opts->dry_run);
     if (!r->opts->dry_run) cache_probe_store(root, key, &r->facts);
     log_line(MB_LOG_INFO, p->desc->name, "%s", facts_get(&r->facts, "version"));
   }
@@ -605,6 +599,7 @@ static void plan_target(run *r, target_result *tr) {
   int rc = p->toolchain->plan(p->self, &call, &t, &plan_services);
   char *error = call_end(&call);
   if (rc == MB_OK) {
+    plan_complete(&tr->plan);
     free(error);
     error = check_declared_outputs(&tr->plan);
     if (!error) return;
@@ -643,7 +638,9 @@ static int plan_all(run *r, bool *supported, bool report) {
 /* What a dry run says about the cache for one target. */
 static const char *dry_run_cache_state(const run *r, const target_result *tr) {
   if (r->opts->no_cache) return "off (--no-cache)";
-  if (!tr->cache_key[0]) return "unknown (the source cannot be read)";
+  /* With a reads key but no key, nothing was recorded for its inputs. */
+  if (!tr->cache_key[0] && !tr->reads_key[0])
+    return "unknown (the source cannot be read)";
   if (!tr->cache_hit) return "miss";
   return tr->cache_remote ? "hit (remote)" : "hit";
 }
@@ -666,7 +663,8 @@ static export_chain chain_of(run *r) {
 
 /* A dry run asks the remote cache whether it has what the local cache
    lacks, downloading nothing. */
-static void mark_remote_hits(run *r) {
+static void mark_remote_hits(run *r, const char *root) {
+  remote_cache_fetch_reads(r->remote, root, &r->facts, &r->targets, false);
   for (size_t i = 0; r->remote && i < r->targets.len; i++) {
     target_result *tr = &r->targets.items[i];
     if (tr->cache_key[0] && !tr->cache_hit &&
@@ -678,10 +676,11 @@ static void mark_remote_hits(run *r) {
 static void print_dry_run(run *r) {
   if (!r->opts->no_cache) {
     char *root = cache_dir(&r->cfg);
+    cache_tree_facts(root, &r->facts, &r->targets, false);
     cache_context c = cache_of(r, root);
     free(cache_key_targets(&c, &r->targets, false));
     cache_mark_hits(&c, &r->targets);
-    mark_remote_hits(r);
+    mark_remote_hits(r, root);
     free(root);
   }
 
@@ -787,6 +786,7 @@ static void record_durations(run *r) {
 /* After a local miss, the remote cache's entry becomes a local one, which
    the executor restores. */
 static void fetch_remote(run *r, const char *root) {
+  remote_cache_fetch_reads(r->remote, root, &r->facts, &r->targets, true);
   for (size_t i = 0; r->remote && i < r->targets.len; i++) {
     target_result *tr = &r->targets.items[i];
     if (tr->status == TARGET_PENDING && tr->cache_key[0] &&
@@ -800,6 +800,7 @@ static void fetch_remote(run *r, const char *root) {
    stores what was built: the outputs, or false when interrupted. */
 static bool build(run *r, artifact_list *outputs) {
   char *root = cache_dir(&r->cfg);
+  cache_tree_facts(root, &r->facts, &r->targets, true);
   cache_context c = cache_of(r, root);
   cache_durations_load(r->state_dir, &r->targets);
   char *digest = cache_key_targets(&c, &r->targets, true);
@@ -829,6 +830,7 @@ static bool build(run *r, artifact_list *outputs) {
     cache_durations_save(r->state_dir, &r->targets);
     cache_finish(&c, &r->targets, digest, outputs);
     record_durations(r);
+    remote_cache_share_reads(r->remote, root, &r->targets);
     /* While the exporters run; remote_cache_close waits for it. */
     remote_cache_upload_start(r->remote, &r->targets, outputs);
   }
@@ -891,7 +893,7 @@ static bool recover_exports(const run *r) {
 static void result_free(target_result *tr) {
   plan_free(&tr->plan);
   free(tr->reason), free(tr->log_path), free(tr->staging), free(tr->scratch);
-  free(tr->image_id);
+  free(tr->image_id), free(tr->reads_record);
 }
 
 /* --shard K/N: keeps only this shard's targets, split by the durations

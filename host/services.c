@@ -107,6 +107,7 @@ static const char *svc_project(mb_call *call, const char *key) {
 static const mb_options_service options_service;
 static const mb_process_service process_service;
 static const mb_probe_tree_service probe_tree_service;
+static const mb_plan_tree_reads_service plan_tree_reads_service;
 
 static const void *svc_get_service(const mb_host *host, const char *id) {
   (void)host;
@@ -114,6 +115,8 @@ static const void *svc_get_service(const mb_host *host, const char *id) {
   if (strcmp(id, MB_OPTIONS_SERVICE) == 0) return &options_service;
   if (strcmp(id, MB_PROCESS_SERVICE) == 0) return &process_service;
   if (strcmp(id, MB_PROBE_TREE_SERVICE) == 0) return &probe_tree_service;
+  if (strcmp(id, MB_PLAN_TREE_READS_SERVICE) == 0)
+    return &plan_tree_reads_service;
   return NULL;
 }
 
@@ -400,6 +403,18 @@ static void plan_svc_add_output(mb_call *call, const char *name,
   if (!(flags & MB_OUTPUT_GLOB) && !name) return;
   plan_add_output(call->plan, name ? name : "", from, kind, flags);
 }
+
+static void plan_tree_reads(mb_call *call, const char *tree,
+                            const char *const *always,
+                            const char *const *argv) {
+  if (!call->plan || !call->facts || !tree || !argv || !argv[0] ||
+      !strvec_contains(&call->facts->trees, tree))
+    return;
+  plan_set_tree_reads(call->plan, tree, always, argv);
+}
+
+static const mb_plan_tree_reads_service plan_tree_reads_service = {
+    .tree_reads = plan_tree_reads};
 
 const mb_plan_services plan_services = {
     .fact = plan_fact,

@@ -1,6 +1,7 @@
 #include "supervise.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
@@ -19,7 +20,7 @@ extern char **environ;
 #define PARENT_DIED SIGUSR1
 #define GRACE_SECONDS 2
 
-bool supervise_argv(const strvec *argv, strvec *out) {
+bool supervise_argv(const strvec *argv, const char *stdout_path, strvec *out) {
   char exe[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n <= 0) return false;
@@ -32,6 +33,7 @@ bool supervise_argv(const strvec *argv, strvec *out) {
   strvec_push(out, exe);
   strvec_push(out, SUPERVISE_COMMAND);
   strvec_push_owned(out, xasprintf("%ld", (long)getpid()));
+  strvec_push(out, stdout_path ? stdout_path : "-");
   strvec_push_owned(out, program);
   for (size_t i = 0; i < argv->len; i++)
     strvec_push(out, argv->items[i]);
@@ -75,7 +77,7 @@ static int stop_group(pid_t child, const sigset_t *waiting) {
 }
 
 int supervise_main(int argc, char **argv) {
-  if (argc < 5) return 127;
+  if (argc < 6) return 127;
   pid_t parent = (pid_t)strtol(argv[2], NULL, 10);
   /* Signals are taken synchronously below. SIGINT and SIGTERM are for the
      step: mbhost signals the whole group, and the supervisor outlives the
@@ -97,11 +99,18 @@ int supervise_main(int argc, char **argv) {
   posix_spawnattr_setsigdefault(&attr, &waiting);
   posix_spawnattr_setflags(&attr,
                            POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  if (strcmp(argv[3], "-") != 0)
+    posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, argv[3],
+                                     O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
+                                     0600);
   pid_t child;
-  int rc = posix_spawn(&child, argv[3], NULL, &attr, argv + 4, environ);
+  int rc = posix_spawn(&child, argv[4], &files, &attr, argv + 5, environ);
+  posix_spawn_file_actions_destroy(&files);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
-    fprintf(stderr, "mbhost: cannot run '%s': %s\n", argv[3], strerror(rc));
+    fprintf(stderr, "mbhost: cannot run '%s': %s\n", argv[4], strerror(rc));
     return 127;
   }
   for (;;) {

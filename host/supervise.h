@@ -15,12 +15,15 @@
 #define SUPERVISE_COMMAND "__supervise"
 
 /* The argv that runs `argv` under a supervisor, into *out: argv[0] is
-   searched in PATH here, as posix_spawnp would. false with errno (ENOENT:
-   no such program) when it cannot be run. Spawn it from the main thread:
-   the kernel's signal is tied to the thread that starts the supervisor. */
-bool supervise_argv(const strvec *argv, strvec *out);
+   searched in PATH here, as posix_spawnp would; its standard output goes
+   to the file `stdout_path` (created or truncated, mode 0600) when that is
+   not NULL. false with errno (ENOENT: no such program) when it cannot be
+   run. Spawn it from the main thread: the kernel's signal is tied to the
+   thread that starts the supervisor. */
+bool supervise_argv(const strvec *argv, const char *stdout_path, strvec *out);
 
-/* `mbhost __supervise PARENT PROGRAM ARGV...`: runs PROGRAM with ARGV,
+/* `mbhost __supervise PARENT STDOUT PROGRAM ARGV...`: runs PROGRAM with
+   ARGV (its standard output into the file STDOUT, unless that is "-"),
    stops its process group when PARENT dies; exits as the step did. */
 int supervise_main(int argc, char **argv);
 

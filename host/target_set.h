@@ -34,7 +34,11 @@ typedef struct target_result {
   double seconds;
   double expected_seconds; /* the last build's time, for scheduling; 0: none */
   char *image_id;          /* executor plugins: the image's content ID */
-  char cache_key[65];      /* empty: not cacheable */
+  char cache_key[65];      /* empty: not cacheable (or not yet: reads_key) */
+  char reads_key[65];      /* a plan that narrows a tree: every input but
+                              the tree (tree_reads.h); else empty */
+  char *reads_record;      /* its record as the remote cache had it, when
+                              the cache folder has none (owned) */
   bool cache_checked;      /* the key was looked up in the cache */
   bool cache_hit;
   bool cache_remote; /* the entry came from the remote cache this run */

@@ -43,6 +43,17 @@ tree_digest() {
   (cd "$1" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum | sha256sum | cut -d' ' -f1)
 }
 
+# distinct_tree_reads CACHE: how many different records of what builds read
+# of a toolchain tree (host/tree_reads.h) the cache folder CACHE/mbhost
+# holds: the remote cache keeps each one as a document, and two targets
+# with the same list share its blob.
+distinct_tree_reads() {
+  local f
+  for f in "$1"/mbhost/tree-reads/*/*; do
+    [ -f "$f" ] && sha256sum <"$f"
+  done | sort -u | wc -l
+}
+
 # build_test_plugin NAME: compiles tests/e2e/plugins/NAME.c against the SDK
 # headers into $T/plugins/NAME.so (a folder only the owner may write).
 build_test_plugin() {

@@ -13,7 +13,8 @@
 static const mb_host *host;
 static const mb_options_service *opts;
 static const mb_process_service *proc;
-static const mb_probe_tree_service *tree; /* NULL before ABI 1.3 */
+static const mb_probe_tree_service *tree;       /* NULL before ABI 1.3 */
+static const mb_plan_tree_reads_service *reads; /* NULL before ABI 1.4 */
 
 static const mb_option go_options[] = {
     {.key = "package",
@@ -90,6 +91,7 @@ static int probe_goroot(mb_call *call, const mb_probe_services *probe,
     tree->depends_on_tree_except(call, trim_end(out), tests);
   else
     probe->depends_on_tree(call, trim_end(out));
+  probe->set_fact(call, "goroot", out);
   return MB_OK;
 }
 
@@ -157,6 +159,52 @@ static const char *output_name(mb_call *call, const char *package) {
   return last;
 }
 
+/* The flags of `go build` that `go list` shares, from argv[argc] on (tags
+   are joined in `tags`); the new argc. */
+static size_t add_build_flags(mb_call *call, const char **argv, size_t argc,
+                              char *tags, size_t tags_size) {
+  if (strcmp(opts->get(call, "trimpath"), "true") == 0)
+    argv[argc++] = "-trimpath";
+  size_t nflags;
+  const char *const *flags =
+      opts->split(call, "flags", MB_SPLIT_WORDS, &nflags);
+  for (size_t i = 0; i < nflags && argc < 240; i++)
+    argv[argc++] = flags[i];
+  tags[0] = '\0';
+  size_t ntags;
+  const char *const *tag = opts->split(call, "tags", MB_SPLIT_LIST, &ntags);
+  for (size_t i = 0; i < ntags; i++)
+    snprintf(tags + strlen(tags), tags_size - strlen(tags), "%s%s",
+             i ? "," : "", tag[i]);
+  if (ntags) argv[argc++] = "-tags", argv[argc++] = tags;
+  return argc;
+}
+
+/* Keys the target on the part of GOROOT it reads: the go command, the
+   tools, the headers, and the standard packages `go list -deps` names
+   with the build's own flags (runtime's assembly includes runtime/cgo's
+   headers even without cgo). */
+static void plan_goroot_reads(mb_call *call, const mb_plan_services *plan,
+                              const char *const *packages, size_t npackages) {
+  const char *goroot = plan->fact(call, "goroot");
+  if (!reads || !goroot) return;
+  static const char *const always[] = {
+      ".", "src", "bin/...", "pkg/...", "src/runtime/cgo", NULL};
+  const char *argv[256];
+  char tags[1024];
+  size_t argc = 0;
+  argv[argc++] = "go";
+  argv[argc++] = "list";
+  argv[argc++] = "-deps";
+  argv[argc++] = "-f";
+  argv[argc++] = "{{if .Standard}}{{.Dir}}{{end}}";
+  argc = add_build_flags(call, argv, argc, tags, sizeof tags);
+  for (size_t i = 0; i < npackages && argc < 255; i++)
+    argv[argc++] = packages[i];
+  argv[argc] = NULL;
+  reads->tree_reads(call, goroot, always, argv);
+}
+
 /* One `go build` of `package` into {scratch}/<binary>[.exe]. */
 static void plan_package(mb_call *call, const mb_plan_services *plan,
                          const mb_target *target, const char *binary,
@@ -172,6 +220,7 @@ static void plan_package(mb_call *call, const mb_plan_services *plan,
   snprintf(output, sizeof output, "{scratch}/%s", name);
 
   const char *argv[256];
+  char tags[1024];
   size_t argc = 0;
   argv[argc++] = "go";
   argv[argc++] = "build";
@@ -180,20 +229,7 @@ static void plan_package(mb_call *call, const mb_plan_services *plan,
   /* The host replaces {jobs} with this target's share of -j. */
   argv[argc++] = "-p";
   argv[argc++] = "{jobs}";
-  if (strcmp(opts->get(call, "trimpath"), "true") == 0)
-    argv[argc++] = "-trimpath";
-  size_t nflags;
-  const char *const *flags =
-      opts->split(call, "flags", MB_SPLIT_WORDS, &nflags);
-  for (size_t i = 0; i < nflags && argc < 248; i++)
-    argv[argc++] = flags[i];
-  char tags[1024] = "";
-  size_t ntags;
-  const char *const *tag = opts->split(call, "tags", MB_SPLIT_LIST, &ntags);
-  for (size_t i = 0; i < ntags; i++)
-    snprintf(tags + strlen(tags), sizeof tags - strlen(tags), "%s%s",
-             i ? "," : "", tag[i]);
-  if (ntags) argv[argc++] = "-tags", argv[argc++] = tags;
+  argc = add_build_flags(call, argv, argc, tags, sizeof tags);
   const char *ldflags = opts->get(call, "ldflags");
   if (ldflags) argv[argc++] = "-ldflags", argv[argc++] = ldflags;
   argv[argc++] = package;
@@ -221,15 +257,19 @@ static int go_plan(void *self, mb_call *call, const mb_target *target,
   size_t npackages;
   const char *const *packages =
       opts->split(call, "packages", MB_SPLIT_LIST, &npackages);
+  const char *package = opts->get(call, "package");
   if (npackages == 0) {
     const char *binary = opts->get(call, "binary");
     plan_package(call, plan, target,
-                 binary ? binary : host->project(call, "name"),
-                 opts->get(call, "package"));
+                 binary ? binary : host->project(call, "name"), package);
   }
   for (size_t i = 0; i < npackages; i++)
     plan_package(call, plan, target, output_name(call, packages[i]),
                  packages[i]);
+  if (npackages)
+    plan_goroot_reads(call, plan, packages, npackages);
+  else
+    plan_goroot_reads(call, plan, &package, 1);
   return MB_OK;
 }
 
@@ -491,6 +531,7 @@ static int go_init(const mb_host *h, mb_call *call, void **self) {
   opts = host->get_service(host, MB_OPTIONS_SERVICE);
   proc = host->get_service(host, MB_PROCESS_SERVICE);
   tree = host->get_service(host, MB_PROBE_TREE_SERVICE);
+  reads = host->get_service(host, MB_PLAN_TREE_READS_SERVICE);
   if (!opts || !proc) {
     host->set_error(call, "this mbhost lacks the services %s and %s",
                     MB_OPTIONS_SERVICE, MB_PROCESS_SERVICE);

@@ -13,7 +13,9 @@
  *   toolchain.h         "mb.toolchain/1": probe and plan, with their
  *                       phase services; "mb.probe-tree/1" (ABI 1.3): a
  *                       toolchain folder with parts a build never reads
- *                       left out
+ *                       left out; "mb.plan-tree-reads/1" (ABI 1.4): a
+ *                       target keyed on the part of that folder its build
+ *                       reads
  *   toolchain-detect.h  "mb.toolchain.detect/1": recognise a project for
  *                       `mbhost init` (optional)
  *   toolchain-validate.h "mb.toolchain.validate/1": per-target checks for
@@ -99,7 +101,7 @@ extern "C" {
 #endif
 
 #define MB_ABI_MAJOR 1
-#define MB_ABI_MINOR 3
+#define MB_ABI_MINOR 4
 
 #if defined(__GNUC__)
 #define MB_EXPORT __attribute__((visibility("default")))

@@ -83,6 +83,30 @@ typedef struct mb_probe_tree_service {
                                  const char *const *ignore);
 } mb_probe_tree_service;
 
+/* ABI 1.4. A plan service, from get_service(MB_PLAN_TREE_READS_SERVICE)
+   (NULL on older hosts: the whole tree stays in every key). */
+#define MB_PLAN_TREE_READS_SERVICE "mb.plan-tree-reads/1"
+
+typedef struct mb_plan_tree_reads_service {
+  /* Narrows a tree the probe declared (depends_on_tree_except) to the part
+     of it this target's build reads: the cache key covers that part only,
+     and a run checks only its files. The part is
+       - `always` (NULL-terminated, relative to `tree`): what every build
+         reads; "a/b" is the files directly in that folder ("." the tree's
+         own), "a/b/..." everything below it;
+       - and the folders (their files, not their subfolders) that `argv`
+         prints, absolute, one a line. The host runs it as the target's
+         last step, in the steps' folder and environment, with its standard
+         output going to a file instead of the log; it fails the target
+         like any step. The list is recorded with the result, so a target
+         misses the cache until a build of the same inputs has run it.
+     The tree's ignore globs still apply. For a tree the probe did not
+     declare (or declared in a container image) it does nothing; a second
+     call replaces the first. Only in plan. [main-thread] [copied] */
+  void (*tree_reads)(mb_call *call, const char *tree, const char *const *always,
+                     const char *const *argv);
+} mb_plan_tree_reads_service;
+
 /* Step flags for add_step. */
 enum {
   MB_STEP_PARALLEL = 1u << 0 /* may run at the same time as the

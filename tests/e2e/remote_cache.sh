@@ -76,22 +76,33 @@ DIRS[b]=$(machine b "$T/elsewhere/b")
 
 on a 0
 expect_sources a miss
-# Plus the build durations document (host/shard.c): an entry and a blob.
-[ "$(ls "$STORE/ac" | wc -l)" = 4 ] || fail "A uploaded $(ls "$STORE/ac" | wc -l) action entries, not 3 and the durations"
-[ "$(ls "$STORE/cas" | wc -l)" = 4 ] || fail "A uploaded $(ls "$STORE/cas" | wc -l) blobs, not 3 and the durations"
 for f in "$STORE"/cas/*; do
   [ "$(sha256sum <"$f" | cut -d' ' -f1)" = "$(basename "$f")" ] || fail "blob $f is not named by its sha256"
 done
-python3 - "$STORE" <<'PY'
+# Besides the 3 results: documents, each an entry and a blob (the same
+# record of two targets is one blob): the build durations (host/shard.c)
+# and, per target, the GOROOT folders its build read (tree_reads.h).
+python3 - "$STORE" <<'PY' || fail "A did not upload 3 results, the durations and 3 tree reads records, and nothing else"
 import json, os, sys
-for name in os.listdir(sys.argv[1] + "/ac"):
-    ar = json.load(open(os.path.join(sys.argv[1], "ac", name)))
+store = sys.argv[1]
+results, documents = 0, {}
+for name in os.listdir(store + "/ac"):
+    ar = json.load(open(os.path.join(store, "ac", name)))
     assert set(ar) == {"outputFiles", "exitCode"}, ar
     (f,) = ar["outputFiles"]
+    blob = os.path.join(store, "cas", f["digest"]["hash"])
+    assert os.path.getsize(blob) == f["digest"]["sizeBytes"], f
     if f["path"] == "document":
+        documents[name] = open(blob, "rb").read()
         continue
     assert f["path"] in ("hello", "hello.exe") and f["isExecutable"] is True, f
-    assert os.path.getsize(os.path.join(sys.argv[1], "cas", f["digest"]["hash"])) == f["digest"]["sizeBytes"]
+    results += 1
+records = [d for d in documents.values() if d.startswith(b"mbhost-tree-reads/1\n")]
+assert results == 3 and len(documents) == 4 and len(records) == 3, (results, documents)
+assert all(b"src/fmt\n" in r for r in records), records
+blobs = {f["digest"]["hash"] for n in os.listdir(store + "/ac")
+         for f in json.load(open(os.path.join(store, "ac", n)))["outputFiles"]}
+assert blobs == set(os.listdir(store + "/cas")), "blobs no entry names"
 PY
 pass "A builds and uploads every blob and an ActionResult per target"
 
@@ -175,6 +186,37 @@ PY
 on c 0
 expect_sources c local
 pass "a missing blob, a damaged blob and an entry naming a missing blob rebuild with a warning, and are repaired"
+
+# A store that hands out a hostile record of what a build read of GOROOT
+# (a folder outside it): refused, so the target is keyed on nothing it
+# says; it builds, and nothing outside GOROOT is looked at.
+python3 - "$STORE" <<'PY'
+import hashlib, json, os, sys
+store = sys.argv[1]
+evil = b"mbhost-tree-reads/1\n../../../../etc\n"
+name = hashlib.sha256(evil).hexdigest()
+open(os.path.join(store, "cas", name), "wb").write(evil)
+n = 0
+for entry in os.listdir(store + "/ac"):
+    path = os.path.join(store, "ac", entry)
+    ar = json.load(open(path))
+    f = ar["outputFiles"][0]
+    blob = os.path.join(store, "cas", f["digest"]["hash"])
+    if f["path"] == "document" and open(blob, "rb").read().startswith(b"mbhost-tree-reads/1\n"):
+        f["digest"] = {"hash": name, "sizeBytes": len(evil)}
+        json.dump(ar, open(path, "w"))
+        n += 1
+assert n == 3, n
+PY
+DIRS[f]=$(machine f)
+on f 0
+expect_sources f miss
+[ "$(grep -c "remote cache: its record of the toolchain folders a build reads is damaged; building it" <<<"$OUT")" = 3 ] ||
+  fail "three hostile records should give three warnings"
+if grep -rq etc "$T/cache-f/mbhost/tree-reads"; then fail "a hostile record was kept"; fi
+on f 0
+expect_sources f local
+pass "a hostile record of what a build read is refused: the target builds, and hits afterwards"
 
 DIRS[d]=$(machine d)
 : >"$MBHOST_TEST_STORE_LOG"

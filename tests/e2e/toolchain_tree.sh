@@ -1,7 +1,9 @@
 # Keys that cover the toolchain itself: a GOROOT whose standard library was
 # patched, while `go version` says the same, must miss the cache and build
-# a different program. The probe declares GOROOT (depends_on_tree) and the
-# host puts its content digest into every key (host/cache_run.c).
+# a different program. The probe declares GOROOT (depends_on_tree) and each
+# target's plan narrows it to what its build reads (mb.plan-tree-reads/1:
+# the tools, and the standard packages `go list -deps` names), so the key
+# has the content digest of those folders (host/tree_reads.c).
 source "$MBHOST_SOURCE_DIR/tests/lib.sh"
 
 goroot=$(go env GOROOT)
@@ -84,3 +86,58 @@ rm "$test_file" && mv "$T/fmt_test.go" "$test_file"
 run_mbhost 0 --config "$T/build.ini"
 [ "$(cache_hit)" = true ] || fail "a changed _test.go of GOROOT missed the cache"
 pass "a changed test file of the standard library still hits"
+
+# The key covers what the build reads, not all of GOROOT: the record lists
+# the standard packages the program imports, and fewer files are checked.
+record=$(cat "$T"/cache/mbhost/tree-reads/*/*)
+grep -qx 'src/fmt' <<<"$record" || fail "the record does not list src/fmt: $record"
+if grep -qx 'src/encoding/json' <<<"$record"; then fail "the record lists a package hello does not import"; fi
+"$MBHOST" --config "$T/build.ini" -v >"$T/v.out" 2>&1 || fail "the run failed: $(cat "$T/v.out")"
+read -r parts files < <(sed -nE 's/.*toolchain tree .*: ([0-9]+) parts read, ([0-9]+) files.*/\1 \2/p' "$T/v.out")
+all=$(cd "$T/go" && find . \( -name testdata -o -path ./test \) -prune -o -type f ! -name '*_test.go' -print | wc -l)
+[ -n "$files" ] && [ "$files" -lt $((all / 2)) ] || fail "$files of GOROOT's $all files are checked: $(cat "$T/v.out")"
+pass "the key covers the $parts folders hello's build reads ($files of GOROOT's $all files)"
+
+# A package hello does not import: changed (a file added to it), still a
+# hit. Then hello imports it: the source changed, so it misses, and the
+# rebuilt program has the change: what a build newly reads is recorded.
+printf 'package json\n\nimport "os"\n\nfunc init() { os.Stdout.WriteString("json: ") }\n' >"$T/go/src/encoding/json/zz_added.go"
+run_mbhost 0 --config "$T/build.ini"
+[ "$(cache_hit)" = true ] || fail "a change to a package hello does not import missed the cache"
+sed -i 's/^\t"runtime"$/\t"runtime"\n\t_ "encoding\/json"/' "$T/hello-go/main.go"
+run_mbhost 0 --config "$T/build.ini"
+[ "$(cache_hit)" = false ] || fail "a new import hit the cache"
+after=$("$T/out/linux/amd64/hello")
+# (package init order puts json's before or after fmt's)
+[[ "$after" == *"json: "*"patched: $before" ]] || fail "the rebuilt program does not have the imported package's change: $after"
+run_mbhost 0 --config "$T/build.ini"
+[ "$(cache_hit)" = true ] || fail "the rebuilt program missed the cache"
+pass "a change to an unread package hits; importing it misses and builds the change"
+
+# What every Go build reads, whatever it imports: GOROOT's own files
+# (go.env), and runtime/cgo's headers that runtime's assembly includes
+# even without cgo.
+for f in go.env:# src/runtime/cgo/abi_amd64.h://; do
+  comment=${f#*:} f=${f%%:*}
+  cp "$T/go/$f" "$T/changed" && echo "$comment changed" >>"$T/changed"
+  rm "$T/go/$f" && mv "$T/changed" "$T/go/$f"
+  run_mbhost 0 --config "$T/build.ini"
+  [ "$(cache_hit)" = false ] || fail "a changed $f hit the cache"
+done
+pass "a changed go.env or runtime/cgo header misses"
+
+# A reads step that names a folder outside GOROOT (a broken or hostile
+# go): the target builds, with a warning, and is not cached.
+mkdir -p "$T/wrap"
+cat >"$T/wrap/go" <<SH
+#!/bin/sh
+if [ "\$1" = list ]; then echo /etc; exit 0; fi
+exec "$T/go/bin/go" "\$@"
+SH
+chmod +x "$T/wrap/go"
+echo '// wrapped' >>"$T/hello-go/main.go"
+PATH="$T/wrap:$PATH" run_mbhost 0 --config "$T/build.ini"
+expect_output "linux/amd64\] warning: not cached: its reads step lists /etc, not a folder of $T/go"
+PATH="$T/wrap:$PATH" run_mbhost 0 --config "$T/build.ini"
+[ "$(cache_hit)" = false ] || fail "a target whose reads step named /etc was cached"
+pass "a reads step that names a folder outside GOROOT: built, not cached"

@@ -1,0 +1,55 @@
+/* Keys narrowed to the part of a toolchain tree a build reads (part of
+   stage 5, the cache; "mb.plan-tree-reads/1", ABI 1.4). Checking a whole
+   GOROOT is 6,000 stats per run; a program reads a third of it.
+
+   A target whose plan narrows a tree has a reads key (every input but
+   that tree). Its last build of that reads key left a record of the parts
+   of the tree it read, in the cache folder:
+     tree-reads/<k0k1>/<READS KEY>   "mbhost-tree-reads/1\n", then a part a
+                                     line: a folder relative to the tree
+   Its cache key is the SHA-256 of the reads key and of the digest of each
+   part (the plan's `always` parts and the recorded ones). With no record
+   it has no key until it is built: then its reads step says what it read,
+   which is recorded, digested and keyed, and the result stored.
+
+   Why a hit is still right: a build is a function of its inputs. With the
+   same inputs but the tree, and the same files in every folder the last
+   build read (its `go list -deps`), it reads the same folders again, so it
+   would make the same outputs. A change anywhere it reads misses; a change
+   elsewhere cannot reach it without changing a file it reads (an import
+   line, a go.mod). */
+#ifndef MBHOST_TREE_READS_H
+#define MBHOST_TREE_READS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "project.h"
+#include "target_set.h"
+
+/* Sets the cache key of each pending target that has a reads key and a
+   record. The parts of all of them are checked in one digest per tree (a
+   stat cache under `root`, rewritten when `save`), with the tree's ignore
+   globs from `f`. The others keep an empty key. */
+void tree_reads_keys(const char *root, const facts *f, target_set *ts,
+                     bool save);
+
+/* After the build, for each target built with a reads key: reads what its
+   reads step wrote, records it and sets the cache key. A list that names
+   a folder outside the tree is not used (a warning; the target is not
+   cached). */
+void tree_reads_record(const char *root, const facts *f, target_set *ts);
+
+/* The record of `reads_key` as text (owned, *len set), or NULL: what the
+   remote cache shares. */
+char *tree_reads_text(const char *root, const char *reads_key, size_t *len);
+
+/* Takes a record that came from elsewhere (the remote cache) for target
+   `tr` once it is checked (every line a folder relative to the tree, with
+   no ".."): the text becomes tr->reads_record (owned), which
+   tree_reads_keys uses, and is stored in the cache folder when `save`.
+   False (text not taken) when it is not a record. */
+bool tree_reads_adopt(const char *root, target_result *tr, char *text,
+                      size_t len, bool save);
+
+#endif
