@@ -56,6 +56,7 @@ typedef struct executor {
   bool stop; /* a target failed without --keep-going */
   artifact_list *outputs;
   jobserver js;
+  bool js_opened;     /* the jobserver is made with the first step */
   bool waiting_token; /* a step is ready but every token is taken */
   size_t *order;      /* targets, slowest first when earlier runs tell */
 } executor;
@@ -193,6 +194,15 @@ static bool take_slot(executor *ex, bool *token) {
   return true;
 }
 
+/* The fifo is made when the first step starts, not before: a run that
+   restores every target from the cache creates (and removes) nothing. */
+static void open_jobserver(executor *ex) {
+  if (ex->js_opened) return;
+  ex->js_opened = true;
+  if (ex->jobs_max >= 2)
+    jobserver_open(&ex->js, ex->opt->state_dir, (int)ex->jobs_max);
+}
+
 static void start_jobs(executor *ex) {
   ex->waiting_token = false;
   for (size_t i = 0; i < ex->ts->len && ex->njobs < ex->jobs_max; i++) {
@@ -200,6 +210,7 @@ static void start_jobs(executor *ex) {
     if (ex->stop) return;
     bool token;
     while (ex->njobs < ex->jobs_max && can_start(ex, t)) {
+      open_jobserver(ex);
       if (!take_slot(ex, &token)) return;
       if (ex->progress[t].started == 0) {
         ex->progress[t].started = now_seconds();
@@ -597,21 +608,13 @@ static int slowest_first(const void *a, const void *b, void *arg) {
          (*(const size_t *)a < *(const size_t *)b);
 }
 
-static void open_jobserver(executor *ex) {
-  if (ex->jobs_max < 2 ||
-      !jobserver_open(&ex->js, ex->opt->state_dir, (int)ex->jobs_max))
-    ex->js = (jobserver){.fd = -1,
-                         .child_read = -1,
-                         .child_write = -1,
-                         .jobs = (int)ex->jobs_max};
-}
-
 bool executor_run(target_set *ts, const build_options *o,
                   artifact_list *outputs) {
   executor ex = {.ts = ts,
                  .opt = o,
                  .jobs_max = (size_t)(o->jobs > 0 ? o->jobs : 1),
-                 .outputs = outputs};
+                 .outputs = outputs,
+                 .js = {.fd = -1, .child_read = -1, .child_write = -1}};
   ex.progress = xcalloc(ts->len + 1, sizeof *ex.progress);
   ex.order = xcalloc(ts->len + 1, sizeof *ex.order);
   for (size_t t = 0; t < ts->len; t++)
@@ -623,7 +626,6 @@ bool executor_run(target_set *ts, const build_options *o,
   }
   progress_begin(ts);
   restore_cached(&ex);
-  open_jobserver(&ex);
 
   for (;;) {
     if (!interrupt_requested()) start_jobs(&ex);
