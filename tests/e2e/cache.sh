@@ -156,6 +156,21 @@ build hit
 cmp -s "$T/good" "$dist/linux/amd64/hello" || fail "the swapped output was not restored"
 pass "an output changed in the output folder, size and mtime kept, is restored"
 
+# A target's log: the target and its plan, then what was done.
+log="$(echo "$T"/cache/mbhost/projects/*/logs/linux-amd64.log)"
+echo "// the log of a build" >>"$src/main.go"
+build miss
+head -1 "$log" | grep -qx "mbhost: target linux/amd64" || fail "log of a build: $(cat "$log")"
+grep -q "^  step 1: go build " "$log" || fail "log of a build, no plan: $(cat "$log")"
+grep -q "^mbhost: step 1/1: go build " "$log" || fail "log of a build, no step: $(cat "$log")"
+tail -1 "$log" | grep -qE "^mbhost: done in [0-9.]+s$" || fail "log of a build, no end: $(cat "$log")"
+sed -n '1,/^mbhost: step 1/p' "$log" | sed '$d' >"$T/log-head"
+build hit
+key=$(sed -n 's/.*restored from cache entry \([0-9a-f]*\).*/\1/p' "$log")
+{ cat "$T/log-head"; echo "mbhost: restored from cache entry $key"; } >"$T/log-want"
+cmp -s "$T/log-want" "$log" || fail "log of a hit: $(diff "$T/log-want" "$log")"
+pass "the log of a build has the plan, the steps and their end; that of a hit the plan and the entry"
+
 # A no-op starts no process (no probe, no build, no supervisor) and
 # writes nothing: no output, no artifacts.json (it would differ only in its
 # timings), no export journal, no state file (durations, stat caches,
