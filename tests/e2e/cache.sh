@@ -171,6 +171,18 @@ key=$(sed -n 's/.*restored from cache entry \([0-9a-f]*\).*/\1/p' "$log")
 cmp -s "$T/log-want" "$log" || fail "log of a hit: $(diff "$T/log-want" "$log")"
 pass "the log of a build has the plan, the steps and their end; that of a hit the plan and the entry"
 
+# The entry's last use (its manifest's mtime, for cache prune) is moved by
+# a hit when it is over an hour old (CACHE_LRU_SECONDS), else left alone.
+manifest="$T/cache/mbhost/actions/${key:0:2}/$key/manifest"
+touch -d '-2 hours' "$manifest"
+build hit
+[ $(($(date +%s) - $(stat -c %Y "$manifest"))) -lt 600 ] || fail "a hit did not mark an entry last used 2 hours ago"
+touch -d '-10 minutes' "$manifest"
+used=$(stat -c %Y "$manifest")
+build hit
+[ "$(stat -c %Y "$manifest")" = "$used" ] || fail "a hit marked an entry used 10 minutes ago"
+pass "a hit marks its entry as used when the mark is over an hour old"
+
 # A no-op starts no process (no probe, no build, no supervisor) and
 # writes nothing: no output, no artifacts.json (it would differ only in its
 # timings), no export journal, no state file (durations, stat caches,
