@@ -186,23 +186,29 @@ pass "a hit marks its entry as used when the mark is over an hour old"
 # A no-op starts no process (no probe, no build, no supervisor) and
 # writes nothing: no output, no artifacts.json (it would differ only in its
 # timings), no export journal, no state file (durations, stat caches,
-# export records), so no fsync and no rename. First past the digest's
-# racy window (RACY_SECONDS in host/digest.c): the files the tests above
-# changed are remembered by this build, not hashed again by the no-op.
+# export records), so no fsync and no rename; no jobserver fifo (nothing
+# runs), no log rewritten (it would say the same), no entry marked as used
+# (it was, within the hour), no truncated lock file, no folder made. First
+# past the digest's racy window (RACY_SECONDS in host/digest.c): the files
+# the tests above changed are remembered by this build, not hashed again by
+# the no-op.
 sleep 2.1
 build hit
 inode=$(stat -c %i "$dist/linux/amd64/hello")
 report=$(stat -c '%i %Y' "$dist/artifacts.json")
+logged=$(stat -c '%i %Y %Z %s' "$log")
 # LeakSanitizer stops the world with ptrace, which a traced process cannot
 # do: no leak check in this one traced run (the others keep it).
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-  strace -f -qq -e trace=execve,fork,vfork,fsync,fdatasync,rename,renameat,renameat2 -o "$T/strace" \
+  strace -f -qq -e trace=execve,fork,vfork,fsync,fdatasync,rename,renameat,renameat2,mknod,mknodat,truncate,ftruncate,utimensat,mkdir,mkdirat,open,openat -o "$T/strace" \
   "$MBHOST" --config "$T/build.ini" -j 2 >/dev/null 2>&1 || fail "the no-op failed"
 execs=$(grep -c 'execve(' "$T/strace" || true)
 [ "$execs" = 1 ] || fail "a no-op ran programs: $(grep -E 'execve|fork' "$T/strace")"
 [ "$(stat -c %i "$dist/linux/amd64/hello")" = "$inode" ] || fail "a no-op copied the output again"
 ! grep -E 'fsync|fdatasync|rename' "$T/strace" || fail "a no-op wrote state or output (above)"
 [ "$(stat -c '%i %Y' "$dist/artifacts.json")" = "$report" ] || fail "a no-op rewrote artifacts.json"
+! grep -E 'mknod|truncate|utimensat|mkdir|O_TRUNC' "$T/strace" || fail "a no-op made, truncated or touched files (above)"
+[ "$(stat -c '%i %Y %Z %s' "$log")" = "$logged" ] || fail "a no-op rewrote the log"
 pass "a no-op spawns nothing, copies nothing and writes nothing"
 
 run_mbhost 0 cache prune --config "$T/build.ini"
