@@ -370,8 +370,9 @@ cache_lookup cache_restore(const char *root, const char *key,
     if (hashed) write_verified(entry, &rec);
     for (size_t i = 0; i < found.len; i++)
       artifact_list_add(outs, &found.items[i]);
-    /* The manifest's mtime is the entry's last use, for LRU pruning. */
-    utimensat(AT_FDCWD, manifest, NULL, 0);
+    /* The manifest's mtime is the entry's last use (cache.h). */
+    if (st.st_mtime <= time(NULL) - CACHE_LRU_SECONDS)
+      utimensat(AT_FDCWD, manifest, NULL, 0);
   }
   strbuf_free(&rec);
   free(recorded);

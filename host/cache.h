@@ -80,8 +80,15 @@ typedef struct cache_usage {
   uint64_t removed_entries, removed_bytes;
 } cache_usage;
 
-/* Removes the least recently used entries until the actions take at most
-   `max_bytes`; reports what is left and what was removed. */
+/* An entry's last use is its manifest's mtime. A restore moves it only
+   when it is at least this old, so that repeated runs (a no-op) write no
+   inode: pruning knows the order of use to the hour, and entries used
+   within the same hour may go in either order. */
+#define CACHE_LRU_SECONDS 3600
+
+/* Removes the least recently used entries (to CACHE_LRU_SECONDS) until the
+   actions take at most `max_bytes`; reports what is left and what was
+   removed. */
 void cache_prune(const char *root, uint64_t max_bytes, cache_usage *u);
 /* [cache] max_size in bytes; cfg may be NULL (schema_cache's default). */
 uint64_t cache_max_size(const config *cfg);

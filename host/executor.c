@@ -39,7 +39,9 @@ typedef struct progress {
   size_t next_step;
   size_t running;
   bool failed;
-  FILE *log;
+  char *log_head; /* the log's first lines (target, plan); NULL: not prepared */
+  int log_fd;     /* the log file, open from prepare_target on */
+  FILE *log;      /* once the target is built: log_fd as a stream */
   double started;
   double deadline; /* [project] timeout; 0: none */
   double kill_at;  /* after a timeout: when SIGKILL follows SIGTERM */
@@ -56,6 +58,7 @@ typedef struct executor {
   bool stop; /* a target failed without --keep-going */
   artifact_list *outputs;
   jobserver js;
+  bool js_opened;     /* the jobserver is made with the first step */
   bool waiting_token; /* a step is ready but every token is taken */
   size_t *order;      /* targets, slowest first when earlier runs tell */
 } executor;
@@ -197,6 +200,15 @@ static bool take_slot(executor *ex, bool *token) {
   return true;
 }
 
+/* The fifo is made when the first step starts, not before: a run that
+   restores every target from the cache creates (and removes) nothing. */
+static void open_jobserver(executor *ex) {
+  if (ex->js_opened) return;
+  ex->js_opened = true;
+  if (ex->jobs_max >= 2)
+    jobserver_open(&ex->js, ex->opt->state_dir, (int)ex->jobs_max);
+}
+
 static void start_jobs(executor *ex) {
   ex->waiting_token = false;
   for (size_t i = 0; i < ex->ts->len && ex->njobs < ex->jobs_max; i++) {
@@ -204,6 +216,7 @@ static void start_jobs(executor *ex) {
     if (ex->stop) return;
     bool token;
     while (ex->njobs < ex->jobs_max && can_start(ex, t)) {
+      open_jobserver(ex);
       if (!take_slot(ex, &token)) return;
       if (ex->progress[t].started == 0) {
         ex->progress[t].started = now_seconds();
@@ -496,22 +509,74 @@ static bool prepare_target(executor *ex, size_t t) {
   char *dir = path_dirname(tr->log_path);
   mkdir_parents(dir);
   free(dir);
-  /* Never through a symlink left in the state folder. */
-  int fd = open(tr->log_path,
-                O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-  FILE *log = fd >= 0 ? fdopen(fd, "w") : NULL;
-  if (!log) {
-    if (fd >= 0) close(fd);
+  /* Never through a symlink left in the state folder. Not truncated here:
+     a restored target's log may already say what it would be rewritten
+     with (restored_log). */
+  int fd = open(tr->log_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
     tr->status = TARGET_FAILED;
     tr->reason =
         xasprintf("cannot write %s: %s", tr->log_path, strerror(errno));
     return false;
   }
-  setvbuf(log, NULL, _IOLBF, 0);
-  fprintf(log, "mbhost: target %s\n", tr->target->name);
-  plan_print(&tr->plan, log);
-  ex->progress[t].log = log;
+  size_t len;
+  FILE *head = open_memstream(&ex->progress[t].log_head, &len);
+  fprintf(head, "mbhost: target %s\n", tr->target->name);
+  plan_print(&tr->plan, head);
+  fclose(head);
+  ex->progress[t].log_fd = fd;
   return true;
+}
+
+/* The log of a target about to be built: its first lines, then what its
+   steps print, as they print it. */
+static bool begin_log(executor *ex, size_t t) {
+  target_result *tr = &ex->ts->items[t];
+  progress *pg = &ex->progress[t];
+  FILE *log = ftruncate(pg->log_fd, 0) == 0 ? fdopen(pg->log_fd, "w") : NULL;
+  if (!log) {
+    tr->status = TARGET_FAILED;
+    tr->reason =
+        xasprintf("cannot write %s: %s", tr->log_path, strerror(errno));
+    progress_target_finished(t);
+    return false;
+  }
+  setvbuf(log, NULL, _IOLBF, 0);
+  fputs(pg->log_head, log);
+  pg->log = log;
+  return true;
+}
+
+/* Whether the file holds exactly `text`. */
+static bool fd_holds(int fd, off_t size, const char *text, size_t len) {
+  if (size < 0 || (size_t)size != len) return false;
+  char *have = xmalloc(len + 1);
+  bool same =
+      pread(fd, have, len, 0) == (ssize_t)len && memcmp(have, text, len) == 0;
+  free(have);
+  return same;
+}
+
+/* A restored target's log: its first lines and the entry. The log a no-op
+   left says the same: reading it back costs less than truncating and
+   writing it again, which frees and reallocates its blocks. */
+static void restored_log(const target_result *tr, progress *pg) {
+  char *text = xasprintf("%smbhost: restored from cache entry %s\n",
+                         pg->log_head, tr->cache_key);
+  size_t len = strlen(text);
+  struct stat st;
+  bool known = fstat(pg->log_fd, &st) == 0;
+  if (!known || !fd_holds(pg->log_fd, st.st_size, text, len)) {
+    ssize_t n = pwrite(pg->log_fd, text, len, 0);
+    off_t end = n > 0 ? (off_t)n : 0;
+    bool ok = n == (ssize_t)len;
+    if ((!known || st.st_size > end) && ftruncate(pg->log_fd, end) != 0)
+      ok = false;
+    if (!ok)
+      log_line(MB_LOG_DEBUG, tr->target->name, "cannot write %s: %s",
+               tr->log_path, strerror(errno));
+  }
+  free(text);
 }
 
 /* Restores run on up to -j threads: each verifies its files' sha256. */
@@ -555,8 +620,7 @@ static void restore_done(executor *ex, size_t t, cache_lookup got,
     tr->status = TARGET_OK;
     tr->cache_hit = true;
     tr->seconds = seconds;
-    fprintf(ex->progress[t].log, "mbhost: restored from cache entry %s\n",
-            tr->cache_key);
+    restored_log(tr, &ex->progress[t]);
     progress_target_finished(t);
   }
 }
@@ -569,7 +633,7 @@ static void restore_cached(executor *ex) {
   b.targets = xcalloc(ts->len + 1, sizeof *b.targets);
   for (size_t t = 0; t < ts->len; t++) {
     target_result *tr = &ts->items[t];
-    if (tr->status != TARGET_PENDING || !ex->progress[t].log) continue;
+    if (tr->status != TARGET_PENDING || !ex->progress[t].log_head) continue;
     if (tr->cache_key[0])
       b.targets[b.len++] = t;
     else if (tr->reads_key[0])
@@ -605,21 +669,13 @@ static int slowest_first(const void *a, const void *b, void *arg) {
          (*(const size_t *)a < *(const size_t *)b);
 }
 
-static void open_jobserver(executor *ex) {
-  if (ex->jobs_max < 2 ||
-      !jobserver_open(&ex->js, ex->opt->state_dir, (int)ex->jobs_max))
-    ex->js = (jobserver){.fd = -1,
-                         .child_read = -1,
-                         .child_write = -1,
-                         .jobs = (int)ex->jobs_max};
-}
-
 bool executor_run(target_set *ts, const build_options *o,
                   artifact_list *outputs) {
   executor ex = {.ts = ts,
                  .opt = o,
                  .jobs_max = (size_t)(o->jobs > 0 ? o->jobs : 1),
-                 .outputs = outputs};
+                 .outputs = outputs,
+                 .js = {.fd = -1, .child_read = -1, .child_write = -1}};
   ex.progress = xcalloc(ts->len + 1, sizeof *ex.progress);
   ex.order = xcalloc(ts->len + 1, sizeof *ex.order);
   for (size_t t = 0; t < ts->len; t++)
@@ -631,7 +687,10 @@ bool executor_run(target_set *ts, const build_options *o,
   }
   progress_begin(ts);
   restore_cached(&ex);
-  open_jobserver(&ex);
+  for (size_t t = 0; t < ts->len; t++)
+    if (ts->items[t].status == TARGET_PENDING && ex.progress[t].log_head &&
+        !begin_log(&ex, t) && !o->keep_going)
+      ex.stop = true;
 
   for (;;) {
     if (!interrupt_requested()) start_jobs(&ex);
@@ -670,7 +729,11 @@ bool executor_run(target_set *ts, const build_options *o,
   progress_end();
 
   for (size_t t = 0; t < ts->len; t++) {
-    if (ex.progress[t].log) fclose(ex.progress[t].log);
+    if (ex.progress[t].log)
+      fclose(ex.progress[t].log);
+    else if (ex.progress[t].log_head)
+      close(ex.progress[t].log_fd);
+    free(ex.progress[t].log_head);
     target_result *tr = &ts->items[t];
     if (tr->status != TARGET_PENDING) continue;
     bool cut_off = ex.progress[t].started != 0 && interrupt_requested();

@@ -407,9 +407,16 @@ static int lock_output(const run *r, const char *root) {
              real, *holder ? holder : "lock held");
     code = EXIT_BUILD;
   } else {
+    /* Written over the last holder's text, then cut to its length only
+       when that was longer: truncating to 0 first would free the file's
+       block and allocate it again on every run. (st is from before the
+       flock; a size it missed only leaves bytes after the newline, where
+       a reader stops.) */
     char *who = xasprintf("pid %d, project %s, config %s\n", (int)getpid(),
                           r->project.name, r->project.config_path);
-    if (ftruncate(fd, 0) != 0 || pwrite(fd, who, strlen(who), 0) < 0)
+    off_t len = (off_t)strlen(who);
+    if (pwrite(fd, who, (size_t)len, 0) != len ||
+        (st.st_size > len && ftruncate(fd, len) != 0))
       log_line(MB_LOG_DEBUG, NULL, "lock %s: %s", lock, strerror(errno));
     free(who);
   }

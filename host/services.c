@@ -611,15 +611,17 @@ static int exp_emit_artifact(mb_call *call, const mb_artifact *in) {
 }
 
 /* Whether dst is a path inside the output folder, as written (no '.' or
-   '..' segment) and through the folders that exist (no symlink out). */
-static bool inside_output(const char *dst, const char *output_dir) {
+   '..' segment) and through the folders that exist (no symlink out). The
+   folder's real path is the one resolved when the run began (and locked):
+   a symlink put in its place since cannot move it. */
+static bool inside_output(const char *dst, const char *output_dir,
+                          const char *real_output) {
   if (!dst || dst[0] != '/' || strcmp(dst, output_dir) == 0) return false;
   char *clean = path_absolute("/", dst);
   char *real = path_resolve(clean);
-  char *real_output = path_resolve(output_dir);
   bool inside = strcmp(clean, dst) == 0 && path_is_inside(dst, output_dir) &&
                 path_is_inside(real, real_output);
-  free(clean), free(real), free(real_output);
+  free(clean), free(real);
   return inside;
 }
 
@@ -630,7 +632,7 @@ static int may_write(mb_call *call, const char *dst) {
     svc_set_error(call, "%s: nothing may be written in a describe call", dst);
     return MB_ERROR;
   }
-  if (!inside_output(dst, call->io->output_dir)) {
+  if (!inside_output(dst, call->io->output_dir, call->project->output_real)) {
     svc_set_error(call, "%s is not inside the output folder %s",
                   dst ? dst : "(null)", call->io->output_dir);
     return MB_ERROR;

@@ -45,16 +45,21 @@ static char *ancestor_problem(const char *path, const char *dir,
   return NULL;
 }
 
-/* Checks each parent folder of `path` that exists, following symlinks
-   (`follow`) or not. */
+/* Checks each parent folder of `path` that exists: as written (a symlink
+   is followed for the check, and noted in *symlinks), or, with `symlinks`
+   NULL, a resolved path whose parents are real folders. */
 static char *walk_parents(const char *shown, const char *path, sticky_rule rule,
-                          bool follow) {
+                          bool *symlinks) {
   char *dir = path_dirname(path);
   char *problem = NULL;
   for (;;) {
     struct stat st;
-    if ((follow ? stat(dir, &st) : lstat(dir, &st)) == 0)
-      problem = ancestor_problem(shown, dir, &st, rule);
+    bool found = lstat(dir, &st) == 0;
+    if (found && symlinks && S_ISLNK(st.st_mode)) {
+      *symlinks = true;
+      found = stat(dir, &st) == 0;
+    }
+    if (found) problem = ancestor_problem(shown, dir, &st, rule);
     if (problem || strcmp(dir, "/") == 0) break;
     char *up = path_dirname(dir);
     free(dir);
@@ -67,21 +72,28 @@ static char *walk_parents(const char *shown, const char *path, sticky_rule rule,
 char *ancestors_problem(const char *path, sticky_rule rule) {
   char *abs = absolute(path);
   /* As written: a writable folder holding a symlink on the way could
-     redirect it. Resolved: the folders the path really goes through. */
-  char *problem = walk_parents(path, abs, rule, true);
-  if (!problem) {
+     redirect it. Resolved: the folders the path really goes through,
+     which are those as written when neither they nor the path itself is
+     a symlink (the common case: no second walk, no realpath). */
+  bool symlinks = false;
+  char *problem = walk_parents(path, abs, rule, &symlinks);
+  struct stat st;
+  if (!problem && (symlinks || (lstat(abs, &st) == 0 && S_ISLNK(st.st_mode)))) {
     char *real = path_resolve(abs);
-    problem = walk_parents(path, real, rule, false);
+    problem = walk_parents(path, real, rule, NULL);
     free(real);
   }
   free(abs);
   return problem;
 }
 
-char *state_dir_problem(const char *dir, bool may_be_missing) {
+/* state_dir_problem, which also says whether `dir` is missing. */
+static char *dir_problem(const char *dir, bool may_be_missing, bool *missing) {
   struct stat st;
+  *missing = false;
   if (stat(dir, &st) != 0) {
-    if (errno == ENOENT && may_be_missing)
+    *missing = errno == ENOENT;
+    if (*missing && may_be_missing)
       return ancestors_problem(dir, STICKY_ACCEPTED);
     return xasprintf("%s: %s", dir, strerror(errno));
   }
@@ -98,25 +110,21 @@ char *state_dir_problem(const char *dir, bool may_be_missing) {
   return ancestors_problem(dir, STICKY_ACCEPTED);
 }
 
+char *state_dir_problem(const char *dir, bool may_be_missing) {
+  bool missing;
+  return dir_problem(dir, may_be_missing, &missing);
+}
+
 int state_mkdirs(const char *path) {
-  char *copy = xstrdup(path);
-  int rc = 0;
-  for (char *p = copy + 1; rc == 0 && *p; p++) {
-    if (*p != '/') continue;
-    *p = '\0';
-    if (mkdir(copy, 0700) != 0 && errno != EEXIST) rc = -1;
-    *p = '/';
-  }
-  if (rc == 0 && mkdir(copy, 0700) != 0 && errno != EEXIST) rc = -1;
-  free(copy);
-  if (rc == 0 && !path_is_dir(path)) errno = ENOTDIR, rc = -1;
-  return rc;
+  return mkdir_tree(path, 0700);
 }
 
 char *state_dir_make(const char *dir) {
-  /* Check before creating too: no folder is made inside someone else's. */
-  char *problem = state_dir_problem(dir, true);
-  if (problem) return problem;
+  /* Check before creating too: no folder is made inside someone else's.
+     One that is there has had the whole check. */
+  bool missing;
+  char *problem = dir_problem(dir, true, &missing);
+  if (problem || !missing) return problem;
   if (state_mkdirs(dir) != 0)
     return xasprintf("cannot create %s: %s", dir, strerror(errno));
   return state_dir_problem(dir, false);

@@ -264,20 +264,25 @@ bool path_is_inside(const char *path, const char *dir) {
   return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
-int mkdir_parents(const char *path) {
-  char *copy = xstrdup(path);
-  for (char *p = copy + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = '\0';
-    if (mkdir(copy, 0755) != 0 && errno != EEXIST) goto fail;
-    *p = '/';
-  }
-  if (mkdir(copy, 0755) != 0 && errno != EEXIST) goto fail;
-  free(copy);
+int mkdir_tree(const char *path, mode_t mode) {
+  /* The folder is there on every run but the first: one stat, and the
+     parents only when it is missing. */
+  struct stat st;
+  if (stat(path, &st) == 0)
+    return S_ISDIR(st.st_mode) ? 0 : (errno = ENOTDIR, -1);
+  if (errno != ENOENT) return -1;
+  char *parent = path_dirname(path);
+  int rc = strcmp(parent, path) != 0 ? mkdir_tree(parent, mode) : 0;
+  free(parent);
+  if (rc != 0) return -1;
+  if (mkdir(path, mode) == 0) return 0;
+  if (errno != EEXIST) return -1;
+  /* Made meanwhile (another run, another thread): fine if a folder. */
   return path_is_dir(path) ? 0 : (errno = ENOTDIR, -1);
-fail:
-  free(copy);
-  return -1;
+}
+
+int mkdir_parents(const char *path) {
+  return mkdir_tree(path, 0755);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int type,

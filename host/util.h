@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Exit codes (see README): 0 ok, 1 build/export failure, 2 usage/config. */
 enum { EXIT_OK = 0, EXIT_BUILD = 1, EXIT_USAGE = 2 };
@@ -68,7 +69,10 @@ char *path_dirname(const char *path);
 char *path_resolve(const char *path);
 bool path_is_dir(const char *path);
 bool path_is_inside(const char *path, const char *dir);
-/* Creates `path` and its parents; 0 or -1 with errno. */
+/* Creates `path` and its missing parents with `mode`; 0 or -1 with errno
+   (ENOTDIR when something that is not a folder is in the way). */
+int mkdir_tree(const char *path, mode_t mode);
+/* mkdir_tree with mode 0755. */
 int mkdir_parents(const char *path);
 /* Removes a file or a folder tree; 0 or -1 with errno. */
 int remove_tree(const char *path);

@@ -156,26 +156,59 @@ build hit
 cmp -s "$T/good" "$dist/linux/amd64/hello" || fail "the swapped output was not restored"
 pass "an output changed in the output folder, size and mtime kept, is restored"
 
+# A target's log: the target and its plan, then what was done.
+log="$(echo "$T"/cache/mbhost/projects/*/logs/linux-amd64.log)"
+echo "// the log of a build" >>"$src/main.go"
+build miss
+head -1 "$log" | grep -qx "mbhost: target linux/amd64" || fail "log of a build: $(cat "$log")"
+grep -q "^  step 1: go build " "$log" || fail "log of a build, no plan: $(cat "$log")"
+grep -q "^mbhost: step 1/1: go build " "$log" || fail "log of a build, no step: $(cat "$log")"
+tail -1 "$log" | grep -qE "^mbhost: done in [0-9.]+s$" || fail "log of a build, no end: $(cat "$log")"
+sed -n '1,/^mbhost: step 1/p' "$log" | sed '$d' >"$T/log-head"
+build hit
+key=$(sed -n 's/.*restored from cache entry \([0-9a-f]*\).*/\1/p' "$log")
+{ cat "$T/log-head"; echo "mbhost: restored from cache entry $key"; } >"$T/log-want"
+cmp -s "$T/log-want" "$log" || fail "log of a hit: $(diff "$T/log-want" "$log")"
+pass "the log of a build has the plan, the steps and their end; that of a hit the plan and the entry"
+
+# The entry's last use (its manifest's mtime, for cache prune) is moved by
+# a hit when it is over an hour old (CACHE_LRU_SECONDS), else left alone.
+manifest="$T/cache/mbhost/actions/${key:0:2}/$key/manifest"
+touch -d '-2 hours' "$manifest"
+build hit
+[ $(($(date +%s) - $(stat -c %Y "$manifest"))) -lt 600 ] || fail "a hit did not mark an entry last used 2 hours ago"
+touch -d '-10 minutes' "$manifest"
+used=$(stat -c %Y "$manifest")
+build hit
+[ "$(stat -c %Y "$manifest")" = "$used" ] || fail "a hit marked an entry used 10 minutes ago"
+pass "a hit marks its entry as used when the mark is over an hour old"
+
 # A no-op starts no process (no probe, no build, no supervisor) and
 # writes nothing: no output, no artifacts.json (it would differ only in its
 # timings), no export journal, no state file (durations, stat caches,
-# export records), so no fsync and no rename. First past the digest's
-# racy window (RACY_SECONDS in host/digest.c): the files the tests above
-# changed are remembered by this build, not hashed again by the no-op.
+# export records), so no fsync and no rename; no jobserver fifo (nothing
+# runs), no log rewritten (it would say the same), no entry marked as used
+# (it was, within the hour), no truncated lock file, no folder made. First
+# past the digest's racy window (RACY_SECONDS in host/digest.c): the files
+# the tests above changed are remembered by this build, not hashed again by
+# the no-op.
 sleep 2.1
 build hit
 inode=$(stat -c %i "$dist/linux/amd64/hello")
 report=$(stat -c '%i %Y' "$dist/artifacts.json")
+logged=$(stat -c '%i %Y %Z %s' "$log")
 # LeakSanitizer stops the world with ptrace, which a traced process cannot
 # do: no leak check in this one traced run (the others keep it).
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-  strace -f -qq -e trace=execve,fork,vfork,fsync,fdatasync,rename,renameat,renameat2 -o "$T/strace" \
+  strace -f -qq -e trace=execve,fork,vfork,fsync,fdatasync,rename,renameat,renameat2,mknod,mknodat,truncate,ftruncate,utimensat,mkdir,mkdirat,open,openat -o "$T/strace" \
   "$MBHOST" --config "$T/build.ini" -j 2 >/dev/null 2>&1 || fail "the no-op failed"
 execs=$(grep -c 'execve(' "$T/strace" || true)
 [ "$execs" = 1 ] || fail "a no-op ran programs: $(grep -E 'execve|fork' "$T/strace")"
 [ "$(stat -c %i "$dist/linux/amd64/hello")" = "$inode" ] || fail "a no-op copied the output again"
 ! grep -E 'fsync|fdatasync|rename' "$T/strace" || fail "a no-op wrote state or output (above)"
 [ "$(stat -c '%i %Y' "$dist/artifacts.json")" = "$report" ] || fail "a no-op rewrote artifacts.json"
+! grep -E 'mknod|truncate|utimensat|mkdir|O_TRUNC' "$T/strace" || fail "a no-op made, truncated or touched files (above)"
+[ "$(stat -c '%i %Y %Z %s' "$log")" = "$logged" ] || fail "a no-op rewrote the log"
 pass "a no-op spawns nothing, copies nothing and writes nothing"
 
 run_mbhost 0 cache prune --config "$T/build.ini"

@@ -199,7 +199,7 @@ static int do_get(int ns, const char *name, const char *path, mb_call *call) {
   unlink(path);
   int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    snprintf(call->error, sizeof call->error, "cannot create %s", path);
+    host_set_error(call, "cannot create %s", path);
     return MB_ERROR;
   }
   close(fd);
@@ -211,7 +211,7 @@ static int do_get(int ns, const char *name, const char *path, mb_call *call) {
 static int do_put(int ns, const char *name, const char *path, mb_call *call) {
   struct stat st;
   if (stat(path, &st) != 0) {
-    snprintf(call->error, sizeof call->error, "cannot stat %s", path);
+    host_set_error(call, "cannot stat %s", path);
     return MB_ERROR;
   }
   return iface->put(store, call, ns, name, path, (uint64_t)st.st_size);

@@ -57,3 +57,12 @@ run_mbhost 0 --config "$T/second.ini"
 "$T/dist/linux/amd64/hello" || fail "the second project did not export a program that runs"
 [ "$(cat "$T/dist/previous.txt")" = kept ] || fail "a file of the folder was lost"
 pass "once the first run is gone the second one runs"
+
+# The lock file names its last holder, written over the previous one's
+# longer text and cut to its own length.
+project a dist fast
+run_mbhost 0 --config "$T/a.ini" --no-cache
+lock=$(echo "$T"/cache/mbhost/locks/*)
+[ "$(cat "$lock")" = "$(printf 'pid %s, project a, config %s' "$(sed -n 's/^pid \([0-9]*\),.*/\1/p' "$lock")" "$T/a.ini")" ] ||
+  fail "the lock file does not name its last holder alone: $(cat "$lock")"
+pass "the lock file names its last holder"
