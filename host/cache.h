@@ -8,6 +8,10 @@
    Layout of the cache folder:
      actions/<k0k1>/<key>/{manifest,files/<name>}   one entry per key
      sources/<hash of the source path>              source stat caches
+                                                    (and tree-, reads- ones)
+     tree-reads/<k0k1>/<reads key>                  what a build read of a
+                                                    toolchain tree
+                                                    (tree_reads.h)
      probes/<key>                                   toolchain probe results
      projects/<name>-<hash>/                        staging, logs, scratch,
                                                     durations (run.c) */

@@ -115,11 +115,16 @@ static void table_free(stat_table *t) {
   free(t->slots);
 }
 
-static bool is_hex64(const char *s) {
+/* 64 lowercase hex digits, then `end`. */
+static bool is_hex64_then(const char *s, char end) {
   for (int i = 0; i < 64; i++)
     if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
       return false;
-  return s[64] == ' ';
+  return s[64] == end;
+}
+
+static bool is_hex64(const char *s) {
+  return is_hex64_then(s, ' ');
 }
 
 #define STAT_CACHE_MAGIC "mbhost-stat/4 "
@@ -172,8 +177,8 @@ static void read_stat_cache(const digest_request *req, stat_cache *c) {
   if (!end) return;
   c->body = end + 1;
   if (strncmp(c->body, "= ", 2) == 0) c->only_hex = c->body;
-  for (; strncmp(c->body, "= ", 2) == 0 && strlen(c->body) > 66 &&
-         c->body[66] == '\n';
+  /* is_hex64 stops at the text's end: a cut line is not read past. */
+  for (; strncmp(c->body, "= ", 2) == 0 && is_hex64_then(c->body + 2, '\n');
        c->body += 67)
     c->nonly++;
   c->end = c->body + strlen(c->body);
