@@ -122,10 +122,12 @@ void cache_tree_facts(const char *root, facts *f, const target_set *ts,
                       bool save);
 /* The digest of the tree f->trees.items[t] (of `only` of it, when not
    NULL: digest.h) with its ignore globs and a stat cache under `root`
-   (rewritten when `save`); logged. False with *problem (owned). */
+   (rewritten when `save`) of its own for each `scope` (NULL: one for the
+   tree), so projects that ask for different parts do not take turns
+   rewriting one; logged. False with *problem (owned). */
 bool cache_digest_tree(const char *root, const facts *f, size_t t,
-                       const strvec *only, bool save, digest_result *res,
-                       char **problem);
+                       const strvec *only, const char *scope, bool save,
+                       digest_result *res, char **problem);
 
 /* Build durations of earlier runs, per target name ("os/arch seconds"). */
 void cache_durations_load(const char *state_dir, target_set *ts);

@@ -29,11 +29,13 @@ static bool whole_tree_wanted(const target_set *ts, const char *tree) {
 }
 
 bool cache_digest_tree(const char *root, const facts *f, size_t t,
-                       const strvec *only, bool save, digest_result *res,
-                       char **problem) {
+                       const strvec *only, const char *scope, bool save,
+                       digest_result *res, char **problem) {
   const char *tree = f->trees.items[t];
   char id[65];
-  sha256_hex(tree, strlen(tree), id);
+  char *name = xasprintf("%s%s%s", tree, scope ? "\n" : "", scope ? scope : "");
+  sha256_hex(name, strlen(name), id);
+  free(name);
   char *stat_cache =
       xasprintf("%s/sources/%s-%.32s", root, only ? "reads" : "tree", id);
   strvec ignore = {0};
@@ -67,7 +69,7 @@ void cache_tree_facts(const char *root, facts *f, const target_set *ts,
     digest_result res;
     char *problem = NULL;
     char *fact = xasprintf("tree:%s", tree);
-    if (cache_digest_tree(root, f, i, NULL, save, &res, &problem)) {
+    if (cache_digest_tree(root, f, i, NULL, NULL, save, &res, &problem)) {
       facts_set(f, fact, res.hex);
     } else {
       /* Never equal to another run's: no cache hit on an unknown tree. */
@@ -129,7 +131,7 @@ char *cache_key_targets(const cache_context *c, target_set *ts, bool save) {
       cache_action_key(c, tr, digest,
                        tr->plan.reads_tree ? tr->reads_key : tr->cache_key);
   }
-  if (digest) tree_reads_keys(c->root, c->facts, ts, save);
+  if (digest) tree_reads_keys(c, ts, save);
   return digest;
 }
 
@@ -151,7 +153,7 @@ static void store_built(const cache_context *c, target_set *ts,
              "cached");
     return;
   }
-  tree_reads_record(c->root, c->facts, ts);
+  tree_reads_record(c, ts);
   for (size_t i = 0; i < ts->len; i++) {
     const target_result *tr = &ts->items[i];
     if (tr->status != TARGET_OK || tr->cache_hit || !tr->cache_key[0]) continue;

@@ -660,7 +660,7 @@ static char *reads_document(const char *reads_key) {
   return xasprintf("tree-reads/%s", reads_key);
 }
 
-void remote_cache_fetch_reads(remote_cache *r, const char *root, const facts *f,
+void remote_cache_fetch_reads(remote_cache *r, const cache_context *c,
                               target_set *ts, bool save) {
   bool adopted = false;
   for (size_t i = 0; r && i < ts->len; i++) {
@@ -670,7 +670,7 @@ void remote_cache_fetch_reads(remote_cache *r, const char *root, const facts *f,
     char *name = reads_document(tr->reads_key), *doc;
     size_t len;
     bool fetched = remote_get_document(r, name, &doc, &len);
-    bool got = fetched && tree_reads_adopt(root, tr, doc, len, save);
+    bool got = fetched && tree_reads_adopt(c->root, tr, doc, len, save);
     if (fetched && !got)
       log_line(MB_LOG_WARN, tr->target->name,
                "remote cache: its record of the toolchain folders a build "
@@ -681,7 +681,7 @@ void remote_cache_fetch_reads(remote_cache *r, const char *root, const facts *f,
     adopted |= got;
     free(name);
   }
-  if (adopted) tree_reads_keys(root, f, ts, save);
+  if (adopted) tree_reads_keys(c, ts, save);
 }
 
 void remote_cache_share_reads(remote_cache *r, const char *root,

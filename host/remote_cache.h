@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "artifact.h"
+#include "cache.h"
 #include "config.h"
 #include "loader.h"
 #include "plan.h"
@@ -98,10 +99,10 @@ bool remote_get_document(remote_cache *r, const char *name, char **data,
 /* The records of what builds read of a toolchain tree (tree_reads.h) go
    with the results, as documents named "tree-reads/READS KEY": fetch
    adopts the record of each pending target that has none in the cache
-   folder `root` (stored there when `save`) and keys it; share uploads the
+   folder (stored there when `save`) and keys it; share uploads the
    record of each target built this run (not in read-only mode). Main
    thread, no upload running. r may be NULL. */
-void remote_cache_fetch_reads(remote_cache *r, const char *root, const facts *f,
+void remote_cache_fetch_reads(remote_cache *r, const cache_context *c,
                               target_set *ts, bool save);
 void remote_cache_share_reads(remote_cache *r, const char *root,
                               const target_set *ts);

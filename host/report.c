@@ -144,24 +144,25 @@ static void keep_earlier(json_t *old, const char *output, const target_set *ts,
 }
 
 /* A report without what changes on every run. */
-static json_t *without_timings(json_t *report) {
-  json_t *copy = json_deep_copy(report);
-  json_object_del(copy, "duration_seconds");
-  json_object_del(copy, "export_seconds");
+static void drop_timings(json_t *report) {
+  json_object_del(report, "duration_seconds");
+  json_object_del(report, "export_seconds");
   size_t i;
   json_t *t;
-  json_array_foreach(json_object_get(copy, "targets"), i, t)
+  json_array_foreach(json_object_get(report, "targets"), i, t)
       json_object_del(t, "duration_seconds");
-  return copy;
 }
 
-/* Whether `old` says all that `now` says but for the timings: then it is
-   kept, and a no-op run writes nothing into the output folder. */
+/* Whether `old` (whose timings are dropped) says all that `now` says but
+   for the timings: then it is kept, and a no-op run writes nothing into
+   the output folder. */
 static bool says_the_same(json_t *old, json_t *now) {
   if (!old) return false;
-  json_t *a = without_timings(old), *b = without_timings(now);
-  bool same = json_equal(a, b);
-  json_decref(a), json_decref(b);
+  drop_timings(old);
+  json_t *b = json_deep_copy(now);
+  drop_timings(b);
+  bool same = json_equal(old, b);
+  json_decref(b);
   return same;
 }
 

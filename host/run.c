@@ -671,7 +671,8 @@ static export_chain chain_of(run *r) {
 /* A dry run asks the remote cache whether it has what the local cache
    lacks, downloading nothing. */
 static void mark_remote_hits(run *r, const char *root) {
-  remote_cache_fetch_reads(r->remote, root, &r->facts, &r->targets, false);
+  cache_context c = cache_of(r, root);
+  remote_cache_fetch_reads(r->remote, &c, &r->targets, false);
   for (size_t i = 0; r->remote && i < r->targets.len; i++) {
     target_result *tr = &r->targets.items[i];
     if (tr->cache_key[0] && !tr->cache_hit &&
@@ -793,7 +794,8 @@ static void record_durations(run *r) {
 /* After a local miss, the remote cache's entry becomes a local one, which
    the executor restores. */
 static void fetch_remote(run *r, const char *root) {
-  remote_cache_fetch_reads(r->remote, root, &r->facts, &r->targets, true);
+  cache_context c = cache_of(r, root);
+  remote_cache_fetch_reads(r->remote, &c, &r->targets, true);
   for (size_t i = 0; r->remote && i < r->targets.len; i++) {
     target_result *tr = &r->targets.items[i];
     if (tr->status == TARGET_PENDING && tr->cache_key[0] &&

@@ -151,12 +151,15 @@ static bool read_listing(const char *file, const char *tree, strvec *parts,
 static void narrowed_key(const char *reads_key, const strvec *parts,
                          const strvec *all, char (*digests)[65], char hex[65]) {
   strbuf b = {0};
-  strbuf_printf(&b, "%s%s\n", KEY_MAGIC, reads_key);
+  strbuf_puts(&b, KEY_MAGIC);
+  strbuf_add(&b, reads_key, 64);
   for (size_t i = 0; i < parts->len; i++) {
     const char *part = parts->items[i];
     char **at =
         bsearch(&part, all->items, all->len, sizeof *all->items, by_text);
-    strbuf_printf(&b, "%s\n%s\n", part, digests[at - all->items]);
+    /* Each part with its digest: NUL ends a part, no name has one. */
+    strbuf_add(&b, part, strlen(part) + 1);
+    strbuf_add(&b, digests[at - all->items], 64);
   }
   sha256_hex(b.data, b.len, hex);
   strbuf_free(&b);
@@ -171,8 +174,10 @@ static bool wanted(const target_result *tr, target_status status,
 /* Keys the targets with `status` that narrow the tree f->trees.items[t]
    and have a record (but not the cache hits: they have their key), with
    one digest of all their parts. */
-static void key_tree(const char *root, const facts *f, size_t t, target_set *ts,
+static void key_tree(const cache_context *c, size_t t, target_set *ts,
                      target_status status, bool save) {
+  const char *root = c->root;
+  const facts *f = c->facts;
   const char *tree = f->trees.items[t];
   strvec *parts = xcalloc(ts->len + 1, sizeof *parts);
   strvec all = {0};
@@ -193,7 +198,8 @@ static void key_tree(const char *root, const facts *f, size_t t, target_set *ts,
   sort_unique(&all);
   digest_result res = {0};
   char *problem = NULL;
-  if (all.len && cache_digest_tree(root, f, t, &all, save, &res, &problem))
+  if (all.len && cache_digest_tree(root, f, t, &all, c->project->source, save,
+                                   &res, &problem))
     for (size_t i = 0; i < ts->len; i++)
       if (parts[i].len && !ts->items[i].cache_hit)
         narrowed_key(ts->items[i].reads_key, &parts[i], &all, res.only_hex,
@@ -208,13 +214,13 @@ static void key_tree(const char *root, const facts *f, size_t t, target_set *ts,
   strvec_free(&all);
 }
 
-void tree_reads_keys(const char *root, const facts *f, target_set *ts,
-                     bool save) {
-  for (size_t t = 0; t < f->trees.len; t++)
-    key_tree(root, f, t, ts, TARGET_PENDING, save);
+void tree_reads_keys(const cache_context *c, target_set *ts, bool save) {
+  for (size_t t = 0; t < c->facts->trees.len; t++)
+    key_tree(c, t, ts, TARGET_PENDING, save);
 }
 
-void tree_reads_record(const char *root, const facts *f, target_set *ts) {
+void tree_reads_record(const cache_context *c, target_set *ts) {
+  const char *root = c->root;
   bool any = false;
   for (size_t i = 0; i < ts->len; i++) {
     target_result *tr = &ts->items[i];
@@ -243,8 +249,8 @@ void tree_reads_record(const char *root, const facts *f, target_set *ts) {
   }
   /* Every target that ended well, hits too: the digest asks for what the
      next run asks for, so its stat cache holds then. */
-  for (size_t t = 0; any && t < f->trees.len; t++)
-    key_tree(root, f, t, ts, TARGET_OK, true);
+  for (size_t t = 0; any && t < c->facts->trees.len; t++)
+    key_tree(c, t, ts, TARGET_OK, true);
 }
 
 char *tree_reads_text(const char *root, const char *reads_key, size_t *len) {

@@ -24,21 +24,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "project.h"
+#include "cache.h"
 #include "target_set.h"
 
 /* Sets the cache key of each pending target that has a reads key and a
    record. The parts of all of them are checked in one digest per tree (a
-   stat cache under `root`, rewritten when `save`), with the tree's ignore
-   globs from `f`. The others keep an empty key. */
-void tree_reads_keys(const char *root, const facts *f, target_set *ts,
-                     bool save);
+   stat cache in the cache folder for the project, rewritten when `save`),
+   with the tree's ignore globs from the facts. The others keep an empty
+   key. */
+void tree_reads_keys(const cache_context *c, target_set *ts, bool save);
 
 /* After the build, for each target built with a reads key: reads what its
    reads step wrote, records it and sets the cache key. A list that names
    a folder outside the tree is not used (a warning; the target is not
    cached). */
-void tree_reads_record(const char *root, const facts *f, target_set *ts);
+void tree_reads_record(const cache_context *c, target_set *ts);
 
 /* The record of `reads_key` as text (owned, *len set), or NULL: what the
    remote cache shares. */
