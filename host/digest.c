@@ -296,9 +296,10 @@ static void selection_init(const strvec *only, selection *sel) {
                         xstrndup(folder, (size_t)(slash - folder)));
     strvec_push_owned(deep ? &sel->deep : &sel->flat, folder);
   }
-  qsort(sel->flat.items, sel->flat.len, sizeof *sel->flat.items, by_text);
-  qsort(sel->deep.items, sel->deep.len, sizeof *sel->deep.items, by_text);
-  qsort(sel->above.items, sel->above.len, sizeof *sel->above.items, by_text);
+  strvec *lists[] = {&sel->flat, &sel->deep, &sel->above};
+  for (size_t i = 0; i < 3; i++)
+    if (lists[i]->len) /* qsort of NULL is undefined, even of nothing */
+      qsort(lists[i]->items, lists[i]->len, sizeof *lists[i]->items, by_text);
 }
 
 static void selection_free(selection *sel) {
