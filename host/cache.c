@@ -16,6 +16,7 @@
 #include "schema.h"
 #include "stamp.h"
 #include "state.h"
+#include "tree_reads.h"
 
 #define MANIFEST_MAGIC "mbhost-action/2"
 #define PROBE_MAGIC "mbhost-probe/2"
@@ -473,6 +474,7 @@ typedef struct entry_info {
   uint64_t bytes;
   int64_t used_ns;
   bool leftover; /* a store that never finished */
+  bool removed;
 } entry_info;
 
 /* A store renames its .tmp- folder into place within moments; one this old
@@ -551,10 +553,23 @@ void cache_prune(const char *root, uint64_t max_bytes, cache_usage *u) {
   for (size_t i = 0; i < n; i++) {
     if (!(u->bytes > max_bytes || (pruning && entries[i].leftover))) continue;
     if (remove_tree(entries[i].path) != 0) continue;
+    entries[i].removed = true;
     u->bytes -= entries[i].bytes;
     u->entries--;
     u->removed_bytes += entries[i].bytes;
     u->removed_entries++;
+  }
+  /* A record of what builds read outlives no entry made with it: the
+     ones older than every entry left go (all of them when none is). */
+  if (pruning) {
+    int64_t oldest = INT64_MAX;
+    for (size_t i = 0; i < n; i++)
+      if (!entries[i].removed && entries[i].used_ns < oldest)
+        oldest = entries[i].used_ns;
+    tree_reads_prune(root,
+                     oldest == INT64_MAX
+                         ? INT64_MAX
+                         : oldest - (int64_t)CACHE_LRU_SECONDS * 1000000000);
   }
   for (size_t i = 0; i < n; i++)
     free(entries[i].path);

@@ -91,8 +91,9 @@ typedef struct cache_usage {
 #define CACHE_LRU_SECONDS 3600
 
 /* Removes the least recently used entries (to CACHE_LRU_SECONDS) until the
-   actions take at most `max_bytes`; reports what is left and what was
-   removed. */
+   actions take at most `max_bytes`, then the records of what builds read
+   (tree_reads.h) last used before every entry left; reports what is left
+   and what was removed. */
 void cache_prune(const char *root, uint64_t max_bytes, cache_usage *u);
 /* [cache] max_size in bytes; cfg may be NULL (schema_cache's default). */
 uint64_t cache_max_size(const config *cfg);

@@ -21,10 +21,9 @@ extern char **environ;
 #define GRACE_SECONDS 2
 
 bool supervise_argv(const strvec *argv, const char *stdout_path, strvec *out) {
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n <= 0) return false;
-  exe[n] = '\0';
+  /* The running binary itself, even when an upgrade replaced the file
+     during a long build (its path then names the new one, or nothing). */
+  const char *exe = "/proc/self/exe";
   char *program = path_search(argv->items[0], getenv("PATH"));
   if (!program) {
     errno = ENOENT;

@@ -1,9 +1,14 @@
 #include "tree_reads.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cache.h"
 #include "digest.h"
@@ -81,13 +86,19 @@ static bool parse_record(const char *text, size_t len, strvec *parts) {
   return ok;
 }
 
-static bool load_record(const char *root, const char *key, strvec *parts) {
+/* `mark`: a record in use has its mtime moved, as an entry's manifest
+   (to CACHE_LRU_SECONDS), so cache_prune keeps it while its entries stay. */
+static bool load_record(const char *root, const char *key, strvec *parts,
+                        bool mark) {
   char *path = record_path(root, key);
   char *text = state_read_text(path, "tree reads record");
-  free(path);
   /* state_read_text puts a "\n" first. */
   bool ok = text && parse_record(text + 1, strlen(text + 1), parts);
-  free(text);
+  struct stat st;
+  if (ok && mark && stat(path, &st) == 0 &&
+      st.st_mtime <= time(NULL) - CACHE_LRU_SECONDS)
+    utimensat(AT_FDCWD, path, NULL, 0);
+  free(text), free(path);
   return ok;
 }
 
@@ -187,7 +198,7 @@ static void key_tree(const cache_context *c, size_t t, target_set *ts,
     bool recorded = tr->reads_record
                         ? parse_record(tr->reads_record,
                                        strlen(tr->reads_record), &parts[i])
-                        : load_record(root, tr->reads_key, &parts[i]);
+                        : load_record(root, tr->reads_key, &parts[i], save);
     if (!recorded) continue;
     for (size_t a = 0; a < tr->plan.reads_always.len; a++)
       strvec_push(&parts[i], tr->plan.reads_always.items[a]);
@@ -273,4 +284,27 @@ bool tree_reads_adopt(const char *root, target_result *tr, char *text,
   free(tr->reads_record);
   tr->reads_record = text;
   return true;
+}
+
+void tree_reads_prune(const char *root, int64_t before_ns) {
+  char *top = xasprintf("%s/tree-reads", root);
+  DIR *d = opendir(top);
+  for (struct dirent *de; d && (de = readdir(d));) {
+    if (de->d_name[0] == '.') continue;
+    char *sub = path_join(top, de->d_name);
+    DIR *records = opendir(sub);
+    for (struct dirent *r; records && (r = readdir(records));) {
+      struct stat st;
+      if (r->d_name[0] != '.' &&
+          fstatat(dirfd(records), r->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+          (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec <
+              before_ns)
+        unlinkat(dirfd(records), r->d_name, 0);
+    }
+    if (records) closedir(records);
+    rmdir(sub); /* only when it is empty */
+    free(sub);
+  }
+  if (d) closedir(d);
+  free(top);
 }

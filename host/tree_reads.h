@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cache.h"
 #include "target_set.h"
@@ -51,5 +52,9 @@ char *tree_reads_text(const char *root, const char *reads_key, size_t *len);
    False (text not taken) when it is not a record. */
 bool tree_reads_adopt(const char *root, target_result *tr, char *text,
                       size_t len, bool save);
+
+/* Removes the records last used (mtime) before `before_ns`: cache_prune,
+   with the oldest use of the entries it keeps, less CACHE_LRU_SECONDS. */
+void tree_reads_prune(const char *root, int64_t before_ns);
 
 #endif

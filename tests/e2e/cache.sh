@@ -212,7 +212,13 @@ execs=$(grep -c 'execve(' "$T/strace" || true)
 [ "$(stat -c '%i %Y %Z %s' "$log")" = "$logged" ] || fail "a no-op rewrote the log"
 pass "a no-op spawns nothing, copies nothing and writes nothing"
 
+# The records of what each build read of GOROOT (host/tree_reads.h) go
+# with the entries made from them.
+records() { find "$T/cache/mbhost/tree-reads" -type f 2>/dev/null | wc -l; }
+kept=$(records)
+[ "$kept" -gt 0 ] || fail "no record of what the builds read of GOROOT"
 run_mbhost 0 cache prune --config "$T/build.ini"
+[ "$(records)" = "$kept" ] || fail "cache prune removed records of entries it kept"
 cat >>"$T/build.ini" <<INI
 
 [cache]
@@ -222,4 +228,5 @@ run_mbhost 0 cache prune --config "$T/build.ini"
 expect_output "entries: +0$"
 expect_output "size: +0 B \(max_size 1 B\)$"
 expect_output "removed: +[0-9]+ entries, [0-9]+\.[0-9] MiB$"
-pass "cache prune keeps the cache under max_size"
+[ "$(records)" = 0 ] || fail "cache prune left $(records) records of entries it removed"
+pass "cache prune keeps the cache under max_size, with the records of the entries it keeps"
