@@ -140,14 +140,15 @@ void cache_durations_save(const char *state_dir, const target_set *ts);
    the source cannot be read: nothing is cached). `save` rewrites the stat
    cache. Targets that narrow a tree are keyed by tree_reads_keys, or not
    until they are built. cache_finish re-digests the source, records what
-   the targets that narrow a tree read (keying them), stores the targets
-   built from an unchanged source (`digest` is cache_key_targets'), and
-   prunes the
+   the targets that narrow a tree read (keying them, unless the tree's
+   files changed after `started_ns`, when the build started), stores the
+   targets built from an unchanged source (`digest` is
+   cache_key_targets'), and prunes the
    cache to [cache] max_size. cache_mark_hits sets each keyed target's
    cache_hit from what the cache holds, writing nothing (--dry-run). */
 char *cache_key_targets(const cache_context *c, target_set *ts, bool save);
 void cache_finish(const cache_context *c, target_set *ts, const char *digest,
-                  const artifact_list *outputs);
+                  const artifact_list *outputs, int64_t started_ns);
 void cache_mark_hits(const cache_context *c, target_set *ts);
 
 #endif

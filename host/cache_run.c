@@ -143,7 +143,8 @@ void cache_mark_hits(const cache_context *c, target_set *ts) {
 }
 
 static void store_built(const cache_context *c, target_set *ts,
-                        const char *digest, const artifact_list *outputs) {
+                        const char *digest, const artifact_list *outputs,
+                        int64_t started_ns) {
   char *after = digest_source(c, true);
   bool unchanged = after && strcmp(after, digest) == 0;
   free(after);
@@ -153,7 +154,7 @@ static void store_built(const cache_context *c, target_set *ts,
              "cached");
     return;
   }
-  tree_reads_record(c, ts);
+  tree_reads_record(c, ts, started_ns);
   for (size_t i = 0; i < ts->len; i++) {
     const target_result *tr = &ts->items[i];
     if (tr->status != TARGET_OK || tr->cache_hit || !tr->cache_key[0]) continue;
@@ -165,13 +166,13 @@ static void store_built(const cache_context *c, target_set *ts,
 }
 
 void cache_finish(const cache_context *c, target_set *ts, const char *digest,
-                  const artifact_list *outputs) {
+                  const artifact_list *outputs, int64_t started_ns) {
   if (!digest) return;
   bool any_built = false;
   for (size_t i = 0; i < ts->len; i++)
     any_built |= ts->items[i].status == TARGET_OK && !ts->items[i].cache_hit;
   if (!any_built) return;
-  store_built(c, ts, digest, outputs);
+  store_built(c, ts, digest, outputs, started_ns);
   cache_usage u;
   cache_prune(c->root, cache_max_size(c->cfg), &u);
   if (u.removed_entries) {

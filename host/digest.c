@@ -633,6 +633,7 @@ typedef struct check_part {
   char *from, *to; /* whole lines; *to is a line's start or the end */
   atomic_bool *changed;
   size_t files;
+  int64_t newest; /* ctime */
 } check_part;
 
 static void *check_lines(void *arg) {
@@ -652,13 +653,15 @@ static void *check_lines(void *arg) {
         (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)))
       atomic_store(c->changed, true);
     c->files += kind != 'd';
+    if (now.ctime_ns > c->newest) c->newest = now.ctime_ns;
   }
   return NULL;
 }
 
-/* True when the stat cache's digest still holds (*files set). */
+/* True when the stat cache's digest still holds (*files and *newest
+   set). */
 static bool stat_cache_holds(const digest_request *req, stat_cache *c,
-                             size_t *files) {
+                             size_t *files, int64_t *newest) {
   if (!c->digest[0]) return false;
   int root_fd = open(req->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0) return false;
@@ -684,9 +687,11 @@ static bool stat_cache_holds(const digest_request *req, stat_cache *c,
   for (int i = 0; i < WALK_THREADS; i++)
     if (i == 0 || !started[i]) check_lines(&parts[i]);
   *files = 0;
+  *newest = 0;
   for (int i = 0; i < WALK_THREADS; i++) {
     if (i > 0 && started[i]) pthread_join(threads[i], NULL);
     *files += parts[i].files;
+    if (parts[i].newest > *newest) *newest = parts[i].newest;
   }
   close(root_fd);
   return !atomic_load(&changed);
@@ -721,7 +726,7 @@ bool source_digest(const digest_request *req, digest_result *out,
   stat_cache cache;
   read_stat_cache(req, &cache);
   size_t checked;
-  if (stat_cache_holds(req, &cache, &checked)) {
+  if (stat_cache_holds(req, &cache, &checked, &out->newest_ns)) {
     memcpy(out->hex, cache.digest, 65);
     out->files = checked;
     out->hashed = 0;
@@ -761,6 +766,10 @@ bool source_digest(const digest_request *req, digest_result *out,
     if (req->only) only_digests(req->only, sorted, files, out->only_hex);
     out->files = files;
     out->hashed = w.hashed;
+    out->newest_ns = 0;
+    for (size_t i = 0; i < w.now.len; i++)
+      if (w.now.items[i].st.ctime_ns > out->newest_ns)
+        out->newest_ns = w.now.items[i].st.ctime_ns;
     if (req->stat_cache && !req->keep_stat_cache)
       save_stat_cache(req, &w.now, w.racy_after_ns, out);
   }

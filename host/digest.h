@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -33,6 +34,9 @@ typedef struct digest_result {
   /* With `only`: a digest per item, in the same order (a missing folder
      has the digest of no files). Free with digest_result_free. */
   char (*only_hex)[65];
+  /* The latest ctime (ns) of a file or folder in the digest: whether any
+     changed since a given time. */
+  int64_t newest_ns;
 } digest_result;
 
 /* Computes the digest. Returns false with errno and *problem (caller frees)

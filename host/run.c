@@ -832,12 +832,13 @@ static bool build(run *r, artifact_list *outputs) {
     }
   if (refused) log_line(MB_LOG_ERROR, r->executor->desc->name, "%s", refused);
   free(refused);
+  int64_t started = wall_clock_ns();
   bool finished = executor_run(&r->targets, &o, outputs);
   for (size_t i = 0; i < r->targets.len; i++)
     r->targets.items[i].cache_remote &= r->targets.items[i].cache_hit;
   if (finished) {
     cache_durations_save(r->state_dir, &r->targets);
-    cache_finish(&c, &r->targets, digest, outputs);
+    cache_finish(&c, &r->targets, digest, outputs, started);
     record_durations(r);
     remote_cache_share_reads(r->remote, root, &r->targets);
     /* While the exporters run; remote_cache_close waits for it. */

@@ -18,6 +18,7 @@
 
 #define RECORD_MAGIC "mbhost-tree-reads/1\n"
 #define KEY_MAGIC "mbhost-tree-reads-key/1\n"
+#define CTIME_SLACK_NS (20 * 1000000LL)
 /* A listing or a record bigger than this is not one (GOROOT has 1,700
    folders). */
 #define LIST_MAX (1u << 20)
@@ -184,9 +185,9 @@ static bool wanted(const target_result *tr, target_status status,
 
 /* Keys the targets with `status` that narrow the tree f->trees.items[t]
    and have a record (but not the cache hits: they have their key), with
-   one digest of all their parts. */
-static void key_tree(const cache_context *c, size_t t, target_set *ts,
-                     target_status status, bool save) {
+   one digest of all their parts; the latest ctime in it (0: none). */
+static int64_t key_tree(const cache_context *c, size_t t, target_set *ts,
+                        target_status status, bool save) {
   const char *root = c->root;
   const facts *f = c->facts;
   const char *tree = f->trees.items[t];
@@ -217,12 +218,14 @@ static void key_tree(const cache_context *c, size_t t, target_set *ts,
                      ts->items[i].cache_key);
   /* Else unkeyed: no hit, and nothing stored, on a tree that cannot be
      read. */
+  int64_t newest = res.newest_ns;
   digest_result_free(&res);
   free(problem);
   for (size_t i = 0; i < ts->len; i++)
     strvec_free(&parts[i]);
   free(parts);
   strvec_free(&all);
+  return newest;
 }
 
 void tree_reads_keys(const cache_context *c, target_set *ts, bool save) {
@@ -230,7 +233,8 @@ void tree_reads_keys(const cache_context *c, target_set *ts, bool save) {
     key_tree(c, t, ts, TARGET_PENDING, save);
 }
 
-void tree_reads_record(const cache_context *c, target_set *ts) {
+void tree_reads_record(const cache_context *c, target_set *ts,
+                       int64_t since_ns) {
   const char *root = c->root;
   bool any = false;
   for (size_t i = 0; i < ts->len; i++) {
@@ -260,8 +264,24 @@ void tree_reads_record(const cache_context *c, target_set *ts) {
   }
   /* Every target that ended well, hits too: the digest asks for what the
      next run asks for, so its stat cache holds then. */
-  for (size_t t = 0; any && t < c->facts->trees.len; t++)
-    key_tree(c, t, ts, TARGET_OK, true);
+  int64_t newest = 0;
+  for (size_t t = 0; any && t < c->facts->trees.len; t++) {
+    int64_t n = key_tree(c, t, ts, TARGET_OK, true);
+    if (n > newest) newest = n;
+  }
+  /* File times come from a coarse clock, up to a tick behind the wall
+     clock: a change just after the start can look a little earlier. */
+  if (!any || newest < since_ns - CTIME_SLACK_NS) return;
+  /* Keyed on what the files are now, the results could be of what they
+     were: as with a source changed during the build, nothing is stored. */
+  log_line(MB_LOG_WARN, NULL,
+           "the toolchain's files changed during the build: its results are "
+           "not cached");
+  for (size_t i = 0; i < ts->len; i++) {
+    target_result *tr = &ts->items[i];
+    if (tr->status == TARGET_OK && !tr->cache_hit && tr->reads_key[0])
+      tr->cache_key[0] = '\0';
+  }
 }
 
 char *tree_reads_text(const char *root, const char *reads_key, size_t *len) {

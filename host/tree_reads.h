@@ -38,8 +38,10 @@ void tree_reads_keys(const cache_context *c, target_set *ts, bool save);
 /* After the build, for each target built with a reads key: reads what its
    reads step wrote, records it and sets the cache key. A list that names
    a folder outside the tree is not used (a warning; the target is not
-   cached). */
-void tree_reads_record(const cache_context *c, target_set *ts);
+   cached), and none is keyed when a file of the parts changed (ctime) at
+   `since_ns` or later (a warning): the build may have read either. */
+void tree_reads_record(const cache_context *c, target_set *ts,
+                       int64_t since_ns);
 
 /* The record of `reads_key` as text (owned, *len set), or NULL: what the
    remote cache shares. */

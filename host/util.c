@@ -378,6 +378,12 @@ double now_seconds(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+int64_t wall_clock_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 void split_list(const char *text, strvec *out) {
   if (!text) return;
   char *copy = xstrdup(text);

@@ -86,5 +86,7 @@ char *path_search(const char *program, const char *path_list);
 int copy_fd(int in, int out);
 
 double now_seconds(void);
+/* The wall clock in ns, as file times are kept. */
+int64_t wall_clock_ns(void);
 
 #endif
