@@ -21,9 +21,19 @@ extern char **environ;
 #define GRACE_SECONDS 2
 
 bool supervise_argv(const strvec *argv, const char *stdout_path, strvec *out) {
-  /* The running binary itself, even when an upgrade replaced the file
-     during a long build (its path then names the new one, or nothing). */
-  const char *exe = "/proc/self/exe";
+  /* The running binary's path; once an upgrade has replaced the file
+     during a long build (the link then says "(deleted)"), the running
+     binary itself through /proc (valgrind, which runs mbhost, refuses to
+     run that path, so it is not the first choice). */
+  char path[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+  path[n > 0 ? n : 0] = '\0';
+  const char *deleted = " (deleted)";
+  size_t nd = strlen(deleted);
+  bool replaced = n <= 0 ||
+                  ((size_t)n > nd && strcmp(path + n - nd, deleted) == 0) ||
+                  access(path, X_OK) != 0;
+  const char *exe = replaced ? "/proc/self/exe" : path;
   char *program = path_search(argv->items[0], getenv("PATH"));
   if (!program) {
     errno = ENOENT;

@@ -118,8 +118,9 @@ static bool save_record(const char *root, const char *key,
   return ok;
 }
 
-/* What the reads step printed, as parts of `tree`: each line an absolute
-   folder in the tree (as written, or as resolved). False with *problem. */
+/* What the reads step printed, as parts of `tree`: each line a folder in
+   the tree, absolute (the tree as written, or as resolved) or relative to
+   it. False with *problem. */
 static bool read_listing(const char *file, const char *tree, strvec *parts,
                          char **problem) {
   char *text = state_read_text(file, "tree reads list");
@@ -136,7 +137,7 @@ static bool read_listing(const char *file, const char *tree, strvec *parts,
     size_t n = strlen(line);
     while (n > 1 && (line[n - 1] == '/' || line[n - 1] == '\r'))
       line[--n] = '\0';
-    char *part = NULL;
+    char *part = line[0] == '/' ? NULL : xstrdup(line);
     for (size_t r = 0; !part && r < 2 && roots[r]; r++) {
       size_t len = strlen(roots[r]);
       if (strncmp(line, roots[r], len) == 0 && line[len] == '\0')

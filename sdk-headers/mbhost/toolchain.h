@@ -95,7 +95,7 @@ typedef struct mb_plan_tree_reads_service {
          reads; "a/b" is the files directly in that folder ("." the tree's
          own), "a/b/..." everything below it;
        - and the folders (their files, not their subfolders) that `argv`
-         prints, absolute, one a line. The host runs it as the target's
+         prints, one a line: absolute, or relative to `tree`. The host runs it as the target's
          last step, in the steps' folder and environment, with its standard
          output going to a file instead of the log; it fails the target
          like any step. The list is recorded with the result, so a target

@@ -87,7 +87,7 @@ PY
   [ -z "$got" ] || { echo "$OUT" >&2; fail "$name: $got"; }
 }
 
-builds() { grep -c '^build' "$T/go.log" || true; }
+builds() { grep -c '^build -o' "$T/go.log" || true; }
 objects() { find "$NGINX_DATA/open/$1" -type f 2>/dev/null | wc -l; }
 puts() { grep -c '^PUT ' "$NGINX_LOG" || true; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }

@@ -163,7 +163,7 @@ build miss
 head -1 "$log" | grep -qx "mbhost: target linux/amd64" || fail "log of a build: $(cat "$log")"
 grep -q "^  step 1: go build " "$log" || fail "log of a build, no plan: $(cat "$log")"
 grep -q "^mbhost: step 1/2: go build " "$log" || fail "log of a build, no step: $(cat "$log")"
-grep -q "^mbhost: step 2/2: go list -deps " "$log" || fail "log of a build, no tree reads step: $(cat "$log")"
+grep -q "^mbhost: step 2/2: sed -n .*hello.actions.json" "$log" || fail "log of a build, no tree reads step: $(cat "$log")"
 tail -1 "$log" | grep -qE "^mbhost: done in [0-9.]+s$" || fail "log of a build, no end: $(cat "$log")"
 sed -n '1,/^mbhost: step 1/p' "$log" | sed '$d' >"$T/log-head"
 build hit

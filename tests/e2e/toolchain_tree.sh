@@ -133,17 +133,20 @@ done
 pass "a changed go.env or runtime/cgo header misses"
 
 # A reads step that names a folder outside GOROOT (a broken or hostile
-# go): the target builds, with a warning, and is not cached.
+# go whose action graph names a package "x/../../../../../../etc"): the
+# target builds, with a warning, and is not cached.
 mkdir -p "$T/wrap"
 cat >"$T/wrap/go" <<SH
 #!/bin/sh
-if [ "\$1" = list ]; then echo /etc; exit 0; fi
-exec "$T/go/bin/go" "\$@"
+"$T/go/bin/go" "\$@" || exit \$?
+for a in "\$@"; do
+  case \$a in -debug-actiongraph=*) printf '\\n\\t\\t"Package": "x/../../../../../../etc",\\n' >>"\${a#*=}" ;; esac
+done
 SH
 chmod +x "$T/wrap/go"
 echo '// wrapped' >>"$T/hello-go/main.go"
 PATH="$T/wrap:$PATH" run_mbhost 0 --config "$T/build.ini"
-expect_output "linux/amd64\] warning: not cached: its reads step lists /etc, not a folder of $T/go"
+expect_output "linux/amd64\] warning: not cached: its reads step lists src/x/\.\./\.\./\.\./\.\./\.\./\.\./etc, not a folder of $T/go"
 PATH="$T/wrap:$PATH" run_mbhost 0 --config "$T/build.ini"
 [ "$(cache_hit)" = false ] || fail "a target whose reads step named /etc was cached"
 pass "a reads step that names a folder outside GOROOT: built, not cached"
@@ -154,7 +157,7 @@ pass "a reads step that names a folder outside GOROOT: built, not cached"
 mkdir -p "$T/slow"
 cat >"$T/slow/go" <<SH
 #!/bin/sh
-if [ "\$1" = build ]; then
+if [ "\$1" = build ] && [ "\$2" != -n ]; then # -n: the probe's check
   touch "$T/building"
   while [ ! -e "$T/patched" ]; do sleep 0.1; done
 fi
@@ -178,3 +181,24 @@ run_mbhost 0 --config "$T/build.ini"
 run_mbhost 0 --config "$T/build.ini"
 [ "$(cache_hit)" = true ] || fail "the build after it was not cached"
 pass "GOROOT changed during a build: not cached, built again, then cached"
+
+# A go without -debug-actiongraph (the flag is not documented): the reads
+# step is `go list -deps` with the build's flags, and the key is the same
+# kind: built, recorded, then a hit.
+mkdir -p "$T/older"
+cat >"$T/older/go" <<SH
+#!/bin/sh
+for a in "\$@"; do
+  case \$a in -debug-actiongraph*) echo "flag provided but not defined: -debug-actiongraph" >&2; exit 2 ;; esac
+done
+exec "$T/go/bin/go" "\$@"
+SH
+chmod +x "$T/older/go"
+echo '// older go' >>"$T/hello-go/main.go"
+PATH="$T/older:$PATH" run_mbhost 0 --config "$T/build.ini"
+[ "$(cache_hit)" = false ] || fail "a changed source hit the cache"
+grep -q "^mbhost: step 2/2: go list -deps " "$T"/cache/mbhost/projects/*/logs/linux-amd64.log ||
+  fail "no go list step without -debug-actiongraph: $(cat "$T"/cache/mbhost/projects/*/logs/linux-amd64.log)"
+PATH="$T/older:$PATH" run_mbhost 0 --config "$T/build.ini"
+[ "$(cache_hit)" = true ] || fail "the build with go list missed the cache"
+pass "a go without -debug-actiongraph lists what it read with go list, and hits"

@@ -71,7 +71,7 @@ on() {
 fresh() { rm -rf "$1.cache"; }
 
 # builds: how many `go build` ran since the log was emptied.
-builds() { grep -c '^build' "$T/go.log" || true; }
+builds() { grep -c '^build -o' "$T/go.log" || true; }
 
 # objects NS: the keys under PREFIX/NS/.
 objects() {
