@@ -15,9 +15,9 @@
    Why a hit is still right: a build is a function of its inputs. With the
    same inputs but the tree, and the same files in every folder the last
    build read (the packages of its action graph), it reads the same
-   folders again, so it would make the same outputs. A change anywhere it reads misses; a change
-   elsewhere cannot reach it without changing a file it reads (an import
-   line, a go.mod). */
+   folders again, so it would make the same outputs. A change anywhere it
+   reads misses; a change elsewhere cannot reach it without changing a file
+   it reads (an import line, a go.mod). */
 #ifndef MBHOST_TREE_READS_H
 #define MBHOST_TREE_READS_H
 
