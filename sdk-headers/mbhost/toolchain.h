@@ -95,10 +95,10 @@ typedef struct mb_plan_tree_reads_service {
          reads; "a/b" is the files directly in that folder ("." the tree's
          own), "a/b/..." everything below it;
        - and the folders (their files, not their subfolders) that `argv`
-         prints, one a line: absolute, or relative to `tree`. The host runs it as the target's
-         last step, in the steps' folder and environment, with its standard
-         output going to a file instead of the log; it fails the target
-         like any step. The list is recorded with the result, so a target
+         prints, one a line: absolute, or relative to `tree`. The host
+         runs it as the target's last step, in the steps' folder and
+         environment, with its standard output going to a file instead of
+         the log; it fails the target like any step. The list is recorded with the result, so a target
          misses the cache until a build of the same inputs has run it.
      The tree's ignore globs still apply. For a tree the probe did not
      declare (or declared in a container image) it does nothing; a second
