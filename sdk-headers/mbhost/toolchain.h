@@ -98,8 +98,9 @@ typedef struct mb_plan_tree_reads_service {
          prints, one a line: absolute, or relative to `tree`. The host
          runs it as the target's last step, in the steps' folder and
          environment, with its standard output going to a file instead of
-         the log; it fails the target like any step. The list is recorded with the result, so a target
-         misses the cache until a build of the same inputs has run it.
+         the log; it fails the target like any step. The list is recorded
+         with the result, so a target misses the cache until a build of the
+         same inputs has run it.
      The tree's ignore globs still apply. For a tree the probe did not
      declare (or declared in a container image) it does nothing; a second
      call replaces the first. Only in plan. [main-thread] [copied] */
