@@ -68,8 +68,7 @@ static int kit_validate(void *self, mb_call *call, const mb_target *target,
                         const mb_validate_services *svc) {
   (void)self, (void)svc;
   if (strcmp(opts->get(call, "mode"), "broken") != 0) return MB_OK;
-  opts->error(call, "mode", "%s cannot be built in mode broken",
-              target->name);
+  opts->error(call, "mode", "%s cannot be built in mode broken", target->name);
   return MB_ERROR;
 }
 
@@ -85,9 +84,12 @@ static int kit_plan(void *self, mb_call *call, const mb_target *target,
            target->name);
   const char *make[] = {"sh", "-c", script, NULL};
   plan->add_step(call, make, 0);
-  const char *show[] = {"echo", plan->fact(call, "capture"), origin,
-                        "-j{jobs}", "w1", "w2", "w3", "w4", "w5",
-                        "the-last-word", NULL};
+  const char *show[] = {"echo", plan->fact(call, "capture"),
+                        origin, "-j{jobs}",
+                        "w1",   "w2",
+                        "w3",   "w4",
+                        "w5",   "the-last-word",
+                        NULL};
   plan->add_step(call, show, 0);
   plan->add_output(call, "app", NULL, "file", 0);
   plan->add_output(call, "docs", "{staging}/docs/*.txt", "file",
