@@ -106,7 +106,8 @@ static int probe_action_graph(mb_call *call, const mb_probe_services *probe,
   int code;
   const char *argv[] = {go,       "build", "-n", "-debug-actiongraph=/dev/null",
                         "unsafe", NULL};
-  int rc = proc->run(call, argv, NULL, NULL, &cap, &cap, &code);
+  /* In "/": no go.mod there to switch toolchains or load modules for. */
+  int rc = proc->run(call, argv, NULL, "/", &cap, &cap, &code);
   if (rc == MB_CANCELLED) return rc;
   if (rc == MB_OK && code == 0) probe->set_fact(call, "action_graph", "yes");
   return MB_OK;
