@@ -43,6 +43,41 @@ tree_digest() {
   (cd "$1" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum | sha256sum | cut -d' ' -f1)
 }
 
+# logging_go: a `go` first on PATH ($T/logging-go) that appends its
+# arguments to $T/go.log and runs the real one; go_builds: how many real
+# builds it ran since go.log was emptied (`build -o`: the probe's own
+# `go build -n` check does not count).
+logging_go() {
+  mkdir -p "$T/logging-go"
+  printf '#!/bin/sh\necho "$*" >>"%s"\nexec %s "$@"\n' "$T/go.log" "$(command -v go)" >"$T/logging-go/go"
+  chmod +x "$T/logging-go/go"
+  export PATH="$T/logging-go:$PATH"
+}
+go_builds() { grep -c '^build -o' "$T/go.log" || true; }
+
+# waiting_go DIR GO: a `go` in DIR that runs GO, but whose builds (not the
+# probe's `go build -n`) first touch $T/building and wait for $T/go-on:
+# a test changes something while a target builds.
+waiting_go() {
+  mkdir -p "$1"
+  cat >"$1/go" <<SH
+#!/bin/sh
+if [ "\$1" = build ] && [ "\$2" != -n ]; then
+  touch "$T/building"
+  while [ ! -e "$T/go-on" ]; do sleep 0.1; done
+fi
+exec "$2" "\$@"
+SH
+  chmod +x "$1/go"
+}
+
+# wait_building LOG: until a waiting_go build has started (LOG: what to
+# show when none does).
+wait_building() {
+  for _ in $(seq 600); do [ -e "$T/building" ] && return; sleep 0.1; done
+  fail "the build did not start: $(cat "$1")"
+}
+
 # distinct_tree_reads CACHE: how many different records of what builds read
 # of a toolchain tree (host/tree_reads.h) the cache folder CACHE/mbhost
 # holds: the remote cache keeps each one as a document, and two targets

@@ -27,11 +27,7 @@ ALL_OUTPUT="$T/all-output"
 
 # A `go` first on PATH that logs its arguments and runs the real one: every
 # machine uses it, so their probes record the same program.
-real_go=$(command -v go)
-mkdir -p "$T/fakebin"
-printf '#!/bin/sh\necho "$*" >>"%s"\nexec %s "$@"\n' "$T/go.log" "$real_go" >"$T/fakebin/go"
-chmod +x "$T/fakebin/go"
-export PATH="$T/fakebin:$PATH"
+logging_go
 
 TARGETS="darwin/amd64 darwin/arm64 linux/amd64 linux/arm64 windows/amd64 windows/arm64"
 
@@ -87,7 +83,6 @@ PY
   [ -z "$got" ] || { echo "$OUT" >&2; fail "$name: $got"; }
 }
 
-builds() { grep -c '^build -o' "$T/go.log" || true; }
 objects() { find "$NGINX_DATA/open/$1" -type f 2>/dev/null | wc -l; }
 puts() { grep -c '^PUT ' "$NGINX_LOG" || true; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
@@ -114,7 +109,7 @@ machine b
 on b 0
 expect_cache b remote
 expect_output "^linux/amd64 +ok +[0-9.]+s  hit \(remote\)  "
-[ "$(builds)" = 0 ] || fail "B ran go build: $(cat "$T/go.log")"
+[ "$(go_builds)" = 0 ] || fail "B ran go build: $(cat "$T/go.log")"
 for t in $TARGETS; do
   f=$(cd "${DIRS[a]}/dist" && ls "$t/"hello*)
   cmp "${DIRS[a]}/dist/$f" "${DIRS[b]}/dist/$f" || fail "$f differs between A and B"
@@ -128,7 +123,7 @@ pass "B gets six remote hits, runs no go build, and has A's files byte for byte"
 echo '// changed on B' >>"${DIRS[b]}/hello-go/main.go"
 on b 0
 expect_cache b miss
-[ "$(builds)" = 6 ] || fail "B built $(builds) targets after its source changed, not 6"
+[ "$(go_builds)" = 6 ] || fail "B built $(go_builds) targets after its source changed, not 6"
 [ "$(objects ac)" = 25 ] || fail "B's new results and tree reads records were not uploaded ($(objects ac) action entries)"
 pass "a changed source misses on B, rebuilds, and uploads the new results"
 
@@ -143,7 +138,7 @@ machine c
 on c 0
 expect_cache c remote linux/amd64 miss
 expect_output "linux/amd64.*remote cache: blob [0-9a-f]{12} of hello is missing; building it"
-[ "$(builds)" = 1 ] || fail "C built $(builds) targets, not 1"
+[ "$(go_builds)" = 1 ] || fail "C built $(go_builds) targets, not 1"
 # (A Go build at another path is another file: the new one goes up.)
 [ -f "$NGINX_DATA/open/cas/$(blob_of c linux/amd64)" ] || fail "C did not upload what it built"
 pass "a deleted blob: that target rebuilds with a warning, and the result goes up"
@@ -159,7 +154,7 @@ machine d
 on d 0
 expect_cache d remote linux/arm64 miss
 expect_output "linux/arm64.*remote cache: blob [0-9a-f]{12} of hello is damaged"
-[ "$(builds)" = 1 ] || fail "D built $(builds) targets, not 1"
+[ "$(go_builds)" = 1 ] || fail "D built $(go_builds) targets, not 1"
 [ -f "$NGINX_DATA/open/cas/$(blob_of d linux/arm64)" ] || fail "D did not upload what it built"
 pass "a damaged blob: that target rebuilds with a warning"
 
@@ -170,7 +165,7 @@ machine e
 on e 0
 expect_cache e remote windows/amd64 miss
 expect_output "windows/amd64.*remote cache: blob [0-9a-f]{12} of hello.exe is missing; building it"
-[ "$(builds)" = 1 ] || fail "E built $(builds) targets, not 1"
+[ "$(go_builds)" = 1 ] || fail "E built $(go_builds) targets, not 1"
 pass "an action entry naming a missing blob: that target rebuilds with a warning"
 
 # --- read-only ---------------------------------------------------------------
@@ -202,7 +197,7 @@ expect_output "credentials: basic auth from MBHOST_CACHE_HTTP_USER and MBHOST_CA
 machine h
 MBHOST_CACHE_HTTP_USER=$USER_NAME MBHOST_CACHE_HTTP_PASSWORD=$PASSWORD on h 0
 expect_cache h remote
-[ "$(builds)" = 0 ] || fail "H ran go build"
+[ "$(go_builds)" = 0 ] || fail "H ran go build"
 printf 'machine 127.0.0.1 login %s password %s\n' "$USER_NAME" "$PASSWORD" >"$HOME/.netrc"
 machine i
 on i 0 -v
@@ -223,7 +218,7 @@ printf '%s\n' "$OUT" >"${DIRS[k]}/dry-run.txt"
 expect_output "credentials: bearer token from MBHOST_CACHE_HTTP_TOKEN"
 on k 0
 expect_cache k remote
-[ "$(builds)" = 0 ] || fail "K ran go build"
+[ "$(go_builds)" = 0 ] || fail "K ran go build"
 pass "a bearer token from MBHOST_CACHE_HTTP_TOKEN: uploads and hits"
 
 # A password in the INI's URL: a configuration error at its line that does
@@ -231,7 +226,7 @@ pass "a bearer token from MBHOST_CACHE_HTTP_TOKEN: uploads and hits"
 machine m
 CACHE_URL="http://$USER_NAME:$PASSWORD@127.0.0.1:1/cache" on m 2
 expect_output "build.ini:[0-9]+: url: has a user name or password in it; credentials never go in the INI"
-[ "$(builds)" = 0 ] || fail "M built with a bad URL"
+[ "$(go_builds)" = 0 ] || fail "M built with a bad URL"
 CACHE_URL="http://$USER_NAME:$PASSWORD@127.0.0.1:1/cache" on m 2 --dry-run
 pass "a URL with a password in it is a configuration error (exit 2)"
 
@@ -249,7 +244,7 @@ stop_nginx
 machine l
 on l 0
 expect_cache l miss
-[ "$(builds)" = 6 ] || fail "L built $(builds) targets with the server down, not 6"
+[ "$(go_builds)" = 6 ] || fail "L built $(go_builds) targets with the server down, not 6"
 [ "$(grep -c 'remote cache' <<<"$OUT")" = 1 ] || { echo "$OUT" >&2; fail "not exactly one remote cache warning with the server down"; }
 expect_output "warning: remote cache http: .*$NGINX_URL/open/.*(Failed to connect|Couldn't connect).*not using it for the rest of this run"
 pass "a stopped server: one warning, every target builds, exit 0"

@@ -15,10 +15,7 @@ mkdir -p "$STORE"
 # A `go` first on PATH that logs its arguments and runs the real one, on
 # every machine: the probe records which program builds, so all machines
 # must see the same one to share results.
-mkdir -p "$T/bin"
-printf '#!/bin/sh\necho "$*" >>"%s"\nexec %s "$@"\n' "$T/go.log" "$(command -v go)" >"$T/bin/go"
-chmod +x "$T/bin/go"
-export PATH="$T/bin:$PATH"
+logging_go
 TARGETS="darwin/amd64 darwin/arm64 linux/amd64 linux/arm64 windows/amd64 windows/arm64"
 
 # machine NAME: a machine's project copy and build.ini in $T/NAME.
@@ -111,7 +108,7 @@ on m4 0
 for t in $TARGETS; do
   expect_output "^$t +ok +[0-9.]+s +hit \(remote\) "
 done
-! grep -q '^build -o' "$T/go.log" || fail "the assembling run ran go build: $(cat "$T/go.log")"
+[ "$(go_builds)" = 0 ] || fail "the assembling run ran go build: $(cat "$T/go.log")"
 python3 - "$T/m4/dist/artifacts.json" $TARGETS <<'PY' || fail "artifacts.json is incomplete"
 import json, sys
 doc = json.load(open(sys.argv[1]))

@@ -154,25 +154,15 @@ pass "a reads step that names a folder outside GOROOT: built, not cached"
 # GOROOT changed while a target builds: the build may have read the old
 # files or the new ones, so it is not cached (as a source changed during
 # the build is not), and the next run builds again.
-mkdir -p "$T/slow"
-cat >"$T/slow/go" <<SH
-#!/bin/sh
-if [ "\$1" = build ] && [ "\$2" != -n ]; then # -n: the probe's check
-  touch "$T/building"
-  while [ ! -e "$T/patched" ]; do sleep 0.1; done
-fi
-exec "$T/go/bin/go" "\$@"
-SH
-chmod +x "$T/slow/go"
+waiting_go "$T/slow" "$T/go/bin/go"
 echo '// slow' >>"$T/hello-go/main.go"
 PATH="$T/slow:$PATH" "$MBHOST" --config "$T/build.ini" >"$T/slow.log" 2>&1 &
 pid=$!
-for _ in $(seq 600); do [ -e "$T/building" ] && break; sleep 0.1; done
-[ -e "$T/building" ] || fail "the build did not start: $(cat "$T/slow.log")"
+wait_building "$T/slow.log"
 print="$T/go/src/fmt/print.go"
 cp "$print" "$T/print.go" && echo '// changed during the build' >>"$T/print.go"
 rm "$print" && mv "$T/print.go" "$print"
-touch "$T/patched"
+touch "$T/go-on"
 wait "$pid" || fail "the build failed: $(cat "$T/slow.log")"
 grep -q "warning: the toolchain's files changed during the build: its results are not cached" "$T/slow.log" ||
   fail "no warning for GOROOT changed during the build: $(cat "$T/slow.log")"

@@ -23,11 +23,8 @@ PREFIX=team/mbhost
 ALL_OUTPUT="$T/all-output.txt"
 : >"$ALL_OUTPUT"
 
-real_go=$(command -v go)
-mkdir -p "$T/fakebin"
-printf '#!/bin/sh\necho "$*" >>"%s"\nexec %s "$@"\n' "$T/go.log" "$real_go" >"$T/fakebin/go"
-chmod +x "$T/fakebin/go"
-export PATH="$T/fakebin:$PATH" S3_ENDPOINT S3_BUCKET PREFIX
+logging_go
+export S3_ENDPOINT S3_BUCKET PREFIX
 
 # machine DIR: a copy of hello-go with a build.ini using the bucket.
 machine() {
@@ -71,7 +68,6 @@ on() {
 fresh() { rm -rf "$1.cache"; }
 
 # builds: how many `go build` ran since the log was emptied.
-builds() { grep -c '^build -o' "$T/go.log" || true; }
 
 # objects NS: the keys under PREFIX/NS/.
 objects() {
@@ -89,7 +85,7 @@ print(sum(t["cache"] == sys.argv[2] for t in json.load(open(sys.argv[1]))["targe
 
 # expect_rebuilt_one WHY: B built one target (and warned WHY), five hits.
 expect_rebuilt_one() {
-  [ "$(builds)" = 1 ] || { echo "$OUT" >&2; fail "B ran $(builds) go builds, expected 1 ($1)"; }
+  [ "$(go_builds)" = 1 ] || { echo "$OUT" >&2; fail "B ran $(go_builds) go builds, expected 1 ($1)"; }
   [ "$(caches "$B" remote)" = 5 ] || fail "expected 5 remote hits ($1): $(caches "$B" remote)"
   expect_output "warning.*remote cache: .*$1.*; building it"
 }
@@ -132,7 +128,7 @@ pass "A builds six targets and uploads six blobs and six action entries"
 # --- B: six remote hits, no go build ----------------------------------------
 : >"$T/go.log"
 on "$B" 0
-[ "$(builds)" = 0 ] || fail "B ran go build: $(cat "$T/go.log")"
+[ "$(go_builds)" = 0 ] || fail "B ran go build: $(cat "$T/go.log")"
 [ "$(caches "$B" remote)" = 6 ] || fail "B had $(caches "$B" remote) remote hits, not 6"
 expect_output "linux/amd64 +ok .*hit \(remote\)"
 for t in linux/amd64/hello linux/arm64/hello darwin/amd64/hello darwin/arm64/hello \
@@ -149,7 +145,7 @@ echo '// changed on B' >>"$B/hello-go/main.go"
 : >"$T/go.log"
 fresh "$B"
 on "$B" 0
-[ "$(builds)" = 6 ] || fail "a changed source built $(builds) targets, not 6"
+[ "$(go_builds)" = 6 ] || fail "a changed source built $(go_builds) targets, not 6"
 [ "$(caches "$B" miss)" = 6 ] || fail "a changed source still hit"
 rm -rf "$B/hello-go" && cp -r "$T/hello-go.orig" "$B/hello-go"
 pass "a changed source misses on B and builds"
@@ -253,13 +249,13 @@ for k in 1 2 3; do
 done
 [ "$(grep -v '^$' <<<"$taken" | sort | tr '\n' ' ')" = "darwin/amd64 darwin/arm64 linux/amd64 linux/arm64 windows/amd64 windows/arm64 " ] ||
   fail "the shards did not take the six targets once each: $taken"
-[ "$(builds)" = 6 ] || fail "the three shards ran $(builds) go builds, not 6"
+[ "$(go_builds)" = 6 ] || fail "the three shards ran $(go_builds) go builds, not 6"
 [ "$(objects ac | wc -l)" -ge 6 ] || fail "the shards uploaded $(objects ac | wc -l) action entries"
 : >"$T/go.log"
 D=$(machine "$T/assemble")
 on "$D" 0
 [ "$(caches "$D" remote)" = 6 ] || fail "the assembling run got $(caches "$D" remote) remote hits, not 6"
-[ "$(builds)" = 0 ] || fail "the assembling run ran go build: $(cat "$T/go.log")"
+[ "$(go_builds)" = 0 ] || fail "the assembling run ran go build: $(cat "$T/go.log")"
 [ "$(find "$D/dist" -type f -name 'hello*' | wc -l)" = 6 ] || fail "the assembling run did not export six binaries"
 pass "--shard 1/3, 2/3, 3/3 through MinIO, then a plain run: six remote hits, no go build, one export"
 
@@ -270,7 +266,7 @@ S3_PIDS=()
 : >"$T/go.log"
 fresh "$B"
 on "$B" 0
-[ "$(builds)" = 6 ] || fail "with MinIO stopped B built $(builds) targets, not 6"
+[ "$(go_builds)" = 6 ] || fail "with MinIO stopped B built $(go_builds) targets, not 6"
 [ "$(grep -c 'warning' <<<"$OUT")" = 1 ] || { echo "$OUT" >&2; fail "expected one warning with MinIO stopped"; }
 expect_output "warning: remote cache s3: .*cannot connect to $S3_ENDPOINT.*; not using it for the rest of this run"
 pass "a stopped server: one warning, every target built, exit 0"
