@@ -697,23 +697,6 @@ static bool stat_cache_holds(const digest_request *req, stat_cache *c,
   return !atomic_load(&changed);
 }
 
-/* The `only` digests of a stat cache that holds: its lines were cut. */
-static void cached_only_digests(const digest_request *req, stat_cache *c,
-                                size_t files, char (*out)[65]) {
-  file_ref *refs = xcalloc(files + 1, sizeof *refs);
-  size_t n = 0;
-  stamp st;
-  char kind;
-  const char *hex, *rel;
-  for (char *p = c->body;
-       n < files && next_entry(&p, c->end, &st, &kind, &hex, &rel);)
-    if (kind != 'd')
-      refs[n++] = (file_ref){.rel = rel, .hex = hex, .kind = kind};
-  qsort(refs, n, sizeof *refs, by_ref_rel);
-  only_digests(req->only, refs, n, out);
-  free(refs);
-}
-
 void digest_result_free(digest_result *res) {
   free(res->only_hex);
   res->only_hex = NULL;
@@ -726,15 +709,15 @@ bool source_digest(const digest_request *req, digest_result *out,
   stat_cache cache;
   read_stat_cache(req, &cache);
   size_t checked;
-  if (stat_cache_holds(req, &cache, &checked, &out->newest_ns)) {
+  /* A complete stat cache made for `only` has its digests (a damaged one
+     is walked again, as a changed one is). */
+  bool complete = !req->only || cache.nonly == req->only->len;
+  if (complete && stat_cache_holds(req, &cache, &checked, &out->newest_ns)) {
     memcpy(out->hex, cache.digest, 65);
     out->files = checked;
     out->hashed = 0;
-    if (req->only && cache.nonly == req->only->len)
-      for (size_t i = 0; i < cache.nonly; i++)
-        memcpy(out->only_hex[i], cache.only_hex + 67 * i + 2, 64);
-    else if (req->only)
-      cached_only_digests(req, &cache, checked, out->only_hex);
+    for (size_t i = 0; i < cache.nonly; i++)
+      memcpy(out->only_hex[i], cache.only_hex + 67 * i + 2, 64);
     if (problem) *problem = NULL;
     free(cache.text);
     return true;
