@@ -38,21 +38,7 @@ mkdir -p "$R"
 TARGETS="linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64"
 
 write_configs() {
-  cat >"$T/mbhost.ini" <<INI
-[project]
-name   = gojq
-source = gojq
-output = dist-mbhost
-
-[matrix]
-os   = linux, darwin, windows
-arch = amd64, arm64
-
-[toolchain]
-use     = go
-package = ./cmd/gojq
-ldflags = -s -w
-INI
+  gojq_ini "$T/mbhost.ini"
   # The script people write: one go build per target, two at a time.
   cat >"$T/build.sh" <<'SH'
 #!/bin/sh

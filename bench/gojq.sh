@@ -14,6 +14,28 @@ fetch_gojq() {
     git -c user.name=bench -c user.email=bench@localhost commit -qm "gojq $GOJQ_VERSION")
 }
 
+# gojq_ini FILE: mbhost's config for the gojq copy `gojq` beside FILE: the
+# six targets of goreleaser_config, output in dist-mbhost.
+gojq_ini() {
+  cat >"$1" <<INI
+[project]
+name   = gojq
+source = gojq
+output = dist-mbhost
+; GoReleaser's files: its config names this machine's dist folder
+ignore = .goreleaser.yaml, dist-goreleaser
+
+[matrix]
+os   = linux, darwin, windows
+arch = amd64, arm64
+
+[toolchain]
+use     = go
+package = ./cmd/gojq
+ldflags = -s -w
+INI
+}
+
 # goreleaser_config DIR DIST: the six-target config (what mbhost's INI says)
 # committed into the gojq repository DIR, writing to DIST.
 goreleaser_config() {

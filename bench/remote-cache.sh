@@ -42,23 +42,7 @@ unset AWS_SESSION_TOKEN AWS_PROFILE MBHOST_CACHE_REMOTE_MODE
 # machine_ini DIR REMOTE: DIR/REMOTE.ini for the gojq copy in DIR/gojq,
 # with the remote cache (REMOTE = s3) or without (REMOTE = none).
 machine_ini() {
-  cat >"$1/$2.ini" <<INI
-[project]
-name   = gojq
-source = gojq
-output = dist-mbhost
-; GoReleaser's files: its config names this machine's dist folder
-ignore = .goreleaser.yaml, dist-goreleaser
-
-[matrix]
-os   = linux, darwin, windows
-arch = amd64, arm64
-
-[toolchain]
-use     = go
-package = ./cmd/gojq
-ldflags = -s -w
-INI
+  gojq_ini "$1/$2.ini"
   if [ "$2" = s3 ]; then
     cat >>"$1/$2.ini" <<INI
 
