@@ -576,6 +576,37 @@ static void add_job(remote_cache *r, const target_result *tr,
   r->jobs[r->njobs++] = job;
 }
 
+static void document_key(const char *name, char hex[65]) {
+  char *material = xasprintf("%s%s", DOCUMENT_PREFIX, name);
+  sha256_hex(material, strlen(material), hex);
+  free(material);
+}
+
+/* The name of the document that holds a target's record (tree_reads.h). */
+static char *reads_document(const char *reads_key) {
+  return xasprintf("tree-reads/%s", reads_key);
+}
+
+/* The record of what the target's build read of a toolchain tree
+   (tree_reads.h), as the document "tree-reads/READS KEY": a machine
+   without it cannot key the target. */
+static void add_reads_job(remote_cache *r, const target_result *tr) {
+  upload_file f = {.name = xstrdup(DOCUMENT_NAME),
+                   .path = tree_reads_path(r->root, tr->reads_key)};
+  if (sha256_file_hex(f.path, f.sha256, &f.size) != 0) {
+    free(f.name), free(f.path);
+    return;
+  }
+  upload_job job = {.target = xstrdup(tr->target->name), .nfiles = 1};
+  char *name = reads_document(tr->reads_key);
+  document_key(name, job.key);
+  free(name);
+  job.files = xmalloc(sizeof *job.files);
+  job.files[0] = f;
+  r->jobs = xrealloc(r->jobs, (r->njobs + 1) * sizeof *r->jobs);
+  r->jobs[r->njobs++] = job;
+}
+
 void remote_cache_upload_start(remote_cache *r, const target_set *ts,
                                const artifact_list *outputs) {
   if (!r || r->read_only || r->uploading || atomic_load(&r->disabled)) return;
@@ -584,20 +615,16 @@ void remote_cache_upload_start(remote_cache *r, const target_set *ts,
     /* Only entries the local cache holds: what was built from a source
        that changed during the build was not stored, and is not shared. */
     if (tr->status == TARGET_OK && !tr->cache_hit && tr->cache_key[0] &&
-        cache_has(r->root, tr->cache_key))
+        cache_has(r->root, tr->cache_key)) {
       add_job(r, tr, outputs);
+      if (tr->reads_key[0]) add_reads_job(r, tr);
+    }
   }
   if (r->njobs)
     r->uploading = pthread_create(&r->thread, NULL, upload_thread, r) == 0;
 }
 
 /* ---- documents ---- */
-
-static void document_key(const char *name, char hex[65]) {
-  char *material = xasprintf("%s%s", DOCUMENT_PREFIX, name);
-  sha256_hex(material, strlen(material), hex);
-  free(material);
-}
 
 bool remote_put_document(remote_cache *r, const char *name, const void *data,
                          size_t len) {
@@ -656,10 +683,6 @@ bool remote_get_document(remote_cache *r, const char *name, char **data,
 
 /* ---- what builds read of a toolchain tree (tree_reads.h) ---- */
 
-static char *reads_document(const char *reads_key) {
-  return xasprintf("tree-reads/%s", reads_key);
-}
-
 void remote_cache_fetch_reads(remote_cache *r, const cache_context *c,
                               target_set *ts, bool save) {
   bool adopted = false;
@@ -682,21 +705,6 @@ void remote_cache_fetch_reads(remote_cache *r, const cache_context *c,
     free(name);
   }
   if (adopted) tree_reads_keys(c, ts, save);
-}
-
-void remote_cache_share_reads(remote_cache *r, const char *root,
-                              const target_set *ts) {
-  for (size_t i = 0; r && !r->read_only && i < ts->len; i++) {
-    const target_result *tr = &ts->items[i];
-    if (tr->status != TARGET_OK || tr->cache_hit || !tr->reads_key[0] ||
-        !tr->cache_key[0])
-      continue;
-    size_t len;
-    char *text = tree_reads_text(root, tr->reads_key, &len);
-    char *name = reads_document(tr->reads_key);
-    if (text) remote_put_document(r, name, text, len);
-    free(text), free(name);
-  }
 }
 
 /* ---- counters ---- */

@@ -99,13 +99,11 @@ bool remote_get_document(remote_cache *r, const char *name, char **data,
 /* The records of what builds read of a toolchain tree (tree_reads.h) go
    with the results, as documents named "tree-reads/READS KEY": fetch
    adopts the record of each pending target that has none in the cache
-   folder (stored there when `save`) and keys it; share uploads the
-   record of each target built this run (not in read-only mode). Main
-   thread, no upload running. r may be NULL. */
+   folder (stored there when `save`) and keys it (main thread, no upload
+   running; r may be NULL); remote_cache_upload_start uploads the record
+   of each target it uploads. */
 void remote_cache_fetch_reads(remote_cache *r, const cache_context *c,
                               target_set *ts, bool save);
-void remote_cache_share_reads(remote_cache *r, const char *root,
-                              const target_set *ts);
 
 /* Prints the remote counters kept in the cache folder `root` (remote
    hits, misses, bytes downloaded and uploaded, over every run), if any. */

@@ -840,7 +840,6 @@ static bool build(run *r, artifact_list *outputs) {
     cache_durations_save(r->state_dir, &r->targets);
     cache_finish(&c, &r->targets, digest, outputs, started);
     record_durations(r);
-    remote_cache_share_reads(r->remote, root, &r->targets);
     /* While the exporters run; remote_cache_close waits for it. */
     remote_cache_upload_start(r->remote, &r->targets, outputs);
   }

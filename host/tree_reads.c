@@ -285,14 +285,8 @@ void tree_reads_record(const cache_context *c, target_set *ts,
   }
 }
 
-char *tree_reads_text(const char *root, const char *reads_key, size_t *len) {
-  char *path = record_path(root, reads_key);
-  char *text = state_read_text(path, "tree reads record");
-  free(path);
-  if (!text) return NULL;
-  *len = strlen(text + 1);
-  memmove(text, text + 1, *len + 1);
-  return text;
+char *tree_reads_path(const char *root, const char *reads_key) {
+  return record_path(root, reads_key);
 }
 
 bool tree_reads_adopt(const char *root, target_result *tr, char *text,

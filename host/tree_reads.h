@@ -43,9 +43,9 @@ void tree_reads_keys(const cache_context *c, target_set *ts, bool save);
 void tree_reads_record(const cache_context *c, target_set *ts,
                        int64_t since_ns);
 
-/* The record of `reads_key` as text (owned, *len set), or NULL: what the
+/* Where the record of `reads_key` is (owned; it may not exist): what the
    remote cache shares. */
-char *tree_reads_text(const char *root, const char *reads_key, size_t *len);
+char *tree_reads_path(const char *root, const char *reads_key);
 
 /* Takes a record that came from elsewhere (the remote cache) for target
    `tr` once it is checked (every line a folder relative to the tree, with
